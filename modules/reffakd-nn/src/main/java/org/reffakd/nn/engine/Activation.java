@@ -1,0 +1,60 @@
+package org.reffakd.nn.engine;
+
+/** Element-wise ReLU or sigmoid; backward uses the saved output. */
+public final class Activation implements Layer {
+
+  public enum Kind { RELU, SIGMOID }
+
+  private final Kind kind;
+  private float[] out;
+  private float[] dx;
+  private int[] shape;
+
+  private Activation(Kind kind) {
+    this.kind = kind;
+  }
+
+  public static Activation relu() {
+    return new Activation(Kind.RELU);
+  }
+
+  public static Activation sigmoid() {
+    return new Activation(Kind.SIGMOID);
+  }
+
+  @Override
+  public Tensor forward(Tensor x, boolean training) {
+    int size = x.size();
+    shape = x.shape;
+    out = Tensor.reuse(out, size);
+    float[] xs = x.data;
+    if (kind == Kind.RELU) {
+      for (int i = 0; i < size; i++) {
+        out[i] = Math.max(xs[i], 0f);
+      }
+    } else {
+      for (int i = 0; i < size; i++) {
+        out[i] = (float) (1.0 / (1.0 + Math.exp(-xs[i])));
+      }
+    }
+    return new Tensor(out, shape);
+  }
+
+  @Override
+  public Tensor backward(Tensor gradOut) {
+    int size = gradOut.size();
+    dx = Tensor.reuse(dx, size);
+    float[] g = gradOut.data;
+    if (kind == Kind.RELU) {
+      for (int i = 0; i < size; i++) {
+        dx[i] = out[i] > 0f ? g[i] : 0f;
+      }
+    } else {
+      for (int i = 0; i < size; i++) {
+        float y = out[i];
+        dx[i] = g[i] * y * (1f - y);
+      }
+    }
+    return new Tensor(dx, shape);
+  }
+}

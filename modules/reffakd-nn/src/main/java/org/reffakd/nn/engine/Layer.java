@@ -1,0 +1,32 @@
+package org.reffakd.nn.engine;
+
+import java.util.List;
+
+/**
+ * A differentiable layer. {@link #forward} keeps what {@link #backward} needs, so a layer
+ * instance serves one forward/backward pair at a time and is not thread-safe. Output tensors
+ * may reuse internal buffers: a caller must finish with an output before the next forward.
+ */
+public interface Layer {
+
+  Tensor forward(Tensor x, boolean training);
+
+  /**
+   * Accumulates parameter gradients and returns the gradient with respect to the last input,
+   * or {@code null} when {@link #setInputGradRequired} turned it off.
+   */
+  Tensor backward(Tensor gradOut);
+
+  /** Trainable parameters, in a stable order (checkpoints rely on it). */
+  default List<Param> params() {
+    return List.of();
+  }
+
+  /** Non-trainable state that a checkpoint must keep (batch-norm running statistics). */
+  default List<float[]> buffers() {
+    return List.of();
+  }
+
+  /** The first layer of a network does not need the gradient with respect to the images. */
+  default void setInputGradRequired(boolean required) {}
+}

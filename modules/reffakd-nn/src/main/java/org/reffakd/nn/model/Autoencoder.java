@@ -1,0 +1,84 @@
+package org.reffakd.nn.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.reffakd.nn.engine.Activation;
+import org.reffakd.nn.engine.Conv2d;
+import org.reffakd.nn.engine.ConvTranspose2d;
+import org.reffakd.nn.engine.Flatten;
+import org.reffakd.nn.engine.Param;
+import org.reffakd.nn.engine.Sequential;
+import org.reffakd.nn.engine.Tensor;
+
+/**
+ * The ReffAKD convolutional autoencoder (METHOD.md section 1): encoder of three 4x4 stride-2
+ * pad-1 convolutions with 12, 24, 48 filters, ReLU after each; decoder of three transposed
+ * convolutions 48-24-12-channels, ReLU between, sigmoid at the end. The embedding of an image
+ * is the flattened encoder output (48 x H/8 x W/8: 768 values at 32x32).
+ */
+public final class Autoencoder {
+
+  private final int channels;
+  private final Sequential encoder;
+  private final Sequential decoder;
+  private final List<Param> params;
+  private Tensor code;
+
+  public Autoencoder(int channels, long seed) {
+    this.channels = channels;
+    Random rng = new Random(seed);
+    this.encoder = new Sequential(
+        new Conv2d(channels, 12, 4, 2, 1, true, rng), Activation.relu(),
+        new Conv2d(12, 24, 4, 2, 1, true, rng), Activation.relu(),
+        new Conv2d(24, 48, 4, 2, 1, true, rng), Activation.relu());
+    this.decoder = new Sequential(
+        new ConvTranspose2d(48, 24, 4, 2, 1, rng), Activation.relu(),
+        new ConvTranspose2d(24, 12, 4, 2, 1, rng), Activation.relu(),
+        new ConvTranspose2d(12, channels, 4, 2, 1, rng), Activation.sigmoid());
+    encoder.setInputGradRequired(false);
+    List<Param> ps = new ArrayList<>(encoder.params());
+    ps.addAll(decoder.params());
+    this.params = List.copyOf(ps);
+  }
+
+  public int channels() {
+    return channels;
+  }
+
+  /** Reconstruction of a (C, N, H, W) batch. */
+  public Tensor forward(Tensor x, boolean training) {
+    code = encoder.forward(x, training);
+    return decoder.forward(code, training);
+  }
+
+  public void backward(Tensor gradOut) {
+    encoder.backward(decoder.backward(gradOut));
+  }
+
+  /** Embeddings (N, 48*H/8*W/8) of a (C, N, H, W) batch, in PyTorch flatten order. */
+  public float[] embed(Tensor x) {
+    Tensor c = encoder.forward(x, false);
+    int n = c.dim(1);
+    float[] rows = new float[c.size()];
+    Flatten.toRows(c.data, c.dim(0), n, c.dim(2) * c.dim(3), rows);
+    return rows;
+  }
+
+  /** Embedding length for square images of the given side. */
+  public static int embeddingSize(int side) {
+    return 48 * (side / 8) * (side / 8);
+  }
+
+  public List<Param> params() {
+    return params;
+  }
+
+  public long parameterCount() {
+    long n = 0;
+    for (Param p : params) {
+      n += p.size();
+    }
+    return n;
+  }
+}

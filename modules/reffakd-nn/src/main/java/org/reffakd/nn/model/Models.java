@@ -1,0 +1,78 @@
+package org.reffakd.nn.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.reffakd.nn.engine.Activation;
+import org.reffakd.nn.engine.BatchNorm2d;
+import org.reffakd.nn.engine.Conv2d;
+import org.reffakd.nn.engine.Flatten;
+import org.reffakd.nn.engine.GlobalAvgPool;
+import org.reffakd.nn.engine.Layer;
+import org.reffakd.nn.engine.Linear;
+import org.reffakd.nn.engine.MaxPool2d;
+import org.reffakd.nn.engine.ResidualBlock;
+import org.reffakd.nn.engine.Sequential;
+
+/** The student (and teacher) architectures of the reference. */
+public final class Models {
+
+  /** Architecture names accepted by {@link #create}. */
+  public static final List<String> NAMES = List.of("lenet5bn", "resnet18", "resnet18-w16");
+
+  private Models() {}
+
+  public static Network create(String arch, int channels, int size, int classes, long seed) {
+    return switch (arch) {
+      case "lenet5bn" -> lenet5bn(channels, size, classes, seed);
+      case "resnet18" -> resnet18(channels, classes, 64, seed);
+      case "resnet18-w16" -> resnet18(channels, classes, 16, seed);
+      default -> throw new IllegalArgumentException("unknown architecture '" + arch
+          + "' (known: " + String.join(", ", NAMES) + ")");
+    };
+  }
+
+  /**
+   * LeNet-5 with batch norm: conv 6@5x5, BN, ReLU, maxpool 2; conv 16@5x5, BN, ReLU, maxpool
+   * 2; FC 16*s*s-120-84-classes (s = 5 at 32x32 input).
+   */
+  public static Network lenet5bn(int channels, int size, int classes, long seed) {
+    Random rng = new Random(seed);
+    int s = ((size - 4) / 2 - 4) / 2;
+    if (s < 1) {
+      throw new IllegalArgumentException("lenet5bn needs images of at least 16x16, got " + size);
+    }
+    return new Network("lenet5bn", new Sequential(
+        new Conv2d(channels, 6, 5, 1, 0, true, rng), new BatchNorm2d(6), Activation.relu(),
+        new MaxPool2d(2),
+        new Conv2d(6, 16, 5, 1, 0, true, rng), new BatchNorm2d(16), Activation.relu(),
+        new MaxPool2d(2),
+        new Flatten(),
+        new Linear(16 * s * s, 120, rng), Activation.relu(),
+        new Linear(120, 84, rng), Activation.relu(),
+        new Linear(84, classes, rng)));
+  }
+
+  /**
+   * CIFAR-style ResNet-18 (3x3 stem, no max pool; stages of 2 basic blocks at widths w, 2w,
+   * 4w, 8w; global average pool; FC). w = 64 is the standard network.
+   */
+  public static Network resnet18(int channels, int classes, int width, long seed) {
+    Random rng = new Random(seed);
+    List<Layer> layers = new ArrayList<>();
+    layers.add(new Conv2d(channels, width, 3, 1, 1, false, rng));
+    layers.add(new BatchNorm2d(width));
+    layers.add(Activation.relu());
+    int in = width;
+    int[] widths = {width, 2 * width, 4 * width, 8 * width};
+    for (int st = 0; st < 4; st++) {
+      int stride = st == 0 ? 1 : 2;
+      layers.add(new ResidualBlock(in, widths[st], stride, rng));
+      layers.add(new ResidualBlock(widths[st], widths[st], 1, rng));
+      in = widths[st];
+    }
+    layers.add(new GlobalAvgPool());
+    layers.add(new Linear(in, classes, rng));
+    return new Network(width == 64 ? "resnet18" : "resnet18-w" + width, new Sequential(layers));
+  }
+}

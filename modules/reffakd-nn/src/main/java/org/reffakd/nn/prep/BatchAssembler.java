@@ -1,0 +1,91 @@
+package org.reffakd.nn.prep;
+
+import java.util.SplittableRandom;
+import org.reffakd.nn.engine.Tensor;
+
+/**
+ * Builds training batches: picks images by index, augments them (seeded per epoch and
+ * image position, so a resumed run sees the same stream), normalises per channel and lays
+ * the batch out as (C, N, H, W).
+ */
+public final class BatchAssembler {
+
+  private final PreparedImages images;
+  private final Normalization norm;
+  private final Augmentation augmentation;
+  private final float[] scratch;
+
+  public BatchAssembler(PreparedImages images, Normalization norm, Augmentation augmentation) {
+    this.images = images;
+    this.norm = norm;
+    this.augmentation = augmentation;
+    this.scratch = new float[images.imageSize()];
+  }
+
+  public PreparedImages images() {
+    return images;
+  }
+
+  /**
+   * A batch of the images order[from .. to), augmented with a generator derived from
+   * (seed, epoch, from). labelsOut receives their labels. out is reused when large enough.
+   */
+  public Tensor batch(int[] order, int from, int to, long seed, int epoch, float[] out,
+                      int[] labelsOut) {
+    int n = to - from;
+    int c = images.channels();
+    int s = images.side();
+    int plane = s * s;
+    int size = images.imageSize();
+    float[] buf = out != null && out.length >= n * size ? out : new float[n * size];
+    SplittableRandom rng = new SplittableRandom(mix(seed, epoch, from));
+    float[] src = images.data();
+    for (int b = 0; b < n; b++) {
+      int idx = order[from + b];
+      labelsOut[b] = images.labels()[idx];
+      float[] img;
+      int off;
+      if (augmentation.enabled()) {
+        augmentation.apply(src, idx * size, c, s, scratch, 0, rng);
+        img = scratch;
+        off = 0;
+      } else {
+        img = src;
+        off = idx * size;
+      }
+      for (int ch = 0; ch < c; ch++) {
+        float m = (float) norm.mean()[ch];
+        float inv = (float) (1.0 / norm.std()[ch]);
+        int dst = (ch * n + b) * plane;
+        int so = off + ch * plane;
+        for (int p = 0; p < plane; p++) {
+          buf[dst + p] = (img[so + p] - m) * inv;
+        }
+      }
+    }
+    return new Tensor(buf, c, n, s, s);
+  }
+
+  static long mix(long seed, int epoch, int from) {
+    long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + from * 0x94D049BB133111EBL;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** A seeded permutation of 0..n-1 for an epoch. */
+  public static int[] permutation(int n, long seed, int epoch) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    SplittableRandom r = new SplittableRandom(mix(seed, epoch, -1));
+    for (int i = n - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+}
