@@ -69,10 +69,10 @@ public final class IdxReader {
       throw new DatasetFormatException(file, "header declares " + count + " images of " + rows
           + "x" + cols + ", too large to hold in memory");
     }
-    checkFits(file, stored, total + 16, count + " images of " + rows + "x" + cols);
-    byte[] pixels = new byte[(int) total];
-    int got = readUpTo(file, in, pixels, pixels.length);
-    if (got < pixels.length) {
+    checkGzipCanHold(file, stored, total + 16, count + " images of " + rows + "x" + cols);
+    byte[] pixels = isGzip(stored) || stored.length >= total + 16 ? new byte[(int) total] : null;
+    int got = pixels == null ? stored.length - 16 : readUpTo(file, in, pixels, pixels.length);
+    if (got < total) {
       throw new DatasetFormatException(file, got / imageSize, "truncated: header declares "
           + count + " images of " + rows + "x" + cols + " but the data ends inside image "
           + got / imageSize + " (" + got + " of " + total + " pixel bytes present)");
@@ -90,9 +90,9 @@ public final class IdxReader {
       throw new DatasetFormatException(file, "implausible header: " + count
           + " labels (count must be positive)");
     }
-    checkFits(file, stored, count + 8L, count + " labels");
-    byte[] raw = new byte[count];
-    int got = readUpTo(file, in, raw, count);
+    checkGzipCanHold(file, stored, count + 8L, count + " labels");
+    byte[] raw = isGzip(stored) || stored.length >= count + 8L ? new byte[count] : null;
+    int got = raw == null ? stored.length - 8 : readUpTo(file, in, raw, count);
     if (got < count) {
       throw new DatasetFormatException(file, got, "truncated: header declares " + count
           + " labels but the data ends after " + got + " labels");
@@ -147,12 +147,14 @@ public final class IdxReader {
     return h;
   }
 
-  /** Guards against a corrupt header making us allocate far more than the file can hold. */
-  private static void checkFits(Path file, byte[] stored, long needed, String declared) {
-    long max = isGzip(stored) ? stored.length * 1100L : stored.length;
-    if (needed > max) {
+  /**
+   * Guards against a corrupt header making us allocate far more than a gzip file can expand to
+   * (deflate compresses at most about 1032:1). Raw files are checked against their length.
+   */
+  private static void checkGzipCanHold(Path file, byte[] stored, long needed, String declared) {
+    if (isGzip(stored) && needed > stored.length * 1100L) {
       throw new DatasetFormatException(file, "truncated or corrupt: header declares " + declared
-          + " (" + needed + " bytes) but the file has only " + stored.length + " bytes");
+          + " (" + needed + " bytes) but the gzip file has only " + stored.length + " bytes");
     }
   }
 

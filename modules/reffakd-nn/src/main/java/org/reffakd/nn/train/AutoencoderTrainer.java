@@ -1,0 +1,171 @@
+package org.reffakd.nn.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.reffakd.nn.engine.Param;
+import org.reffakd.nn.engine.Sgd;
+import org.reffakd.nn.engine.Tensor;
+import org.reffakd.nn.model.Autoencoder;
+import org.reffakd.nn.prep.BatchAssembler;
+
+/**
+ * Trains the autoencoder with MSE against the normalised input (METHOD.md section 1), keeps the
+ * parameters with the lowest validation MSE, and checkpoints every epoch:
+ * {@code autoencoder-last.ckpt} (resumable state) and {@code autoencoder-best.ckpt}.
+ */
+public final class AutoencoderTrainer {
+
+  /** Hyper-parameters of the autoencoder stage. */
+  public record Settings(int epochs, int batchSize, double lr, double momentum,
+                         double weightDecay, String schedule, long seed) {}
+
+  /** What the stage produced. */
+  public record Result(double bestValMse, int bestEpoch, List<Map<String, Object>> history,
+                       double seconds) {}
+
+  public static final String LAST = "autoencoder-last.ckpt";
+  public static final String BEST = "autoencoder-best.ckpt";
+
+  private AutoencoderTrainer() {}
+
+  public static Result train(Autoencoder ae, BatchAssembler train, BatchAssembler val,
+                             Settings s, Path dir, Map<String, Object> provenance,
+                             Progress progress) {
+    Sgd sgd = new Sgd(ae.params(), s.momentum(), s.weightDecay());
+    LrSchedule lr = new LrSchedule(s.schedule(), s.lr(), s.epochs());
+    List<Map<String, Object>> history = new ArrayList<>();
+    double best = Double.POSITIVE_INFINITY;
+    int bestEpoch = 0;
+    int start = 0;
+    double seconds = 0;
+    Path lastFile = dir.resolve(LAST);
+    if (lastFile.toFile().exists()) {
+      Checkpoint ck = Checkpoint.read(lastFile);
+      Checkpoint.restore(ck.arrays(), values(ae.params(), sgd), "autoencoder checkpoint "
+          + lastFile);
+      start = ((Number) ck.header().get("epoch")).intValue();
+      best = ((Number) ck.header().get("best_val_mse")).doubleValue();
+      bestEpoch = ((Number) ck.header().get("best_epoch")).intValue();
+      seconds = ((Number) ck.header().get("seconds")).doubleValue();
+      history.addAll(castHistory(ck.header().get("history")));
+    }
+    int n = train.images().count();
+    for (int epoch = start; epoch < s.epochs(); epoch++) {
+      long t0 = System.nanoTime();
+      double rate = lr.at(epoch);
+      double sum = 0;
+      int seen = 0;
+      int[] order = BatchAssembler.permutation(n, s.seed(), epoch);
+      long lastReport = t0;
+      try (BatchStream stream = new BatchStream(train, order, s.batchSize(), s.seed(), epoch)) {
+        for (BatchStream.Batch b = stream.next(); b != null; b = stream.next()) {
+          Tensor y = ae.forward(b.x(), true);
+          int size = y.size();
+          float[] g = new float[size];
+          double mse = 0;
+          float scale = 2f / size;
+          for (int i = 0; i < size; i++) {
+            float d = y.data[i] - b.x().data[i];
+            mse += d * d;
+            g[i] = scale * d;
+          }
+          ae.backward(new Tensor(g, y.shape));
+          sgd.step(rate);
+          sum += mse / size * b.n();
+          seen += b.n();
+          long now = System.nanoTime();
+          if (now - lastReport > 1_000_000_000L) {
+            lastReport = now;
+            progress.batch("autoencoder", epoch + 1, s.epochs(), seen, n, sum / seen,
+                seen / ((now - t0) / 1e9));
+          }
+        }
+      }
+      double valMse = validationMse(ae, val, s.batchSize());
+      double secs = (System.nanoTime() - t0) / 1e9;
+      seconds += secs;
+      boolean improved = valMse < best;
+      if (improved) {
+        best = valMse;
+        bestEpoch = epoch + 1;
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("epoch", epoch + 1);
+      row.put("lr", rate);
+      row.put("train_mse", sum / seen);
+      row.put("val_mse", valMse);
+      row.put("seconds", secs);
+      row.put("images_per_s", seen / secs);
+      history.add(row);
+      Map<String, Object> header = new LinkedHashMap<>(provenance);
+      header.put("stage", "autoencoder");
+      header.put("epoch", epoch + 1);
+      header.put("best_val_mse", best);
+      header.put("best_epoch", bestEpoch);
+      header.put("seconds", seconds);
+      header.put("history", history);
+      if (improved) {
+        Map<String, Object> bh = new LinkedHashMap<>(header);
+        bh.put("val_mse", valMse);
+        bh.remove("history");
+        new Checkpoint(bh, values(ae.params(), null)).write(dir.resolve(BEST));
+      }
+      new Checkpoint(header, values(ae.params(), sgd)).write(lastFile);
+      progress.epoch("autoencoder", epoch + 1, s.epochs(), String.format(
+          "train mse %.4f  val mse %.4f%s  %.0f img/s  %.1fs", sum / seen, valMse,
+          improved ? " (best)" : "", seen / secs, secs));
+    }
+    return new Result(best, bestEpoch, history, seconds);
+  }
+
+  /** Mean squared reconstruction error over a split, without augmentation. */
+  public static double validationMse(Autoencoder ae, BatchAssembler data, int batchSize) {
+    int n = data.images().count();
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    double sum = 0;
+    long count = 0;
+    int[] lb = new int[batchSize];
+    float[] buf = null;
+    for (int from = 0; from < n; from += batchSize) {
+      int to = Math.min(n, from + batchSize);
+      Tensor x = data.batch(order, from, to, 0, 0, buf, lb);
+      buf = x.data;
+      Tensor y = ae.forward(x, false);
+      for (int i = 0; i < y.size(); i++) {
+        double d = y.data[i] - x.data[i];
+        sum += d * d;
+      }
+      count += y.size();
+    }
+    return sum / count;
+  }
+
+  /** Loads the best parameters into ae. */
+  public static Map<String, Object> loadBest(Autoencoder ae, Path dir) {
+    Checkpoint ck = Checkpoint.read(dir.resolve(BEST));
+    Checkpoint.restore(ck.arrays(), values(ae.params(), null), "autoencoder " + dir.resolve(BEST));
+    return ck.header();
+  }
+
+  static List<float[]> values(List<Param> params, Sgd sgd) {
+    List<float[]> arrays = new ArrayList<>();
+    for (Param p : params) {
+      arrays.add(p.value);
+    }
+    if (sgd != null) {
+      arrays.addAll(List.of(sgd.velocity()));
+    }
+    return arrays;
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> castHistory(Object o) {
+    return o == null ? List.of() : (List<Map<String, Object>>) o;
+  }
+}

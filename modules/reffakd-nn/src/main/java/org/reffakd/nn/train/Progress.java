@@ -1,0 +1,28 @@
+package org.reffakd.nn.train;
+
+/** Receives progress of long work. Implementations must be cheap; called on the training thread. */
+public interface Progress {
+
+  /**
+   * @param stage       e.g. {@code autoencoder} or {@code student}
+   * @param epoch       1-based epoch
+   * @param epochs      total epochs
+   * @param done        images done in this epoch
+   * @param total       images per epoch
+   * @param loss        running mean loss of this epoch
+   * @param imagesPerS  throughput so far in this epoch
+   */
+  void batch(String stage, int epoch, int epochs, int done, int total, double loss,
+             double imagesPerS);
+
+  /** One finished epoch, with its summary line. */
+  void epoch(String stage, int epoch, int epochs, String summary);
+
+  Progress NONE = new Progress() {
+    @Override
+    public void batch(String s, int e, int es, int d, int t, double l, double ips) {}
+
+    @Override
+    public void epoch(String s, int e, int es, String summary) {}
+  };
+}

@@ -1,0 +1,162 @@
+package org.reffakd.nn.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.reffakd.nn.engine.Sgd;
+import org.reffakd.nn.engine.Tensor;
+import org.reffakd.nn.loss.LossInput;
+import org.reffakd.nn.loss.LossResult;
+import org.reffakd.nn.loss.LossStrategy;
+import org.reffakd.nn.model.Network;
+import org.reffakd.nn.prep.BatchAssembler;
+import org.reffakd.nn.softlabel.SoftLabels;
+
+/**
+ * Trains a student with any {@link LossStrategy}: the loss sees the logits, the hard labels and
+ * (when it asks) the soft label of each sample's class, and returns named terms plus the
+ * gradient that is back-propagated. Evaluates top-1/top-5 on the test split every epoch and
+ * checkpoints {@code student-last.ckpt} after each epoch.
+ */
+public final class StudentTrainer {
+
+  /** Hyper-parameters of the student stage. */
+  public record Settings(int epochs, int batchSize, double lr, double momentum,
+                         double weightDecay, String schedule, long seed) {}
+
+  /** Accuracy on the test split after each epoch, with the per-epoch rows. */
+  public record Result(double bestTop1, int bestEpoch, double lastTop1, double lastTop5,
+                       List<Map<String, Object>> history, double seconds) {}
+
+  public static final String LAST = "student-last.ckpt";
+
+  private StudentTrainer() {}
+
+  public static Result train(Network net, LossStrategy loss, SoftLabels soft,
+                             BatchAssembler train, BatchAssembler test, Settings s, Path dir,
+                             Map<String, Object> provenance, Progress progress) {
+    if (loss.needsSoftLabels() && soft == null) {
+      throw new IllegalArgumentException("loss " + loss.name() + " needs soft labels");
+    }
+    Sgd sgd = new Sgd(net.params(), s.momentum(), s.weightDecay());
+    LrSchedule lr = new LrSchedule(s.schedule(), s.lr(), s.epochs());
+    List<float[]> state = stateArrays(net, sgd);
+    List<Map<String, Object>> history = new ArrayList<>();
+    int start = 0;
+    double seconds = 0;
+    Path lastFile = dir.resolve(LAST);
+    if (lastFile.toFile().exists()) {
+      Checkpoint ck = Checkpoint.read(lastFile);
+      Checkpoint.restore(ck.arrays(), state, "student checkpoint " + lastFile);
+      start = ((Number) ck.header().get("epoch")).intValue();
+      seconds = ((Number) ck.header().get("seconds")).doubleValue();
+      history.addAll(AutoencoderTrainer.castHistory(ck.header().get("history")));
+    }
+    int n = train.images().count();
+    int classes = train.images().classes();
+    for (int epoch = start; epoch < s.epochs(); epoch++) {
+      long t0 = System.nanoTime();
+      double rate = lr.at(epoch);
+      Map<String, Double> termSums = new LinkedHashMap<>();
+      double lossSum = 0;
+      long correct = 0;
+      int seen = 0;
+      long lastReport = t0;
+      int[] order = BatchAssembler.permutation(n, s.seed(), epoch);
+      try (BatchStream stream = new BatchStream(train, order, s.batchSize(), s.seed(), epoch)) {
+        for (BatchStream.Batch b = stream.next(); b != null; b = stream.next()) {
+          int bn = b.n();
+          Tensor logits = net.forward(b.x(), true);
+          double[] z = new double[bn * classes];
+          for (int i = 0; i < z.length; i++) {
+            z[i] = logits.data[i];
+          }
+          int[] labels = java.util.Arrays.copyOf(b.labels(), bn);
+          double[] targets = loss.needsSoftLabels() ? soft.targetsFor(labels, bn) : null;
+          LossResult res = loss.compute(new LossInput(z, bn, classes, labels, targets, epoch));
+          float[] g = new float[bn * classes];
+          for (int i = 0; i < g.length; i++) {
+            g[i] = (float) res.gradient()[i];
+          }
+          net.backward(new Tensor(g, bn, classes));
+          sgd.step(rate);
+          double total = res.total();
+          if (!Double.isFinite(total)) {
+            throw new IllegalStateException("student loss became " + total + " in epoch "
+                + (epoch + 1) + " (learning rate " + rate + " too high?)");
+          }
+          lossSum += total * bn;
+          for (Map.Entry<String, Double> t : res.terms().entrySet()) {
+            termSums.merge(t.getKey(), t.getValue() * bn, Double::sum);
+          }
+          correct += Evaluation.countTopK(z, bn, classes, labels, 1);
+          seen += bn;
+          long now = System.nanoTime();
+          if (now - lastReport > 1_000_000_000L) {
+            lastReport = now;
+            progress.batch("student", epoch + 1, s.epochs(), seen, n, lossSum / seen,
+                seen / ((now - t0) / 1e9));
+          }
+        }
+      }
+      double trainSecs = (System.nanoTime() - t0) / 1e9;
+      Evaluation.Accuracy acc = Evaluation.evaluate(net, test, 500);
+      double secs = (System.nanoTime() - t0) / 1e9;
+      seconds += secs;
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("epoch", epoch + 1);
+      row.put("lr", rate);
+      row.put("loss", lossSum / seen);
+      for (Map.Entry<String, Double> t : termSums.entrySet()) {
+        row.put("loss_" + t.getKey(), t.getValue() / seen);
+      }
+      row.put("train_acc", (double) correct / seen);
+      row.put("test_top1", acc.top1());
+      row.put("test_top5", acc.top5());
+      row.put("seconds", secs);
+      row.put("images_per_s", seen / trainSecs);
+      history.add(row);
+      Map<String, Object> header = new LinkedHashMap<>(provenance);
+      header.put("stage", "student");
+      header.put("epoch", epoch + 1);
+      header.put("seconds", seconds);
+      header.put("history", history);
+      new Checkpoint(header, state).write(lastFile);
+      progress.epoch("student", epoch + 1, s.epochs(), String.format(
+          "loss %.4f  train acc %.4f  test top1 %.4f top5 %.4f  %.0f img/s  %.1fs",
+          lossSum / seen, (double) correct / seen, acc.top1(), acc.top5(), seen / trainSecs,
+          secs));
+    }
+    double best = -1;
+    int bestEpoch = 0;
+    for (Map<String, Object> row : history) {
+      double a = ((Number) row.get("test_top1")).doubleValue();
+      if (a > best) {
+        best = a;
+        bestEpoch = ((Number) row.get("epoch")).intValue();
+      }
+    }
+    Map<String, Object> last = history.get(history.size() - 1);
+    return new Result(best, bestEpoch, ((Number) last.get("test_top1")).doubleValue(),
+        ((Number) last.get("test_top5")).doubleValue(), history, seconds);
+  }
+
+  /** Parameters, batch-norm statistics and momentum buffers: everything a resume needs. */
+  static List<float[]> stateArrays(Network net, Sgd sgd) {
+    List<float[]> a = new ArrayList<>(AutoencoderTrainer.values(net.params(), null));
+    a.addAll(net.buffers());
+    if (sgd != null) {
+      a.addAll(List.of(sgd.velocity()));
+    }
+    return a;
+  }
+
+  /** Loads student weights (parameters and batch-norm statistics) from a checkpoint. */
+  public static Map<String, Object> load(Network net, Path checkpoint) {
+    Checkpoint ck = Checkpoint.read(checkpoint);
+    Checkpoint.restore(ck.arrays(), stateArrays(net, null), "student " + checkpoint);
+    return ck.header();
+  }
+}
