@@ -60,4 +60,16 @@ public record PreparedImages(float[] data, int[] labels, int count, int channels
     }
     return new Normalization(mean, std);
   }
+
+  /** The images at the given indices, in that order. */
+  public PreparedImages subset(int[] indices) {
+    int sz = imageSize();
+    float[] d = new float[indices.length * sz];
+    int[] lb = new int[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      System.arraycopy(data, indices[i] * sz, d, i * sz, sz);
+      lb[i] = labels[indices[i]];
+    }
+    return new PreparedImages(d, lb, indices.length, channels, side, classes);
+  }
 }

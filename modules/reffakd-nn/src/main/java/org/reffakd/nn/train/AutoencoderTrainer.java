@@ -41,7 +41,7 @@ public final class AutoencoderTrainer {
     int bestEpoch = 0;
     int start = 0;
     double seconds = 0;
-    Path lastFile = dir.resolve(LAST);
+    Path lastFile = dir.resolve("checkpoints").resolve(LAST);
     if (lastFile.toFile().exists()) {
       Checkpoint ck = Checkpoint.read(lastFile);
       Checkpoint.restore(ck.arrays(), values(ae.params(), sgd), "autoencoder checkpoint "
@@ -84,6 +84,7 @@ public final class AutoencoderTrainer {
           }
         }
       }
+      double trainSecs = (System.nanoTime() - t0) / 1e9;
       double valMse = validationMse(ae, val, s.batchSize());
       double secs = (System.nanoTime() - t0) / 1e9;
       seconds += secs;
@@ -98,7 +99,8 @@ public final class AutoencoderTrainer {
       row.put("train_mse", sum / seen);
       row.put("val_mse", valMse);
       row.put("seconds", secs);
-      row.put("images_per_s", seen / secs);
+      row.put("train_seconds", trainSecs);
+      row.put("images_per_s", seen / trainSecs);
       history.add(row);
       Map<String, Object> header = new LinkedHashMap<>(provenance);
       header.put("stage", "autoencoder");
@@ -111,12 +113,13 @@ public final class AutoencoderTrainer {
         Map<String, Object> bh = new LinkedHashMap<>(header);
         bh.put("val_mse", valMse);
         bh.remove("history");
-        new Checkpoint(bh, values(ae.params(), null)).write(dir.resolve(BEST));
+        new Checkpoint(bh, values(ae.params(), null)).write(dir.resolve("checkpoints").resolve(BEST));
       }
       new Checkpoint(header, values(ae.params(), sgd)).write(lastFile);
+      org.reffakd.nn.util.Csv.writeRows(dir.resolve("autoencoder_metrics.csv"), history);
       progress.epoch("autoencoder", epoch + 1, s.epochs(), String.format(
           "train mse %.4f  val mse %.4f%s  %.0f img/s  %.1fs", sum / seen, valMse,
-          improved ? " (best)" : "", seen / secs, secs));
+          improved ? " (best)" : "", seen / trainSecs, secs));
     }
     return new Result(best, bestEpoch, history, seconds);
   }
@@ -148,8 +151,8 @@ public final class AutoencoderTrainer {
 
   /** Loads the best parameters into ae. */
   public static Map<String, Object> loadBest(Autoencoder ae, Path dir) {
-    Checkpoint ck = Checkpoint.read(dir.resolve(BEST));
-    Checkpoint.restore(ck.arrays(), values(ae.params(), null), "autoencoder " + dir.resolve(BEST));
+    Checkpoint ck = Checkpoint.read(dir.resolve("checkpoints").resolve(BEST));
+    Checkpoint.restore(ck.arrays(), values(ae.params(), null), "autoencoder " + dir.resolve("checkpoints").resolve(BEST));
     return ck.header();
   }
 

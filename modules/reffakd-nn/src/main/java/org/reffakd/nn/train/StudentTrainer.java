@@ -46,7 +46,7 @@ public final class StudentTrainer {
     List<Map<String, Object>> history = new ArrayList<>();
     int start = 0;
     double seconds = 0;
-    Path lastFile = dir.resolve(LAST);
+    Path lastFile = dir.resolve("checkpoints").resolve(LAST);
     if (lastFile.toFile().exists()) {
       Checkpoint ck = Checkpoint.read(lastFile);
       Checkpoint.restore(ck.arrays(), state, "student checkpoint " + lastFile);
@@ -116,6 +116,7 @@ public final class StudentTrainer {
       row.put("test_top1", acc.top1());
       row.put("test_top5", acc.top5());
       row.put("seconds", secs);
+      row.put("train_seconds", trainSecs);
       row.put("images_per_s", seen / trainSecs);
       history.add(row);
       Map<String, Object> header = new LinkedHashMap<>(provenance);
@@ -124,6 +125,7 @@ public final class StudentTrainer {
       header.put("seconds", seconds);
       header.put("history", history);
       new Checkpoint(header, state).write(lastFile);
+      org.reffakd.nn.util.Csv.writeRows(dir.resolve("metrics.csv"), history);
       progress.epoch("student", epoch + 1, s.epochs(), String.format(
           "loss %.4f  train acc %.4f  test top1 %.4f top5 %.4f  %.0f img/s  %.1fs",
           lossSum / seen, (double) correct / seen, acc.top1(), acc.top5(), seen / trainSecs,

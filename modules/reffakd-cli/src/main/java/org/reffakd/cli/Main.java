@@ -1,0 +1,42 @@
+package org.reffakd.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code reffakd} command line. */
+@Command(name = "reffakd", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+        "Teacher-free knowledge distillation with autoencoder soft labels (ReffAKD).",
+        "A small convolutional autoencoder learns the data; the class-by-class cosine",
+        "similarity of its embeddings, row-softmaxed, is a soft label per class; a student",
+        "is trained on hard labels plus those soft labels."},
+    subcommands = {RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code (0 = success). */
+  public static int execute(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      // expected failures (bad input, bad parameter) get one clear line, not a stack trace
+      String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+      cmd.getErr().println("reffakd: error: " + msg);
+      if (System.getenv("REFFAKD_DEBUG") != null) {
+        ex.printStackTrace(cmd.getErr());
+      }
+      return 1;
+    });
+    return cl.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"reffakd " + org.reffakd.nn.util.CodeVersion.get()};
+    }
+  }
+}

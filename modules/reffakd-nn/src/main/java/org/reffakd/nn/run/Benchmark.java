@@ -1,0 +1,142 @@
+package org.reffakd.nn.run;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.reffakd.nn.data.FashionMnistReader;
+import org.reffakd.nn.data.ImageDataset;
+import org.reffakd.nn.engine.Parallel;
+import org.reffakd.nn.loss.ReffakdLoss;
+import org.reffakd.nn.model.Autoencoder;
+import org.reffakd.nn.model.Models;
+import org.reffakd.nn.model.Network;
+import org.reffakd.nn.prep.Augmentation;
+import org.reffakd.nn.prep.BatchAssembler;
+import org.reffakd.nn.prep.Normalization;
+import org.reffakd.nn.prep.PreparedImages;
+import org.reffakd.nn.softlabel.SoftLabelOptions;
+import org.reffakd.nn.softlabel.SoftLabels;
+import org.reffakd.nn.train.AutoencoderTrainer;
+import org.reffakd.nn.train.Progress;
+import org.reffakd.nn.train.StudentTrainer;
+import org.reffakd.nn.util.CodeVersion;
+
+/**
+ * The speed benchmark: one training epoch over the 60,000 Fashion-MNIST training images (batch
+ * 128, augmentation on) for the autoencoder and for the LeNet-5-BN student with the reffakd loss,
+ * repeated; reports medians. Only the training pass is timed (not validation or evaluation).
+ */
+public final class Benchmark {
+
+  private Benchmark() {}
+
+  public static Map<String, Object> run(Path dataDir, int runs, int threads, String what,
+                                        PrintStream log) {
+    Parallel.setThreads(threads);
+    ImageDataset train = FashionMnistReader.read(dataDir, "train");
+    PreparedImages img = PreparedImages.of(train, 32);
+    Normalization norm = img.statistics();
+    Augmentation aug = Augmentation.reference("fashion-mnist");
+    PreparedImages small = img.subset(java.util.stream.IntStream.range(0, 512).toArray());
+    BatchAssembler full = new BatchAssembler(img, norm, aug);
+    BatchAssembler eval = new BatchAssembler(small, norm, Augmentation.NONE);
+    List<Double> ae = new ArrayList<>();
+    List<Double> st = new ArrayList<>();
+    Path tmp;
+    try {
+      tmp = Files.createTempDirectory("reffakd-bench");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      for (int r = 0; r < runs; r++) {
+        if (!what.equals("student")) {
+          Autoencoder a = new Autoencoder(1, r);
+          Path d = tmp.resolve("ae" + r);
+          AutoencoderTrainer.Result res = AutoencoderTrainer.train(a, full, eval,
+              new AutoencoderTrainer.Settings(1, 128, 0.1, 0.9, 5e-4, "constant", r), d,
+              Map.of(), Progress.NONE);
+          double s = ((Number) res.history().get(0).get("train_seconds")).doubleValue();
+          ae.add(s);
+          log.printf("run %d/%d: autoencoder epoch %.2f s (%.0f img/s)%n", r + 1, runs, s,
+              img.count() / s);
+        }
+        if (!what.equals("autoencoder")) {
+          Network net = Models.lenet5bn(1, 32, 10, r);
+          SoftLabels soft = ReffakdRun.softLabels(new Autoencoder(1, r), img, norm, aug,
+              SoftLabelOptions.paper("fashion-mnist"), r);
+          Path d = tmp.resolve("st" + r);
+          StudentTrainer.Result res = StudentTrainer.train(net,
+              new ReffakdLoss(0.5, 5, ReffakdLoss.Reduction.REFERENCE), soft, full, eval,
+              new StudentTrainer.Settings(1, 128, 0.1, 0.9, 5e-4, "constant", r), d, Map.of(),
+              Progress.NONE);
+          double s = ((Number) res.history().get(0).get("train_seconds")).doubleValue();
+          st.add(s);
+          log.printf("run %d/%d: student epoch %.2f s (%.0f img/s)%n", r + 1, runs, s,
+              img.count() / s);
+        }
+      }
+    } finally {
+      deleteTree(tmp);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("runs", runs);
+    out.put("threads", threads);
+    out.put("images_per_epoch", img.count());
+    out.put("batch_size", 128);
+    out.put("augmentation", true);
+    if (!st.isEmpty()) {
+      double m = median(st);
+      out.put("student_epoch_s", m);
+      out.put("images_per_s", img.count() / m);
+      out.put("student_epoch_s_all", st);
+    }
+    if (!ae.isEmpty()) {
+      double m = median(ae);
+      out.put("autoencoder_epoch_s", m);
+      out.put("autoencoder_images_per_s", img.count() / m);
+      out.put("autoencoder_epoch_s_all", ae);
+    }
+    out.put("peak_rss_mb", peakRssMb());
+    out.put("cpus", Runtime.getRuntime().availableProcessors());
+    out.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    out.put("vector_bits", jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize());
+    out.put("code_version", CodeVersion.get());
+    return out;
+  }
+
+  static double median(List<Double> v) {
+    double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
+    Arrays.sort(a);
+    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  }
+
+  /** Peak resident set size of this process (VmHWM), or -1 where /proc is missing. */
+  public static double peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private static void deleteTree(Path p) {
+    try (var s = Files.walk(p)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+}

@@ -1,0 +1,202 @@
+package org.reffakd.nn.run;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.reffakd.nn.data.Datasets;
+import org.reffakd.nn.data.ImageDataset;
+import org.reffakd.nn.engine.Parallel;
+import org.reffakd.nn.engine.Tensor;
+import org.reffakd.nn.loss.LossStrategy;
+import org.reffakd.nn.loss.Losses;
+import org.reffakd.nn.model.Autoencoder;
+import org.reffakd.nn.model.Models;
+import org.reffakd.nn.model.Network;
+import org.reffakd.nn.prep.Augmentation;
+import org.reffakd.nn.prep.BatchAssembler;
+import org.reffakd.nn.prep.Normalization;
+import org.reffakd.nn.prep.PreparedImages;
+import org.reffakd.nn.softlabel.SoftLabelGenerator;
+import org.reffakd.nn.softlabel.SoftLabelOptions;
+import org.reffakd.nn.softlabel.SoftLabels;
+import org.reffakd.nn.train.AutoencoderTrainer;
+import org.reffakd.nn.train.Progress;
+import org.reffakd.nn.train.StudentTrainer;
+import org.reffakd.nn.util.CodeVersion;
+import org.reffakd.nn.util.Csv;
+
+/**
+ * One ReffAKD run, end to end: read the dataset, train the autoencoder (keeping the best
+ * validation MSE), compute the soft labels, train the student, write {@code result.json}.
+ * Every stage checkpoints into the run directory, and running again on the same directory
+ * resumes where it stopped.
+ */
+public final class ReffakdRun {
+
+  private final RunConfig cfg;
+  private final Path runDir;
+  private final Progress progress;
+  private final PrintStream log;
+
+  public ReffakdRun(RunConfig cfg, Path runDir, Progress progress, PrintStream log) {
+    this.cfg = cfg.validate();
+    this.runDir = runDir;
+    this.progress = progress;
+    this.log = log;
+  }
+
+  /** Runs (or resumes) every stage and returns the result written to result.json. */
+  public Map<String, Object> execute() {
+    Parallel.setThreads(cfg.threads());
+    LossStrategy loss = Losses.create(cfg.loss(), cfg.alpha(), cfg.temperature(),
+        cfg.klReduction());
+    Map<String, Double> timings = new LinkedHashMap<>();
+    try {
+      Files.createDirectories(runDir.resolve("checkpoints"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create run directory " + runDir, e);
+    }
+    cfg.write(runDir.resolve("config.json"));
+
+    long t = System.nanoTime();
+    Path dataDir = Path.of(cfg.data());
+    ImageDataset train = Datasets.load(cfg.dataset(), dataDir, "train");
+    ImageDataset test = Datasets.load(cfg.dataset(), dataDir,
+        cfg.dataset().equals("tiny-imagenet") ? "val" : "test");
+    if (train.numClasses() != test.numClasses()) {
+      throw new IllegalArgumentException(dataDir + ": train has " + train.numClasses()
+          + " classes, test " + test.numClasses());
+    }
+    PreparedImages trainImg = PreparedImages.of(train, cfg.imageSize());
+    PreparedImages testImg = PreparedImages.of(test, cfg.imageSize());
+    Normalization norm = trainImg.statistics();
+    timings.put("data", secs(t));
+    log.printf("data: %s train %d, test %d images, %d classes, %dx%d -> %dx%d, mean %s std %s%n",
+        cfg.dataset(), train.size(), test.size(), train.numClasses(), train.height(),
+        train.width(), cfg.imageSize(), cfg.imageSize(), fmt(norm.mean()), fmt(norm.std()));
+
+    Map<String, Object> provenance = new LinkedHashMap<>();
+    provenance.put("config", RunConfig.JSON.convertValue(cfg, Map.class));
+    provenance.put("seed", cfg.seed());
+    provenance.put("code_version", CodeVersion.get());
+    provenance.put("dataset_sha256", Map.of("train", train.sha256(), "test", test.sha256()));
+
+    Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
+
+    // autoencoder: trained on a split carved from the training data, selected on the rest
+    t = System.nanoTime();
+    Autoencoder ae = new Autoencoder(trainImg.channels(), cfg.seed());
+    int[] perm = BatchAssembler.permutation(trainImg.count(), cfg.seed() ^ 0x5EED, 0);
+    int nVal = (int) Math.round(trainImg.count() * cfg.aeValFraction());
+    PreparedImages aeVal = trainImg.subset(java.util.Arrays.copyOfRange(perm, 0, nVal));
+    PreparedImages aeTrain = trainImg.subset(java.util.Arrays.copyOfRange(perm, nVal,
+        perm.length));
+    AutoencoderTrainer.Result aeResult = null;
+    if (cfg.aeEpochs() > 0) {
+      aeResult = AutoencoderTrainer.train(ae, new BatchAssembler(aeTrain, norm, aug),
+          new BatchAssembler(aeVal, norm, Augmentation.NONE),
+          new AutoencoderTrainer.Settings(cfg.aeEpochs(), cfg.batchSize(), cfg.aeLr(), 0.9, 5e-4,
+              cfg.aeSchedule(), cfg.seed()), runDir, provenance, progress);
+      AutoencoderTrainer.loadBest(ae, runDir);
+    }
+    timings.put("autoencoder", secs(t));
+
+    // soft labels from the best encoder (paper: the augmented stream is encoded)
+    t = System.nanoTime();
+    SoftLabelOptions so = new SoftLabelOptions(cfg.softPerClass(),
+        cfg.softDiagonalBoost() != null ? cfg.softDiagonalBoost()
+            : SoftLabelOptions.paperBoost(cfg.dataset()),
+        cfg.softTemperature(), cfg.softCentered());
+    SoftLabels soft = softLabels(ae, trainImg, norm, aug, so, cfg.seed());
+    List<String> names = train.classNames();
+    Csv.writeMatrix(runDir.resolve("similarity.csv"), names, soft.similarity());
+    Csv.writeMatrix(runDir.resolve("soft_labels.csv"), names, soft.soft());
+    timings.put("soft_labels", secs(t));
+    log.printf("soft labels (%s): diagonal %s%n", so.isPaperMode(cfg.dataset()) ? "paper mode"
+        : "options " + so, fmt(diag(soft.soft(), soft.classes())));
+
+    t = System.nanoTime();
+    Network student = Models.create(cfg.arch(), trainImg.channels(), cfg.imageSize(),
+        trainImg.classes(), cfg.seed());
+    StudentTrainer.Result sr = StudentTrainer.train(student, loss, soft,
+        new BatchAssembler(trainImg, norm, aug), new BatchAssembler(testImg, norm,
+            Augmentation.NONE),
+        new StudentTrainer.Settings(cfg.epochs(), cfg.batchSize(), cfg.lr(), cfg.momentum(),
+            cfg.weightDecay(), cfg.schedule(), cfg.seed()), runDir, provenance, progress);
+    timings.put("student", secs(t));
+
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("dataset", cfg.dataset());
+    result.put("classes", names);
+    result.put("loss", loss.name());
+    result.put("seed", cfg.seed());
+    result.put("arch", student.arch());
+    result.put("student_parameters", student.parameterCount());
+    result.put("autoencoder_parameters", ae.parameterCount());
+    result.put("similarity", soft.similarityRows());
+    result.put("soft_labels", soft.softRows());
+    result.put("soft_label_mode", so.isPaperMode(cfg.dataset()) ? "paper" : "custom");
+    result.put("test_accuracy", Map.of("best", sr.bestTop1(), "best_epoch", sr.bestEpoch(),
+        "last", sr.lastTop1(), "last_top5", sr.lastTop5()));
+    result.put("epochs", cfg.epochs());
+    result.put("autoencoder_epochs", cfg.aeEpochs());
+    result.put("autoencoder_val_mse", aeResult == null ? null : aeResult.bestValMse());
+    result.put("autoencoder_best_epoch", aeResult == null ? null : aeResult.bestEpoch());
+    result.put("autoencoder_selection", "validation split of " + nVal
+        + " training images (the reference selected on the test split)");
+    result.put("timings_s", timings);
+    result.put("history", sr.history());
+    result.put("autoencoder_history", aeResult == null ? List.of() : aeResult.history());
+    result.putAll(provenance);
+    result.put("finished_at", Instant.now().toString());
+    try {
+      Path tmp = runDir.resolve("result.json.tmp");
+      RunConfig.JSON.writeValue(tmp.toFile(), result);
+      Files.move(tmp, runDir.resolve("result.json"),
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write result.json: " + e.getMessage(), e);
+    }
+    return result;
+  }
+
+  /** Draws the per-class images, encodes their (augmented) versions, builds the matrices. */
+  public static SoftLabels softLabels(Autoencoder ae, PreparedImages train, Normalization norm,
+                                      Augmentation aug, SoftLabelOptions so, long seed) {
+    int[] drawn = SoftLabelGenerator.drawPerClass(train.labels(), train.classes(), so.perClass(),
+        seed);
+    BatchAssembler ba = new BatchAssembler(train, norm, aug);
+    int[] labels = new int[drawn.length];
+    Tensor x = ba.batch(drawn, 0, drawn.length, seed, -1, null, labels);
+    float[] emb = ae.embed(x);
+    int dim = emb.length / drawn.length;
+    return SoftLabelGenerator.compute(emb, drawn.length, dim, labels, train.classes(), so);
+  }
+
+  private static double secs(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static double[] diag(double[] m, int c) {
+    double[] d = new double[c];
+    for (int i = 0; i < c; i++) {
+      d[i] = m[i * c + i];
+    }
+    return d;
+  }
+
+  private static String fmt(double[] v) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < v.length; i++) {
+      sb.append(i == 0 ? "" : " ").append(String.format("%.4f", v[i]));
+    }
+    return sb.append(']').toString();
+  }
+}

@@ -1,0 +1,113 @@
+package org.reffakd.nn.run;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.reffakd.nn.data.Datasets;
+import org.reffakd.nn.loss.Losses;
+import org.reffakd.nn.model.Models;
+
+/**
+ * Everything that defines a run. The CLI writes it to {@code config.json} in the run directory;
+ * {@code run --config FILE} reads one back. Defaults: the quick Fashion-MNIST budget of
+ * METHOD.md ("what to expect": 3 autoencoder epochs, 15 student epochs, cosine schedule,
+ * alpha 0.5, T 5, paper-mode soft labels).
+ */
+public record RunConfig(
+    String dataset,
+    String data,
+    int imageSize,
+    String arch,
+    int aeEpochs,
+    double aeLr,
+    String aeSchedule,
+    double aeValFraction,
+    int epochs,
+    int batchSize,
+    double lr,
+    double momentum,
+    double weightDecay,
+    String schedule,
+    boolean augment,
+    String loss,
+    double alpha,
+    double temperature,
+    String klReduction,
+    int softPerClass,
+    Double softDiagonalBoost,
+    double softTemperature,
+    boolean softCentered,
+    long seed,
+    int threads) {
+
+  public static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public static RunConfig defaults(String dataset) {
+    return new RunConfig(dataset, null, dataset.equals("tiny-imagenet") ? 64 : 32, "lenet5bn",
+        3, 0.1, "step", 0.1, 15, 128, 0.1, 0.9, 5e-4, "cosine", true, "reffakd", 0.5, 5.0,
+        "reference", 40, null, 1.0, false, 42, 1);
+  }
+
+  /** Checks every field; the message names the field and its valid range. */
+  public RunConfig validate() {
+    require(dataset != null && Datasets.NAMES.contains(dataset), "dataset",
+        "one of " + Datasets.NAMES + ", got " + dataset);
+    require(imageSize >= 16 && imageSize % 8 == 0, "image_size",
+        "a multiple of 8, at least 16, got " + imageSize);
+    require(Models.NAMES.contains(arch), "arch", "one of " + Models.NAMES + ", got " + arch);
+    require(aeEpochs >= 0, "ae_epochs", ">= 0, got " + aeEpochs);
+    require(epochs >= 1, "epochs", ">= 1, got " + epochs);
+    require(batchSize >= 1 && batchSize <= 4096, "batch_size", "in [1, 4096], got " + batchSize);
+    require(lr > 0 && aeLr > 0, "lr / ae_lr", "> 0");
+    require(momentum >= 0 && momentum < 1, "momentum", "in [0, 1), got " + momentum);
+    require(weightDecay >= 0, "weight_decay", ">= 0, got " + weightDecay);
+    require(aeValFraction > 0 && aeValFraction < 0.5, "ae_val_fraction",
+        "in (0, 0.5), got " + aeValFraction);
+    require(Losses.NAMES.contains(loss), "loss", "one of " + Losses.NAMES + ", got " + loss);
+    require(alpha >= 0 && alpha <= 1, "alpha", "in [0, 1], got " + alpha);
+    require(temperature > 0, "temperature", "> 0, got " + temperature);
+    require(klReduction.equals("reference") || klReduction.equals("batchmean"), "kl_reduction",
+        "reference or batchmean, got " + klReduction);
+    require(softPerClass >= 2, "soft_per_class", ">= 2, got " + softPerClass);
+    require(softTemperature > 0, "soft_temperature", "> 0, got " + softTemperature);
+    require(threads >= 1 && threads <= 64, "threads", "in [1, 64], got " + threads);
+    require(schedule.equals("step") || schedule.equals("cosine") || schedule.equals("constant"),
+        "schedule", "step, cosine or constant, got " + schedule);
+    require(aeSchedule.equals("step") || aeSchedule.equals("cosine")
+        || aeSchedule.equals("constant"), "ae_schedule", "step, cosine or constant, got "
+        + aeSchedule);
+    return this;
+  }
+
+  private static void require(boolean ok, String field, String range) {
+    if (!ok) {
+      throw new IllegalArgumentException("config: " + field + " must be " + range);
+    }
+  }
+
+  public void write(Path file) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      JSON.writeValue(file.toFile(), this);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static RunConfig read(Path file) {
+    try {
+      return JSON.readValue(file.toFile(), RunConfig.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("config " + file + ": " + e.getMessage()
+          .replaceAll("\\s+", " "), e);
+    }
+  }
+}
