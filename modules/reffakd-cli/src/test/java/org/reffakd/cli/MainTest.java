@@ -1,0 +1,82 @@
+package org.reffakd.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reffakd.nn.run.RunConfig;
+
+class MainTest {
+
+  @TempDir
+  Path tmp;
+
+  private static String[] captureErr(Runnable r) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buf, true));
+    try {
+      r.run();
+    } finally {
+      System.setErr(old);
+    }
+    return new String[] {buf.toString()};
+  }
+
+  @Test
+  void writeConfigRoundTrips() throws Exception {
+    Path f = tmp.resolve("c.json");
+    int rc = Main.execute("run", "--data", tmp.toString(), "--alpha", "0.3", "--epochs", "7",
+        "--kl-reduction", "batchmean", "--write-config", f.toString());
+    assertEquals(0, rc);
+    RunConfig c = RunConfig.read(f);
+    assertEquals(0.3, c.alpha());
+    assertEquals(7, c.epochs());
+    assertEquals("batchmean", c.klReduction());
+    assertEquals(tmp.toString(), c.data());
+    // and --config reads it back, flags still override
+    Path g = tmp.resolve("d.json");
+    assertEquals(0, Main.execute("run", "--config", f.toString(), "--seed", "9",
+        "--write-config", g.toString()));
+    RunConfig d = RunConfig.read(g);
+    assertEquals(9, d.seed());
+    assertEquals(7, d.epochs());
+  }
+
+  @Test
+  void badParameterIsOneClearLineAndNonZeroExit() {
+    int[] rc = new int[1];
+    String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),
+        "--alpha", "1.5", "--write-config", tmp.resolve("x.json").toString()))[0];
+    assertEquals(1, rc[0]);
+    assertTrue(err.contains("alpha must be in [0, 1], got 1.5"), err);
+    assertEquals(1, err.strip().lines().count(), err);
+  }
+
+  @Test
+  void corruptDatasetNamesTheFile() throws Exception {
+    Files.write(tmp.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 1, 0, 0});
+    Files.write(tmp.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
+    Files.write(tmp.resolve("t10k-images-idx3-ubyte"), new byte[] {0});
+    Files.write(tmp.resolve("t10k-labels-idx1-ubyte"), new byte[] {0});
+    int[] rc = new int[1];
+    String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),
+        "--out", tmp.resolve("run").toString()))[0];
+    assertEquals(1, rc[0]);
+    assertTrue(err.contains("train-images-idx3-ubyte"), err);
+    assertTrue(err.startsWith("reffakd: error: "), err);
+  }
+
+  @Test
+  void unknownLossAndUnknownOptionFail() {
+    assertEquals(1, Main.execute("run", "--data", tmp.toString(), "--loss", "nope",
+        "--write-config", tmp.resolve("y.json").toString()));
+    assertEquals(2, Main.execute("run", "--no-such-flag"));
+    assertEquals(1, Main.execute("bench", "--runs", "0"));
+  }
+}
