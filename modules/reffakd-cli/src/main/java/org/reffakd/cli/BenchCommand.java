@@ -19,9 +19,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
       description = "repetitions; medians are reported (default ${DEFAULT-VALUE})")
   int runs;
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-      description = "compute threads (default ${DEFAULT-VALUE})")
-  int threads;
+  @Option(names = "--threads", paramLabel = "N",
+      description = "compute threads (default: cores, at most 2)")
+  Integer threads;
   @Option(names = "--only", paramLabel = "WHAT", defaultValue = "both",
       description = "student, autoencoder or both (default ${DEFAULT-VALUE})")
   String only;
@@ -41,7 +41,8 @@ final class BenchCommand implements Callable<Integer> {
           + only);
     }
     Path dir = DataLocation.resolve("fashion-mnist", data);
-    Map<String, Object> res = Benchmark.run(dir, runs, threads, only, System.out);
+    Map<String, Object> res = Benchmark.run(dir, runs,
+        threads != null ? threads : RunConfig.defaultThreads(), only, System.out);
     String text = RunConfig.JSON.writeValueAsString(res);
     System.out.println(text);
     if (json != null) {

@@ -87,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
       + "(beyond the paper)")
   Boolean softCentered;
   @Option(names = "--threads", paramLabel = "N", description = "compute threads for matrix "
-      + "products (default 1; 2 helps the autoencoder when the other core is idle)")
+      + "products and im2col (default: cores, at most 2); results do not depend on it")
   Integer threads;
 
   @Override

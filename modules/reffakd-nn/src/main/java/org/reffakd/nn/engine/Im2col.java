@@ -16,10 +16,17 @@ final class Im2col {
 
   static void im2col(float[] x, int c, int n, int h, int w, int k, int stride, int pad,
                      float[] col) {
+    int np = n * outSize(h, k, stride, pad) * outSize(w, k, stride, pad);
+    Parallel.forRange(c, (long) k * k * np,
+        (c0, c1) -> im2col(x, c0, c1, n, h, w, k, stride, pad, col));
+  }
+
+  private static void im2col(float[] x, int c0, int c1, int n, int h, int w, int k, int stride,
+                             int pad, float[] col) {
     int oh = outSize(h, k, stride, pad);
     int ow = outSize(w, k, stride, pad);
     int np = n * oh * ow;
-    for (int ci = 0; ci < c; ci++) {
+    for (int ci = c0; ci < c1; ci++) {
       for (int ky = 0; ky < k; ky++) {
         for (int kx = 0; kx < k; kx++) {
           int row = ((ci * k + ky) * k + kx) * np;
@@ -59,10 +66,17 @@ final class Im2col {
   /** x += fold(col): the adjoint of {@link #im2col}. x must be zeroed by the caller. */
   static void col2im(float[] col, int c, int n, int h, int w, int k, int stride, int pad,
                      float[] x) {
+    int np = n * outSize(h, k, stride, pad) * outSize(w, k, stride, pad);
+    Parallel.forRange(c, (long) k * k * np,
+        (c0, c1) -> col2im(col, c0, c1, n, h, w, k, stride, pad, x));
+  }
+
+  private static void col2im(float[] col, int c0, int c1, int n, int h, int w, int k,
+                             int stride, int pad, float[] x) {
     int oh = outSize(h, k, stride, pad);
     int ow = outSize(w, k, stride, pad);
     int np = n * oh * ow;
-    for (int ci = 0; ci < c; ci++) {
+    for (int ci = c0; ci < c1; ci++) {
       for (int ky = 0; ky < k; ky++) {
         for (int kx = 0; kx < k; kx++) {
           int row = ((ci * k + ky) * k + kx) * np;

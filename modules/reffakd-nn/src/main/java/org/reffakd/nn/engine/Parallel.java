@@ -75,6 +75,30 @@ public final class Parallel {
     });
   }
 
+  /**
+   * Runs body(from, to) over [0, n) split into one contiguous range per thread when the work
+   * (n * costPerItem) is large enough; the ranges must write disjoint memory.
+   */
+  static void forRange(int n, long costPerItem, RangeBody body) {
+    int t = threads;
+    if (t == 1 || n < t || (long) n * costPerItem < MIN_WORK / 4) {
+      body.run(0, n);
+      return;
+    }
+    int step = (n + t - 1) / t;
+    run(t, part -> {
+      int from = part * step;
+      int to = Math.min(n, from + step);
+      if (from < to) {
+        body.run(from, to);
+      }
+    });
+  }
+
+  interface RangeBody {
+    void run(int from, int to);
+  }
+
   private interface Part {
     void run(int part);
   }

@@ -53,7 +53,12 @@ public record RunConfig(
   public static RunConfig defaults(String dataset) {
     return new RunConfig(dataset, null, dataset.equals("tiny-imagenet") ? 64 : 32, "lenet5bn",
         3, 0.1, "step", 0.1, 15, 128, 0.1, 0.9, 5e-4, "cosine", true, "reffakd", 0.5, 5.0,
-        "reference", 40, null, 1.0, false, 42, 1);
+        "reference", 40, null, 1.0, false, 42, defaultThreads());
+  }
+
+  /** Compute threads by default: one per core, at most 2 (measured best on 2-core machines). */
+  public static int defaultThreads() {
+    return Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
   }
 
   /** Checks every field; the message names the field and its valid range. */
