@@ -5,26 +5,6 @@ public final class LossMath {
 
   private LossMath() {}
 
-  /** Row-wise softmax of z/temperature into out (may alias nothing). */
-  public static void softmax(double[] z, int n, int c, double temperature, double[] out) {
-    for (int i = 0; i < n; i++) {
-      int o = i * c;
-      double max = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < c; j++) {
-        max = Math.max(max, z[o + j] / temperature);
-      }
-      double s = 0;
-      for (int j = 0; j < c; j++) {
-        double e = Math.exp(z[o + j] / temperature - max);
-        out[o + j] = e;
-        s += e;
-      }
-      for (int j = 0; j < c; j++) {
-        out[o + j] /= s;
-      }
-    }
-  }
-
   /** Row-wise log-softmax of z/temperature. */
   public static void logSoftmax(double[] z, int n, int c, double temperature, double[] out) {
     for (int i = 0; i < n; i++) {
