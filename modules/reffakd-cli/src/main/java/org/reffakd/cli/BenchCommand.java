@@ -11,9 +11,10 @@ import picocli.CommandLine.Option;
 /** {@code reffakd bench}: the speed benchmark. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Time one training epoch (60,000 Fashion-MNIST images, batch 128, augmentation on) of",
-        "the autoencoder and of the LeNet-5-BN student with the reffakd loss, several times;",
-        "print medians, images/s and peak RSS. Only the training pass is timed."})
+        "Time one training epoch (60,000 Fashion-MNIST images, batch 128, augmentation on) "
+            + "of the autoencoder and of the LeNet-5-BN student with the reffakd loss, "
+            + "several times; print the medians, images/s and peak RSS. Only the training "
+            + "pass is timed (no validation, no evaluation)."})
 final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--runs", paramLabel = "N", defaultValue = "3",

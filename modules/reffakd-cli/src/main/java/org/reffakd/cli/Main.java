@@ -8,10 +8,13 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = {
         "Teacher-free knowledge distillation with autoencoder soft labels (ReffAKD).",
-        "A small convolutional autoencoder learns the data; the class-by-class cosine",
-        "similarity of its embeddings, row-softmaxed, is a soft label per class; a student",
-        "is trained on hard labels plus those soft labels."},
-    subcommands = {RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        "A small convolutional autoencoder learns the data; the class-by-class cosine "
+            + "similarity of its embeddings, row-softmaxed, is a soft label per class; a "
+            + "student is trained on hard labels plus those soft labels.",
+        "",
+        "Start with: reffakd run --dataset fashion-mnist   (then: reffakd help run)"},
+    subcommands = {RunCommand.class, TeacherCommand.class, PluginsCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.reffakd.nn.run.ReffakdRun;
@@ -14,10 +16,11 @@ import picocli.CommandLine.Option;
 /** {@code reffakd run}: one ReffAKD run end to end. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Train the autoencoder, compute soft labels, train the student; write a run directory",
-        "with config.json, metrics.csv, autoencoder_metrics.csv, similarity.csv,",
-        "soft_labels.csv, checkpoints/ and result.json. Unset options take their value from",
-        "--config, --resume's config.json, or the defaults shown."})
+        "Train the autoencoder, compute soft labels, train the student; write a run "
+            + "directory with config.json, metrics.csv, autoencoder_metrics.csv, "
+            + "similarity.csv, soft_labels.csv, checkpoints/ and result.json.",
+        "Unset options take their value from --config, from --resume's config.json, or "
+            + "from the defaults shown. Exits non-zero on any failure."})
 final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--dataset", description = "fashion-mnist, mnist, cifar10, cifar100, "
@@ -44,17 +47,29 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--epochs", paramLabel = "N", description = "student epochs (default 15; "
       + "paper 200)")
   Integer epochs;
-  @Option(names = "--loss", description = "student loss: ce or reffakd (default reffakd)")
+  @Option(names = "--loss", paramLabel = "SPEC", description = "student loss: a strategy "
+      + "(ce, reffakd, kd, dkd, reffakd-dkd, tfkd-reg, label-smoothing, or a plugin's; see "
+      + "'reffakd plugins') or a weighted hybrid such as reffakd:0.5,dkd:0.5 (default reffakd)")
   String loss;
-  @Option(names = "--alpha", paramLabel = "A", description = "weight of the soft-label term, "
-      + "in [0,1] (default 0.5)")
-  Double alpha;
-  @Option(names = "--temperature", paramLabel = "T", description = "distillation temperature "
-      + "> 0 (default 5)")
-  Double temperature;
-  @Option(names = "--kl-reduction", description = "reference (PyTorch KLDivLoss default, mean "
-      + "over N*C, as the authors' code) or batchmean (default reference)")
+  @Option(names = "--alpha", paramLabel = "A", description = "the strategies' alpha parameter "
+      + "(reffakd default 0.5)")
+  String alpha;
+  @Option(names = "--temperature", paramLabel = "T", description = "the strategies' "
+      + "temperature parameter (reffakd default 5)")
+  String temperature;
+  @Option(names = "--kl-reduction", paramLabel = "R", description = "reffakd's KL reduction: "
+      + "reference (PyTorch KLDivLoss default, mean over N*C, as the authors' code) or "
+      + "batchmean (default reference)")
   String klReduction;
+  @Option(names = "--param", paramLabel = "KEY=VALUE", description = "any strategy parameter, "
+      + "repeatable: beta=8 for every strategy that has it, dkd.beta=8 for one")
+  Map<String, String> params;
+  @Option(names = "--teacher", paramLabel = "DIR", description = "teacher directory written by "
+      + "'reffakd teacher' (needed by kd and dkd)")
+  String teacher;
+  @Option(names = "--plugins", paramLabel = "DIR", description = "folder of loss plugin jars, "
+      + "repeatable (also searched: $REFFAKD_PLUGINS or ~/.reffakd/plugins)")
+  List<String> plugins;
   @Option(names = "--seed", paramLabel = "S", description = "random seed (default 42)")
   Long seed;
   @Option(names = "--arch", description = "student: lenet5bn, resnet18, resnet18-w16 "
@@ -111,6 +126,10 @@ final class RunCommand implements Callable<Integer> {
       cfg = with(cfg, DataLocation.resolve(cfg.dataset(), null).toString());
     }
     cfg.validate();
+    // the loss, its parameters and plugins are checked before anything is written or trained
+    org.reffakd.nn.loss.ConfiguredLoss.create(org.reffakd.nn.loss.LossRegistry.discover(
+        org.reffakd.nn.loss.LossRegistry.pluginDirs(cfg.plugins().stream().map(Path::of)
+            .toList())), cfg.loss(), cfg.lossParams()).close();
     if (writeConfig != null) {
       cfg.write(writeConfig);
       System.out.println("config written to " + writeConfig);
@@ -155,9 +174,9 @@ final class RunCommand implements Callable<Integer> {
         schedule != null ? schedule : b.schedule(),
         noAugment != null ? !noAugment : b.augment(),
         loss != null ? loss : b.loss(),
-        alpha != null ? alpha : b.alpha(),
-        temperature != null ? temperature : b.temperature(),
-        klReduction != null ? klReduction : b.klReduction(),
+        lossParams(b),
+        teacher != null ? teacher : b.teacher(),
+        plugins != null ? plugins : b.plugins(),
         softPerClass != null ? softPerClass : b.softPerClass(),
         softBoost != null ? softBoost : b.softDiagonalBoost(),
         softTemperature != null ? softTemperature : b.softTemperature(),
@@ -166,11 +185,33 @@ final class RunCommand implements Callable<Integer> {
         threads != null ? threads : b.threads());
   }
 
+  /**
+   * Loss parameters: the base config's, unless --loss changes the strategy (its parameters
+   * would not fit), plus the flags given now.
+   */
+  private Map<String, String> lossParams(RunConfig b) {
+    Map<String, String> p = new LinkedHashMap<>(loss == null || loss.equals(b.loss())
+        ? b.lossParams() : Map.of());
+    if (params != null) {
+      p.putAll(params);
+    }
+    if (alpha != null) {
+      p.put("alpha", alpha);
+    }
+    if (temperature != null) {
+      p.put("temperature", temperature);
+    }
+    if (klReduction != null) {
+      p.put("reffakd.reduction", klReduction);
+    }
+    return p;
+  }
+
   private static RunConfig with(RunConfig b, String dataDir) {
     return new RunConfig(b.dataset(), dataDir, b.imageSize(), b.arch(), b.aeEpochs(), b.aeLr(),
         b.aeSchedule(), b.aeValFraction(), b.epochs(), b.batchSize(), b.lr(), b.momentum(),
-        b.weightDecay(), b.schedule(), b.augment(), b.loss(), b.alpha(), b.temperature(),
-        b.klReduction(), b.softPerClass(), b.softDiagonalBoost(), b.softTemperature(),
+        b.weightDecay(), b.schedule(), b.augment(), b.loss(), b.lossParams(), b.teacher(),
+        b.plugins(), b.softPerClass(), b.softDiagonalBoost(), b.softTemperature(),
         b.softCentered(), b.seed(), b.threads());
   }
 }

@@ -35,9 +35,10 @@ class MainTest {
         "--kl-reduction", "batchmean", "--write-config", f.toString());
     assertEquals(0, rc);
     RunConfig c = RunConfig.read(f);
-    assertEquals(0.3, c.alpha());
+    assertEquals("0.3", c.lossParams().get("alpha"));
+    assertEquals("5", c.lossParams().get("temperature"));
     assertEquals(7, c.epochs());
-    assertEquals("batchmean", c.klReduction());
+    assertEquals("batchmean", c.lossParams().get("reffakd.reduction"));
     assertEquals(tmp.toString(), c.data());
     // and --config reads it back, flags still override
     Path g = tmp.resolve("d.json");
@@ -54,7 +55,7 @@ class MainTest {
     String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),
         "--alpha", "1.5", "--write-config", tmp.resolve("x.json").toString()))[0];
     assertEquals(1, rc[0]);
-    assertTrue(err.contains("alpha must be in [0, 1], got 1.5"), err);
+    assertTrue(err.contains("reffakd: parameter alpha must be in [0, 1], got 1.5"), err);
     assertEquals(1, err.strip().lines().count(), err);
   }
 
@@ -78,5 +79,35 @@ class MainTest {
         "--write-config", tmp.resolve("y.json").toString()));
     assertEquals(2, Main.execute("run", "--no-such-flag"));
     assertEquals(1, Main.execute("bench", "--runs", "0"));
+  }
+
+  @Test
+  void lossesThatNeedATeacherFailAtStartWithoutOne() {
+    int[] rc = new int[1];
+    String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),
+        "--loss", "dkd", "--out", tmp.resolve("r").toString()))[0];
+    assertEquals(1, rc[0]);
+    assertTrue(err.contains("needs a teacher") && err.contains("--teacher DIR"), err);
+    assertTrue(!Files.exists(tmp.resolve("r").resolve("checkpoints")), "nothing trained");
+  }
+
+  @Test
+  void pluginsListsTheBuiltIns() {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true));
+    int rc;
+    try {
+      rc = Main.execute("plugins");
+    } finally {
+      System.setOut(old);
+    }
+    assertEquals(0, rc);
+    String out = buf.toString();
+    for (String name : new String[] {"ce", "reffakd", "kd", "dkd", "reffakd-dkd", "tfkd-reg",
+        "label-smoothing"}) {
+      assertTrue(out.lines().anyMatch(l -> l.startsWith(name + " ")), name + " in\n" + out);
+    }
+    assertTrue(out.contains("--param alpha=0.5") && out.contains("built-in"), out);
   }
 }

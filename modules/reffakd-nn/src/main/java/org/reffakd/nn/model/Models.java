@@ -18,13 +18,15 @@ import org.reffakd.nn.engine.Sequential;
 public final class Models {
 
   /** Architecture names accepted by {@link #create}. */
-  public static final List<String> NAMES = List.of("lenet5bn", "resnet18", "resnet18-w16");
+  public static final List<String> NAMES = List.of("lenet5bn", "lenet5bn-wide", "resnet18",
+      "resnet18-w16");
 
   private Models() {}
 
   public static Network create(String arch, int channels, int size, int classes, long seed) {
     return switch (arch) {
       case "lenet5bn" -> lenet5bn(channels, size, classes, seed);
+      case "lenet5bn-wide" -> lenet5bnWide(channels, size, classes, seed);
       case "resnet18" -> resnet18(channels, classes, 64, seed);
       case "resnet18-w16" -> resnet18(channels, classes, 16, seed);
       default -> throw new IllegalArgumentException("unknown architecture '" + arch
@@ -51,6 +53,27 @@ public final class Models {
         new Linear(16 * s * s, 120, rng), Activation.relu(),
         new Linear(120, 84, rng), Activation.relu(),
         new Linear(84, classes, rng)));
+  }
+
+  /**
+   * A wider LeNet-5-BN for a teacher that trains in about a minute per Fashion-MNIST epoch on
+   * 2 cores: conv 32@5x5 and 64@5x5 (BN, ReLU, maxpool 2 each), FC 64*s*s-256-classes.
+   */
+  public static Network lenet5bnWide(int channels, int size, int classes, long seed) {
+    Random rng = new Random(seed);
+    int s = ((size - 4) / 2 - 4) / 2;
+    if (s < 1) {
+      throw new IllegalArgumentException("lenet5bn-wide needs images of at least 16x16, got "
+          + size);
+    }
+    return new Network("lenet5bn-wide", new Sequential(
+        new Conv2d(channels, 32, 5, 1, 0, true, rng), new BatchNorm2d(32), Activation.relu(),
+        new MaxPool2d(2),
+        new Conv2d(32, 64, 5, 1, 0, true, rng), new BatchNorm2d(64), Activation.relu(),
+        new MaxPool2d(2),
+        new Flatten(),
+        new Linear(64 * s * s, 256, rng), Activation.relu(),
+        new Linear(256, classes, rng)));
   }
 
   /**

@@ -13,7 +13,8 @@ import java.util.Map;
 import org.reffakd.nn.data.FashionMnistReader;
 import org.reffakd.nn.data.ImageDataset;
 import org.reffakd.nn.engine.Parallel;
-import org.reffakd.nn.loss.ReffakdLoss;
+import org.reffakd.nn.loss.ConfiguredLoss;
+import org.reffakd.nn.loss.LossRegistry;
 import org.reffakd.nn.model.Autoencoder;
 import org.reffakd.nn.model.Models;
 import org.reffakd.nn.model.Network;
@@ -73,8 +74,9 @@ public final class Benchmark {
           SoftLabels soft = ReffakdRun.softLabels(new Autoencoder(1, r), img, norm, aug,
               SoftLabelOptions.paper("fashion-mnist"), r);
           Path d = tmp.resolve("st" + r);
-          StudentTrainer.Result res = StudentTrainer.train(net,
-              new ReffakdLoss(0.5, 5, ReffakdLoss.Reduction.REFERENCE), soft, full, eval,
+          ConfiguredLoss loss = ConfiguredLoss.create(LossRegistry.discover(List.of()),
+              "reffakd", Map.of("alpha", "0.5", "temperature", "5"));
+          StudentTrainer.Result res = StudentTrainer.train(net, loss, soft, null, full, eval,
               new StudentTrainer.Settings(1, 128, 0.1, 0.9, 5e-4, "constant", r), d, Map.of(),
               Progress.NONE);
           double s = ((Number) res.history().get(0).get("train_seconds")).doubleValue();

@@ -13,8 +13,8 @@ import org.reffakd.nn.data.Datasets;
 import org.reffakd.nn.data.ImageDataset;
 import org.reffakd.nn.engine.Parallel;
 import org.reffakd.nn.engine.Tensor;
-import org.reffakd.nn.loss.LossStrategy;
-import org.reffakd.nn.loss.Losses;
+import org.reffakd.nn.loss.ConfiguredLoss;
+import org.reffakd.nn.loss.LossRegistry;
 import org.reffakd.nn.model.Autoencoder;
 import org.reffakd.nn.model.Models;
 import org.reffakd.nn.model.Network;
@@ -30,6 +30,7 @@ import org.reffakd.nn.train.Progress;
 import org.reffakd.nn.train.StudentTrainer;
 import org.reffakd.nn.util.CodeVersion;
 import org.reffakd.nn.util.Csv;
+import org.reffakd.spi.LossPlugin;
 
 /**
  * One ReffAKD run, end to end: read the dataset, train the autoencoder (keeping the best
@@ -54,8 +55,19 @@ public final class ReffakdRun {
   /** Runs (or resumes) every stage and returns the result written to result.json. */
   public Map<String, Object> execute() {
     Parallel.setThreads(cfg.threads());
-    LossStrategy loss = Losses.create(cfg.loss(), cfg.alpha(), cfg.temperature(),
-        cfg.klReduction());
+    // the loss and its parameters are checked before anything is read or trained
+    LossRegistry registry = LossRegistry.discover(LossRegistry.pluginDirs(
+        cfg.plugins().stream().map(Path::of).toList()));
+    ConfiguredLoss loss = ConfiguredLoss.create(registry, cfg.loss(), cfg.lossParams());
+    Path teacherDir = cfg.teacher() == null ? null : Path.of(cfg.teacher());
+    if (loss.needs(LossPlugin.Need.TEACHER) && teacherDir == null) {
+      throw new IllegalArgumentException("loss " + loss.spec() + " needs a teacher: train one "
+          + "with 'reffakd teacher --dataset " + cfg.dataset() + " --out DIR' and pass "
+          + "--teacher DIR");
+    }
+    if (teacherDir != null) {
+      Teachers.checkCompatible(teacherDir, cfg);
+    }
     Map<String, Double> timings = new LinkedHashMap<>();
     try {
       Files.createDirectories(runDir.resolve("checkpoints"));
@@ -65,27 +77,20 @@ public final class ReffakdRun {
     cfg.write(runDir.resolve("config.json"));
 
     long t = System.nanoTime();
-    Path dataDir = Path.of(cfg.data());
-    ImageDataset train = Datasets.load(cfg.dataset(), dataDir, "train");
-    ImageDataset test = Datasets.load(cfg.dataset(), dataDir,
-        cfg.dataset().equals("tiny-imagenet") ? "val" : "test");
-    if (train.numClasses() != test.numClasses()) {
-      throw new IllegalArgumentException(dataDir + ": train has " + train.numClasses()
-          + " classes, test " + test.numClasses());
-    }
-    PreparedImages trainImg = PreparedImages.of(train, cfg.imageSize());
-    PreparedImages testImg = PreparedImages.of(test, cfg.imageSize());
-    Normalization norm = trainImg.statistics();
+    RunData data = RunData.load(cfg, log);
+    ImageDataset train = data.train();
+    ImageDataset test = data.test();
+    PreparedImages trainImg = data.trainImages();
+    PreparedImages testImg = data.testImages();
+    Normalization norm = data.norm();
     timings.put("data", secs(t));
-    log.printf("data: %s train %d, test %d images, %d classes, %dx%d -> %dx%d, mean %s std %s%n",
-        cfg.dataset(), train.size(), test.size(), train.numClasses(), train.height(),
-        train.width(), cfg.imageSize(), cfg.imageSize(), fmt(norm.mean()), fmt(norm.std()));
 
     Map<String, Object> provenance = new LinkedHashMap<>();
     provenance.put("config", RunConfig.JSON.convertValue(cfg, Map.class));
     provenance.put("seed", cfg.seed());
     provenance.put("code_version", CodeVersion.get());
     provenance.put("dataset_sha256", Map.of("train", train.sha256(), "test", test.sha256()));
+    provenance.put("loss_parameters", loss.effectiveParameters());
 
     Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
 
@@ -122,9 +127,15 @@ public final class ReffakdRun {
         : "options " + so, fmt(diag(soft.soft(), soft.classes())));
 
     t = System.nanoTime();
+    Network teacher = null;
+    if (loss.needs(LossPlugin.Need.TEACHER)) {
+      teacher = Teachers.load(teacherDir, trainImg.channels(), cfg.imageSize(),
+          trainImg.classes());
+      provenance.put("teacher", Teachers.describe(teacherDir));
+    }
     Network student = Models.create(cfg.arch(), trainImg.channels(), cfg.imageSize(),
         trainImg.classes(), cfg.seed());
-    StudentTrainer.Result sr = StudentTrainer.train(student, loss, soft,
+    StudentTrainer.Result sr = StudentTrainer.train(student, loss, soft, teacher,
         new BatchAssembler(trainImg, norm, aug), new BatchAssembler(testImg, norm,
             Augmentation.NONE),
         new StudentTrainer.Settings(cfg.epochs(), cfg.batchSize(), cfg.lr(), cfg.momentum(),
@@ -134,7 +145,7 @@ public final class ReffakdRun {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("dataset", cfg.dataset());
     result.put("classes", names);
-    result.put("loss", loss.name());
+    result.put("loss", loss.spec());
     result.put("seed", cfg.seed());
     result.put("arch", student.arch());
     result.put("student_parameters", student.parameterCount());
@@ -193,10 +204,6 @@ public final class ReffakdRun {
   }
 
   private static String fmt(double[] v) {
-    StringBuilder sb = new StringBuilder("[");
-    for (int i = 0; i < v.length; i++) {
-      sb.append(i == 0 ? "" : " ").append(String.format("%.4f", v[i]));
-    }
-    return sb.append(']').toString();
+    return RunData.fmt(v);
   }
 }

@@ -77,7 +77,7 @@ public final class AutoencoderTrainer {
           sum += mse / size * b.n();
           seen += b.n();
           long now = System.nanoTime();
-          if (now - lastReport > 1_000_000_000L) {
+          if (now - lastReport > 1_000_000_000L && seen >= 4 * s.batchSize()) {
             lastReport = now;
             progress.batch("autoencoder", epoch + 1, s.epochs(), seen, n, sum / seen,
                 seen / ((now - t0) / 1e9));

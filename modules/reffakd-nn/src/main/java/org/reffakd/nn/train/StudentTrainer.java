@@ -7,17 +7,19 @@ import java.util.List;
 import java.util.Map;
 import org.reffakd.nn.engine.Sgd;
 import org.reffakd.nn.engine.Tensor;
-import org.reffakd.nn.loss.LossInput;
-import org.reffakd.nn.loss.LossResult;
-import org.reffakd.nn.loss.LossStrategy;
+import org.reffakd.nn.loss.ConfiguredLoss;
 import org.reffakd.nn.model.Network;
 import org.reffakd.nn.prep.BatchAssembler;
 import org.reffakd.nn.softlabel.SoftLabels;
+import org.reffakd.spi.LossInput;
+import org.reffakd.spi.LossOutput;
+import org.reffakd.spi.LossPlugin;
 
 /**
- * Trains a student with any {@link LossStrategy}: the loss sees the logits, the hard labels and
- * (when it asks) the soft label of each sample's class, and returns named terms plus the
- * gradient that is back-propagated. Evaluates top-1/top-5 on the test split every epoch and
+ * Trains a student with any loss strategy (through the plugin contract only): the loss sees the
+ * logits, the hard labels and, when it asks, the soft label of each sample's class and the
+ * teacher's logits on the same augmented batch; it returns named terms plus the gradient that
+ * is back-propagated. Evaluates top-1/top-5 on the test split every epoch and
  * checkpoints {@code student-last.ckpt} after each epoch.
  */
 public final class StudentTrainer {
@@ -34,11 +36,17 @@ public final class StudentTrainer {
 
   private StudentTrainer() {}
 
-  public static Result train(Network net, LossStrategy loss, SoftLabels soft,
+  public static Result train(Network net, ConfiguredLoss loss, SoftLabels soft, Network teacher,
                              BatchAssembler train, BatchAssembler test, Settings s, Path dir,
                              Map<String, Object> provenance, Progress progress) {
-    if (loss.needsSoftLabels() && soft == null) {
-      throw new IllegalArgumentException("loss " + loss.name() + " needs soft labels");
+    boolean needSoft = loss.needs(LossPlugin.Need.SOFT_LABELS);
+    boolean needTeacher = loss.needs(LossPlugin.Need.TEACHER);
+    if (needSoft && soft == null) {
+      throw new IllegalArgumentException("loss " + loss.spec() + " needs soft labels");
+    }
+    if (needTeacher && teacher == null) {
+      throw new IllegalArgumentException("loss " + loss.spec() + " needs a teacher: train one "
+          + "with 'reffakd teacher' and pass --teacher DIR");
     }
     Sgd sgd = new Sgd(net.params(), s.momentum(), s.weightDecay());
     LrSchedule lr = new LrSchedule(s.schedule(), s.lr(), s.epochs());
@@ -74,8 +82,17 @@ public final class StudentTrainer {
             z[i] = logits.data[i];
           }
           int[] labels = java.util.Arrays.copyOf(b.labels(), bn);
-          double[] targets = loss.needsSoftLabels() ? soft.targetsFor(labels, bn) : null;
-          LossResult res = loss.compute(new LossInput(z, bn, classes, labels, targets, epoch));
+          double[] targets = needSoft ? soft.targetsFor(labels, bn) : null;
+          double[] tz = null;
+          if (needTeacher) {
+            Tensor tl = teacher.forward(b.x(), false);
+            tz = new double[bn * classes];
+            for (int i = 0; i < tz.length; i++) {
+              tz[i] = tl.data[i];
+            }
+          }
+          LossOutput res = loss.compute(new LossInput(z, bn, classes, labels, targets, tz,
+              epoch));
           float[] g = new float[bn * classes];
           for (int i = 0; i < g.length; i++) {
             g[i] = (float) res.gradient()[i];
@@ -94,7 +111,7 @@ public final class StudentTrainer {
           correct += Evaluation.countTopK(z, bn, classes, labels, 1);
           seen += bn;
           long now = System.nanoTime();
-          if (now - lastReport > 1_000_000_000L) {
+          if (now - lastReport > 1_000_000_000L && seen >= 4 * s.batchSize()) {
             lastReport = now;
             progress.batch("student", epoch + 1, s.epochs(), seen, n, lossSum / seen,
                 seen / ((now - t0) / 1e9));

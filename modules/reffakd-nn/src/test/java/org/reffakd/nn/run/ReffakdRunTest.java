@@ -33,7 +33,8 @@ class ReffakdRunTest {
   private static RunConfig config(int epochs) {
     RunConfig d = RunConfig.defaults("fashion-mnist");
     return new RunConfig("fashion-mnist", data.toString(), 32, "lenet5bn", 1, 0.1, "step", 0.1,
-        epochs, 64, 0.05, 0.9, 5e-4, "constant", true, "reffakd", 0.5, 5.0, "reference",
+        epochs, 64, 0.05, 0.9, 5e-4, "constant", true, "reffakd",
+        java.util.Map.of("alpha", "0.5", "temperature", "5"), null, List.of(),
         d.softPerClass(), null, 1.0, false, 7, 1);
   }
 

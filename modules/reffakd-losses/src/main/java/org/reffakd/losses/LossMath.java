@@ -1,6 +1,9 @@
-package org.reffakd.nn.loss;
+package org.reffakd.losses;
 
-/** Numerically careful building blocks shared by the losses (double precision). */
+/**
+ * Numerically careful building blocks shared by the built-in losses (double precision).
+ * Public so that plugin authors can reuse them.
+ */
 public final class LossMath {
 
   private LossMath() {}
@@ -52,5 +55,15 @@ public final class LossMath {
       }
     }
     return s;
+  }
+
+  /** Row-wise softmax of z/temperature. */
+  public static double[] softmax(double[] z, int n, int c, double temperature) {
+    double[] out = new double[n * c];
+    logSoftmax(z, n, c, temperature, out);
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Math.exp(out[i]);
+    }
+    return out;
   }
 }

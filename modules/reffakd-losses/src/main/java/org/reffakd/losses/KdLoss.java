@@ -1,0 +1,91 @@
+package org.reffakd.losses;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.reffakd.spi.LossFunction;
+import org.reffakd.spi.LossInput;
+import org.reffakd.spi.LossOutput;
+import org.reffakd.spi.LossPlugin;
+import org.reffakd.spi.ParameterSpec;
+import org.reffakd.spi.Parameters;
+
+/**
+ * {@code kd}: vanilla knowledge distillation (Hinton, Vinyals &amp; Dean, 2015), with
+ * mdistiller's defaults and reduction: {@code ce_weight * CE(z, y)
+ * + kd_weight * T^2 * KL(softmax(t/T) || softmax(z/T))}, the KL summed over classes and
+ * averaged over the batch, t the teacher logits.
+ */
+public final class KdLoss implements LossPlugin {
+
+  static final String NAME = "kd";
+
+  /** The pure loss. Terms: {@code ce}, {@code kd}. */
+  static LossOutput kd(LossInput in, double ceWeight, double kdWeight, double t) {
+    double[] teacher = in.teacherLogits();
+    if (teacher == null) {
+      throw new IllegalArgumentException(NAME + ": needs teacher logits, but the input has none"
+          + " (LossInput.teacherLogits() is null)");
+    }
+    int n = in.n();
+    int c = in.classes();
+    double[] grad = new double[n * c];
+    double ce = LossMath.crossEntropy(in.logits(), n, c, in.labels(), ceWeight, grad);
+    double[] logq = new double[n * c];
+    LossMath.logSoftmax(in.logits(), n, c, t, logq);
+    double[] p = LossMath.softmax(teacher, n, c, t);
+    double kl = 0;
+    double gscale = kdWeight * t / n; // d/dz of w T^2 KL / n = w T (q - p) / n
+    for (int i = 0; i < n; i++) {
+      int o = i * c;
+      kl += LossMath.klRow(p, logq, o, c);
+      for (int j = 0; j < c; j++) {
+        grad[o + j] += gscale * (Math.exp(logq[o + j]) - p[o + j]);
+      }
+    }
+    Map<String, Double> terms = new LinkedHashMap<>();
+    terms.put("ce", ceWeight * ce);
+    terms.put("kd", kdWeight * t * t * kl / n);
+    return new LossOutput(terms, grad);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String version() {
+    return Version.BUILT_IN;
+  }
+
+  @Override
+  public String description() {
+    return "vanilla KD: CE + T^2 KL to the teacher's softened output (Hinton et al., 2015)";
+  }
+
+  @Override
+  public Set<Need> needs() {
+    return Set.of(Need.TEACHER);
+  }
+
+  @Override
+  public List<ParameterSpec> parameters() {
+    return List.of(
+        ParameterSpec.range("ce_weight", 0.1, 0, true, Double.POSITIVE_INFINITY, false,
+            "weight of the cross-entropy on hard labels"),
+        ParameterSpec.range("kd_weight", 0.9, 0, true, Double.POSITIVE_INFINITY, false,
+            "weight of the T^2-scaled KL to the teacher"),
+        ParameterSpec.range("temperature", 4, 0, false, Double.POSITIVE_INFINITY, false,
+            "softmax temperature of teacher and student in the KL term"));
+  }
+
+  @Override
+  public LossFunction create(Parameters p) {
+    double ceWeight = p.number("ce_weight");
+    double kdWeight = p.number("kd_weight");
+    double t = p.number("temperature");
+    return in -> kd(in, ceWeight, kdWeight, t);
+  }
+}

@@ -1,0 +1,74 @@
+package org.reffakd.losses;
+
+import java.util.List;
+import java.util.Set;
+import org.reffakd.spi.LossFunction;
+import org.reffakd.spi.LossInput;
+import org.reffakd.spi.LossOutput;
+import org.reffakd.spi.LossPlugin;
+import org.reffakd.spi.ParameterSpec;
+import org.reffakd.spi.Parameters;
+
+/**
+ * {@code reffakd-dkd}: the hybrid of ReffAKD and DKD. Decoupled KD (see {@link DkdLoss}, same
+ * parameters, terms and warm-up) with the teacher distribution replaced by the autoencoder
+ * soft label of each sample's class, used as given: not re-softmaxed, not temperature-scaled.
+ * The binary teacher is {@code (soft_g, sum_{j != g} soft_j)} and the non-target teacher the
+ * soft label over the non-target classes renormalized; the student is {@code softmax(z/T)}.
+ */
+public final class ReffakdDkdLoss implements LossPlugin {
+
+  static final String NAME = "reffakd-dkd";
+
+  /** The pure loss. Terms: {@code ce}, {@code tckd}, {@code nckd}. */
+  static LossOutput reffakdDkd(LossInput in, double alpha, double beta, double t,
+                               double ceWeight, double warmup) {
+    double[] soft = in.softTargets();
+    if (soft == null) {
+      throw new IllegalArgumentException(NAME + ": needs soft labels, but the input has none"
+          + " (LossInput.softTargets() is null)");
+    }
+    double[] logSoft = new double[soft.length];
+    for (int k = 0; k < soft.length; k++) {
+      logSoft[k] = Math.log(soft[k]);
+    }
+    return DkdLoss.decoupled(in, logSoft, alpha, beta, t, ceWeight,
+        DkdLoss.warmupFactor(in.epoch(), warmup));
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String version() {
+    return Version.BUILT_IN;
+  }
+
+  @Override
+  public String description() {
+    return "ReffAKD + DKD: decoupled KD to the autoencoder soft label (Doshi & Kim 2023;"
+        + " Zhao et al. 2022)";
+  }
+
+  @Override
+  public Set<Need> needs() {
+    return Set.of(Need.SOFT_LABELS);
+  }
+
+  @Override
+  public List<ParameterSpec> parameters() {
+    return DkdLoss.schema("soft label");
+  }
+
+  @Override
+  public LossFunction create(Parameters p) {
+    double alpha = p.number("alpha");
+    double beta = p.number("beta");
+    double t = p.number("temperature");
+    double ceWeight = p.number("ce_weight");
+    double warmup = p.number("warmup");
+    return in -> reffakdDkd(in, alpha, beta, t, ceWeight, warmup);
+  }
+}

@@ -1,0 +1,87 @@
+package org.reffakd.losses;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.reffakd.spi.LossFunction;
+import org.reffakd.spi.LossInput;
+import org.reffakd.spi.LossOutput;
+import org.reffakd.spi.LossPlugin;
+import org.reffakd.spi.ParameterSpec;
+import org.reffakd.spi.Parameters;
+
+/**
+ * {@code reffakd}: (1-a) CE(z, y) + a T^2 KL(soft[y] || softmax(z/T)), the target the
+ * autoencoder soft label of the true class, not temperature-scaled (as the reference code).
+ *
+ * <p>The KL reduction is named: {@code reference} is PyTorch's KLDivLoss default (mean over all
+ * n*C elements, so the term is further divided by C), as the authors' notebooks use it;
+ * {@code batchmean} is the textbook sum over classes, mean over the batch.
+ */
+public final class ReffakdLoss implements LossPlugin {
+
+  /** The pure loss. Terms: {@code ce}, {@code kd}. */
+  static LossOutput reffakd(LossInput in, double alpha, double t, boolean batchmean) {
+    int n = in.n();
+    int c = in.classes();
+    double[] grad = new double[n * c];
+    double ce = LossMath.crossEntropy(in.logits(), n, c, in.labels(), 1 - alpha, grad);
+    double[] logq = new double[n * c];
+    LossMath.logSoftmax(in.logits(), n, c, t, logq);
+    double denom = batchmean ? n : (double) n * c;
+    double[] p = in.softTargets();
+    double kl = 0;
+    double gscale = alpha * t / denom; // d/dz of a T^2 KL / denom = a T (q - p) / denom
+    for (int i = 0; i < n; i++) {
+      int o = i * c;
+      kl += LossMath.klRow(p, logq, o, c);
+      for (int j = 0; j < c; j++) {
+        grad[o + j] += gscale * (Math.exp(logq[o + j]) - p[o + j]);
+      }
+    }
+    Map<String, Double> terms = new LinkedHashMap<>();
+    terms.put("ce", (1 - alpha) * ce);
+    terms.put("kd", alpha * t * t * kl / denom);
+    return new LossOutput(terms, grad);
+  }
+
+  @Override
+  public String name() {
+    return "reffakd";
+  }
+
+  @Override
+  public String version() {
+    return Version.BUILT_IN;
+  }
+
+  @Override
+  public String description() {
+    return "ReffAKD: CE + KL to the autoencoder soft label (Doshi & Kim, 2023)";
+  }
+
+  @Override
+  public Set<Need> needs() {
+    return Set.of(Need.SOFT_LABELS);
+  }
+
+  @Override
+  public List<ParameterSpec> parameters() {
+    return List.of(
+        ParameterSpec.number("alpha", 0.5, 0, 1, "weight of the soft-label term"),
+        ParameterSpec.range("temperature", 5, 0, false, Double.POSITIVE_INFINITY, false,
+            "softmax temperature of the student in the KL term"),
+        ParameterSpec.choice("reduction", "reference", List.of("reference", "batchmean"),
+            "KL reduction: reference = PyTorch KLDivLoss default (mean over n*C, the authors' "
+                + "code); batchmean = sum over classes, mean over the batch"));
+  }
+
+  @Override
+  public LossFunction create(Parameters p) {
+    double alpha = p.number("alpha");
+    double t = p.number("temperature");
+    boolean batchmean = p.choice("reduction").equals("batchmean");
+    return in -> reffakd(in, alpha, t, batchmean);
+  }
+}

@@ -1,0 +1,39 @@
+package org.reffakd.nn.run;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.reffakd.nn.data.Datasets;
+import org.reffakd.nn.data.ImageDataset;
+import org.reffakd.nn.prep.Normalization;
+import org.reffakd.nn.prep.PreparedImages;
+
+/** The train and test splits of a run, resized, with the training set's normalisation. */
+public record RunData(ImageDataset train, ImageDataset test, PreparedImages trainImages,
+                      PreparedImages testImages, Normalization norm) {
+
+  public static RunData load(RunConfig cfg, PrintStream log) {
+    Path dataDir = Path.of(cfg.data());
+    ImageDataset train = Datasets.load(cfg.dataset(), dataDir, "train");
+    ImageDataset test = Datasets.load(cfg.dataset(), dataDir,
+        cfg.dataset().equals("tiny-imagenet") ? "val" : "test");
+    if (train.numClasses() != test.numClasses()) {
+      throw new IllegalArgumentException(dataDir + ": train has " + train.numClasses()
+          + " classes, test " + test.numClasses());
+    }
+    PreparedImages trainImg = PreparedImages.of(train, cfg.imageSize());
+    PreparedImages testImg = PreparedImages.of(test, cfg.imageSize());
+    Normalization norm = trainImg.statistics();
+    log.printf("data: %s train %d, test %d images, %d classes, %dx%d -> %dx%d, mean %s std %s%n",
+        cfg.dataset(), train.size(), test.size(), train.numClasses(), train.height(),
+        train.width(), cfg.imageSize(), cfg.imageSize(), fmt(norm.mean()), fmt(norm.std()));
+    return new RunData(train, test, trainImg, testImg, norm);
+  }
+
+  static String fmt(double[] v) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < v.length; i++) {
+      sb.append(i == 0 ? "" : " ").append(String.format("%.4f", v[i]));
+    }
+    return sb.append(']').toString();
+  }
+}

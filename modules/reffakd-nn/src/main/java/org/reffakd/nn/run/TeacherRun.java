@@ -1,0 +1,104 @@
+package org.reffakd.nn.run;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.reffakd.nn.engine.Parallel;
+import org.reffakd.nn.loss.ConfiguredLoss;
+import org.reffakd.nn.loss.LossRegistry;
+import org.reffakd.nn.model.Models;
+import org.reffakd.nn.model.Network;
+import org.reffakd.nn.prep.Augmentation;
+import org.reffakd.nn.prep.BatchAssembler;
+import org.reffakd.nn.train.Progress;
+import org.reffakd.nn.train.StudentTrainer;
+import org.reffakd.nn.util.CodeVersion;
+
+/**
+ * Trains a teacher for the kd/dkd baselines with cross-entropy (same data pipeline and
+ * augmentation as the students) and writes {@code teacher.json} (accuracy, cost, provenance)
+ * and {@code teacher.ckpt} into its directory. Resumable like a run.
+ */
+public final class TeacherRun {
+
+  private TeacherRun() {}
+
+  public static Map<String, Object> execute(RunConfig cfg, Path dir, Progress progress,
+                                            PrintStream log) {
+    cfg.validate();
+    Parallel.setThreads(cfg.threads());
+    ConfiguredLoss ce = ConfiguredLoss.create(LossRegistry.discover(java.util.List.of()), "ce",
+        Map.of());
+    long wall0 = System.nanoTime();
+    double cpu0 = cpuSeconds();
+    try {
+      Files.createDirectories(dir.resolve("checkpoints"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+    cfg.write(dir.resolve("config.json"));
+    RunData data = RunData.load(cfg, log);
+    Network net = Models.create(cfg.arch(), data.trainImages().channels(), cfg.imageSize(),
+        data.trainImages().classes(), cfg.seed());
+    Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
+    Map<String, Object> provenance = new LinkedHashMap<>();
+    provenance.put("config", RunConfig.JSON.convertValue(cfg, Map.class));
+    provenance.put("seed", cfg.seed());
+    provenance.put("code_version", CodeVersion.get());
+    provenance.put("dataset_sha256", Map.of("train", data.train().sha256(), "test",
+        data.test().sha256()));
+    StudentTrainer.Result r = StudentTrainer.train(net, ce, null, null,
+        new BatchAssembler(data.trainImages(), data.norm(), aug),
+        new BatchAssembler(data.testImages(), data.norm(), Augmentation.NONE),
+        new StudentTrainer.Settings(cfg.epochs(), cfg.batchSize(), cfg.lr(), cfg.momentum(),
+            cfg.weightDecay(), cfg.schedule(), cfg.seed()), dir, provenance, progress);
+    try {
+      Files.copy(dir.resolve("checkpoints").resolve(StudentTrainer.LAST),
+          dir.resolve(Teachers.WEIGHTS), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + dir.resolve(Teachers.WEIGHTS), e);
+    }
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("dataset", cfg.dataset());
+    d.put("classes", data.train().classNames());
+    d.put("classes_count", data.train().numClasses());
+    d.put("arch", net.arch());
+    d.put("image_size", cfg.imageSize());
+    d.put("channels", data.trainImages().channels());
+    d.put("parameters", net.parameterCount());
+    d.put("epochs", cfg.epochs());
+    d.put("test_accuracy", Map.of("best", r.bestTop1(), "best_epoch", r.bestEpoch(), "last",
+        r.lastTop1(), "last_top5", r.lastTop5()));
+    d.put("weights", "the last epoch's (" + Teachers.WEIGHTS + ")");
+    Map<String, Object> cost = new LinkedHashMap<>();
+    cost.put("training_seconds", r.seconds());
+    cost.put("wall_seconds_this_invocation", (System.nanoTime() - wall0) / 1e9);
+    cost.put("cpu_seconds_this_invocation", cpuSeconds() - cpu0);
+    cost.put("peak_rss_mb", Benchmark.peakRssMb());
+    cost.put("threads", cfg.threads());
+    d.put("cost", cost);
+    d.put("history", r.history());
+    d.putAll(provenance);
+    try {
+      RunConfig.JSON.writeValue(dir.resolve(Teachers.DESCRIPTOR).toFile(), d);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write teacher.json", e);
+    }
+    return d;
+  }
+
+  /** CPU time of this process (all threads), or NaN where the JVM does not tell. */
+  static double cpuSeconds() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      return sun.getProcessCpuTime() / 1e9;
+    }
+    return Double.NaN;
+  }
+}

@@ -1,0 +1,132 @@
+package org.reffakd.nn.loss;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reffakd.spi.LossInput;
+import org.reffakd.spi.LossOutput;
+
+/** Discovery with real plugin jars built at test time: good, broken and duplicate ones. */
+class LossRegistryTest {
+
+  @TempDir
+  Path tmp;
+
+  private static List<String> names(LossRegistry r) {
+    return r.entries().stream().filter(e -> e.refusal() == null).map(e -> e.plugin().name())
+        .toList();
+  }
+
+  @Test
+  void builtInsAreFoundOnTheClasspath() {
+    LossRegistry r = LossRegistry.discover(List.of());
+    assertTrue(names(r).containsAll(List.of("ce", "reffakd")), names(r).toString());
+    assertTrue(r.get("ce").origin().builtIn());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> r.get("no-such-loss"));
+    assertTrue(e.getMessage().contains("unknown loss 'no-such-loss'"), e.getMessage());
+  }
+
+  @Test
+  void aGoodJarLoadsAndBrokenJarsAreReportedAndSkipped() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("plugins"));
+    Path work = Files.createDirectories(tmp.resolve("work"));
+    Files.copy(PluginJars.build(work, "good", Map.of("p.Good",
+        PluginJars.plugin("p", "Good", "square", false)), "p.Good\n"), dir.resolve("good.jar"));
+    Files.copy(PluginJars.build(work, "static-init", Map.of("q.Boom",
+        PluginJars.plugin("q", "Boom", "boom", true)), "q.Boom\n"), dir.resolve("boom.jar"));
+    Files.copy(PluginJars.build(work, "missing", Map.of("r.Present",
+        PluginJars.plugin("r", "Present", "present", false)), "r.Present\nr.Absent\n"),
+        dir.resolve("missing.jar"));
+    Files.copy(PluginJars.build(work, "badfile", Map.of("s.Bad",
+        PluginJars.plugin("s", "Bad", "bad", false)), "s.Bad with spaces!\n"),
+        dir.resolve("badfile.jar"));
+    Files.writeString(dir.resolve("notajar.jar"), "this is not a zip file");
+
+    LossRegistry r = LossRegistry.discover(List.of(dir));
+    List<String> ok = names(r);
+    assertTrue(ok.containsAll(List.of("ce", "reffakd", "square", "present")), ok.toString());
+    assertTrue(!ok.contains("boom") && !ok.contains("bad"), ok.toString());
+    String problems = String.join("\n", r.problems());
+    assertTrue(problems.contains("boom.jar") && problems.contains("ExceptionInInitializerError"),
+        problems);
+    assertTrue(problems.contains("missing.jar") && problems.contains("r.Absent"), problems);
+    assertTrue(problems.contains("badfile.jar"), problems);
+    assertTrue(problems.contains("notajar.jar"), problems);
+    assertEquals(dir.resolve("good.jar"), r.get("square").origin().jar());
+
+    // the plugin trains through the same contract: validated parameters, terms, gradient
+    ConfiguredLoss loss = ConfiguredLoss.create(r, "square", Map.of("scale", "2"));
+    LossOutput out = loss.compute(new LossInput(new double[] {1, -2}, 1, 2, new int[] {0},
+        null, null, 0));
+    assertEquals(5.0, out.terms().get("sq"), 1e-12);
+    assertArrayEquals(new double[] {2, -4}, out.gradient(), 1e-12);
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> ConfiguredLoss.create(r, "square", Map.of("scale", "11")));
+    assertTrue(bad.getMessage().contains("square: parameter scale must be in [0, 10], got 11"),
+        bad.getMessage());
+  }
+
+  @Test
+  void twoStrategiesWithOneNameAreBothRefusedNamingBothOrigins() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("dup"));
+    Path work = Files.createDirectories(tmp.resolve("w"));
+    Files.copy(PluginJars.build(work, "a", Map.of("a.One", PluginJars.plugin("a", "One", "twin",
+        false)), "a.One\n"), dir.resolve("a.jar"));
+    Files.copy(PluginJars.build(work, "b", Map.of("b.Two", PluginJars.plugin("b", "Two", "twin",
+        false)), "b.Two\n"), dir.resolve("b.jar"));
+    // and one that shadows a built-in name
+    Files.copy(PluginJars.build(work, "c", Map.of("c.Ce", PluginJars.plugin("c", "Ce", "ce",
+        false)), "c.Ce\n"), dir.resolve("c.jar"));
+    LossRegistry r = LossRegistry.discover(List.of(dir));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> r.get("twin"));
+    assertTrue(e.getMessage().contains("a.jar") && e.getMessage().contains("b.jar"),
+        e.getMessage());
+    IllegalArgumentException ce = assertThrows(IllegalArgumentException.class,
+        () -> r.get("ce"));
+    assertTrue(ce.getMessage().contains("built-in") && ce.getMessage().contains("c.jar"),
+        ce.getMessage());
+    assertNull(r.get("reffakd").refusal());
+  }
+
+  @Test
+  void hybridsComposeAndParametersAreRouted() {
+    LossRegistry r = LossRegistry.discover(List.of());
+    ConfiguredLoss hybrid = ConfiguredLoss.create(r, "reffakd:0.25,ce:0.75",
+        Map.of("reffakd.alpha", "0.4", "temperature", "2"));
+    ConfiguredLoss reffakd = ConfiguredLoss.create(r, "reffakd",
+        Map.of("alpha", "0.4", "temperature", "2"));
+    ConfiguredLoss ce = ConfiguredLoss.create(r, "ce", Map.of());
+    LossInput in = new LossInput(new double[] {0.3, -1, 2, 0.5, 0.1, -0.2}, 2, 3,
+        new int[] {2, 0}, new double[] {0.2, 0.3, 0.5, 0.6, 0.3, 0.1}, null, 0);
+    LossOutput h = hybrid.compute(in);
+    LossOutput a = reffakd.compute(in);
+    LossOutput b = ce.compute(in);
+    assertEquals(0.25 * a.terms().get("ce") + 0.75 * b.terms().get("ce"), h.terms().get("ce"),
+        1e-12);
+    assertEquals(0.25 * a.terms().get("kd"), h.terms().get("kd"), 1e-12);
+    for (int i = 0; i < 6; i++) {
+      assertEquals(0.25 * a.gradient()[i] + 0.75 * b.gradient()[i], h.gradient()[i], 1e-12);
+    }
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> ConfiguredLoss.create(r, "ce", Map.of("alpha", "0.5")));
+    assertTrue(unknown.getMessage().contains("no strategy takes parameter 'alpha'"),
+        unknown.getMessage());
+    IllegalArgumentException scoped = assertThrows(IllegalArgumentException.class,
+        () -> ConfiguredLoss.create(r, "reffakd", Map.of("reffakd.beta", "1")));
+    assertTrue(scoped.getMessage().contains("reffakd: unknown parameter 'beta'"),
+        scoped.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> ConfiguredLoss.create(r, "reffakd:-1", Map.of()));
+  }
+}
