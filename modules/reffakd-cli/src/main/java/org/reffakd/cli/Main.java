@@ -28,6 +28,7 @@ public final class Main {
       // expected failures (bad input, bad parameter) get one clear line, not a stack trace
       String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
       cmd.getErr().println("reffakd: error: " + msg);
+      cmd.getErr().flush();
       if (System.getenv("REFFAKD_DEBUG") != null) {
         ex.printStackTrace(cmd.getErr());
       }
