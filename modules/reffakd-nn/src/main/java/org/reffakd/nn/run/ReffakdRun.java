@@ -36,7 +36,9 @@ import org.reffakd.spi.LossPlugin;
  * One ReffAKD run, end to end: read the dataset, train the autoencoder (keeping the best
  * validation MSE), compute the soft labels, train the student, write {@code result.json}.
  * Every stage checkpoints into the run directory, and running again on the same directory
- * resumes where it stopped.
+ * resumes where it stopped. The stages are public so that the platform's verticles can run
+ * them one by one (each on a worker thread), in the order prepare, useData, trainAutoencoder,
+ * computeSoftLabels, distill; one instance holds the state of one run and is not thread-safe.
  */
 public final class ReffakdRun {
 
@@ -44,6 +46,16 @@ public final class ReffakdRun {
   private final Path runDir;
   private final Progress progress;
   private final PrintStream log;
+  private final Map<String, Double> timings = new LinkedHashMap<>();
+  private final Map<String, Object> provenance = new LinkedHashMap<>();
+  private ConfiguredLoss loss;
+  private Path teacherDir;
+  private RunData data;
+  private Augmentation aug;
+  private Autoencoder ae;
+  private int nVal;
+  private AutoencoderTrainer.Result aeResult;
+  private SoftLabels soft;
 
   public ReffakdRun(RunConfig cfg, Path runDir, Progress progress, PrintStream log) {
     this.cfg = cfg.validate();
@@ -52,14 +64,26 @@ public final class ReffakdRun {
     this.log = log;
   }
 
-  /** Runs (or resumes) every stage and returns the result written to result.json. */
+  /** Runs (or resumes) every stage, data from files, and returns the result (result.json). */
   public Map<String, Object> execute() {
+    prepare();
+    long t = System.nanoTime();
+    useData(RunData.load(cfg, log), secs(t));
+    trainAutoencoder();
+    computeSoftLabels();
+    return distill();
+  }
+
+  /**
+   * Checks the loss, its parameters and the teacher before anything is read or trained, and
+   * writes config.json. The first stage; the others follow in order.
+   */
+  public void prepare() {
     Parallel.setThreads(cfg.threads());
-    // the loss and its parameters are checked before anything is read or trained
     LossRegistry registry = LossRegistry.discover(LossRegistry.pluginDirs(
         cfg.plugins().stream().map(Path::of).toList()));
-    ConfiguredLoss loss = ConfiguredLoss.create(registry, cfg.loss(), cfg.lossParams());
-    Path teacherDir = cfg.teacher() == null ? null : Path.of(cfg.teacher());
+    loss = ConfiguredLoss.create(registry, cfg.loss(), cfg.lossParams());
+    teacherDir = cfg.teacher() == null ? null : Path.of(cfg.teacher());
     if (loss.needs(LossPlugin.Need.TEACHER) && teacherDir == null) {
       throw new IllegalArgumentException("loss " + loss.spec() + " needs a teacher: train one "
           + "with 'reffakd teacher --dataset " + cfg.dataset() + " --out DIR' and pass "
@@ -68,65 +92,76 @@ public final class ReffakdRun {
     if (teacherDir != null) {
       Teachers.checkCompatible(teacherDir, cfg);
     }
-    Map<String, Double> timings = new LinkedHashMap<>();
     try {
       Files.createDirectories(runDir.resolve("checkpoints"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create run directory " + runDir, e);
     }
     cfg.write(runDir.resolve("config.json"));
+  }
 
-    long t = System.nanoTime();
-    RunData data = RunData.load(cfg, log);
-    ImageDataset train = data.train();
-    ImageDataset test = data.test();
-    PreparedImages trainImg = data.trainImages();
-    PreparedImages testImg = data.testImages();
-    Normalization norm = data.norm();
-    timings.put("data", secs(t));
-
-    Map<String, Object> provenance = new LinkedHashMap<>();
+  /** The data of the run (read from files, or rebuilt from a Kafka topic). */
+  public void useData(RunData d, double seconds) {
+    data = d;
+    timings.put("data", seconds);
     provenance.put("config", RunConfig.JSON.convertValue(cfg, Map.class));
     provenance.put("seed", cfg.seed());
     provenance.put("code_version", CodeVersion.get());
-    provenance.put("dataset_sha256", Map.of("train", train.sha256(), "test", test.sha256()));
+    provenance.put("dataset_sha256", Map.of("train", d.train().sha256(), "test",
+        d.test().sha256()));
     provenance.put("loss_parameters", loss.effectiveParameters());
+    aug = cfg.augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
+  }
 
-    Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
-
-    // autoencoder: trained on a split carved from the training data, selected on the rest
-    t = System.nanoTime();
-    Autoencoder ae = new Autoencoder(trainImg.channels(), cfg.seed());
+  /**
+   * Trains the autoencoder on a split carved from the training data, selected on the rest, and
+   * loads the best checkpoint.
+   */
+  public AutoencoderTrainer.Result trainAutoencoder() {
+    long t = System.nanoTime();
+    PreparedImages trainImg = data.trainImages();
+    ae = new Autoencoder(trainImg.channels(), cfg.seed());
     int[] perm = BatchAssembler.permutation(trainImg.count(), cfg.seed() ^ 0x5EED, 0);
-    int nVal = (int) Math.round(trainImg.count() * cfg.aeValFraction());
+    nVal = (int) Math.round(trainImg.count() * cfg.aeValFraction());
     PreparedImages aeVal = trainImg.subset(java.util.Arrays.copyOfRange(perm, 0, nVal));
     PreparedImages aeTrain = trainImg.subset(java.util.Arrays.copyOfRange(perm, nVal,
         perm.length));
-    AutoencoderTrainer.Result aeResult = null;
     if (cfg.aeEpochs() > 0) {
-      aeResult = AutoencoderTrainer.train(ae, new BatchAssembler(aeTrain, norm, aug),
-          new BatchAssembler(aeVal, norm, Augmentation.NONE),
+      aeResult = AutoencoderTrainer.train(ae, new BatchAssembler(aeTrain, data.norm(), aug),
+          new BatchAssembler(aeVal, data.norm(), Augmentation.NONE),
           new AutoencoderTrainer.Settings(cfg.aeEpochs(), cfg.batchSize(), cfg.aeLr(), 0.9, 5e-4,
               cfg.aeSchedule(), cfg.seed()), runDir, provenance, progress);
       AutoencoderTrainer.loadBest(ae, runDir);
     }
     timings.put("autoencoder", secs(t));
+    return aeResult;
+  }
 
-    // soft labels from the best encoder (paper: the augmented stream is encoded)
-    t = System.nanoTime();
-    SoftLabelOptions so = new SoftLabelOptions(cfg.softPerClass(),
-        cfg.softDiagonalBoost() != null ? cfg.softDiagonalBoost()
-            : SoftLabelOptions.paperBoost(cfg.dataset()),
-        cfg.softTemperature(), cfg.softCentered());
-    SoftLabels soft = softLabels(ae, trainImg, norm, aug, so, cfg.seed());
-    List<String> names = train.classNames();
+  /** Soft labels from the best encoder (paper: the augmented stream is encoded). */
+  public SoftLabels computeSoftLabels() {
+    long t = System.nanoTime();
+    SoftLabelOptions so = softLabelOptions();
+    soft = softLabels(ae, data.trainImages(), data.norm(), aug, so, cfg.seed());
+    List<String> names = data.train().classNames();
     Csv.writeMatrix(runDir.resolve("similarity.csv"), names, soft.similarity());
     Csv.writeMatrix(runDir.resolve("soft_labels.csv"), names, soft.soft());
     timings.put("soft_labels", secs(t));
     log.printf("soft labels (%s): diagonal %s%n", so.isPaperMode(cfg.dataset()) ? "paper mode"
         : "options " + so, fmt(diag(soft.soft(), soft.classes())));
+    return soft;
+  }
 
-    t = System.nanoTime();
+  private SoftLabelOptions softLabelOptions() {
+    return new SoftLabelOptions(cfg.softPerClass(),
+        cfg.softDiagonalBoost() != null ? cfg.softDiagonalBoost()
+            : SoftLabelOptions.paperBoost(cfg.dataset()),
+        cfg.softTemperature(), cfg.softCentered());
+  }
+
+  /** Trains the student with the run's loss and writes result.json. The last stage. */
+  public Map<String, Object> distill() {
+    long t = System.nanoTime();
+    PreparedImages trainImg = data.trainImages();
     Network teacher = null;
     if (loss.needs(LossPlugin.Need.TEACHER)) {
       teacher = Teachers.load(teacherDir, trainImg.channels(), cfg.imageSize(),
@@ -136,15 +171,16 @@ public final class ReffakdRun {
     Network student = Models.create(cfg.arch(), trainImg.channels(), cfg.imageSize(),
         trainImg.classes(), cfg.seed());
     StudentTrainer.Result sr = StudentTrainer.train(student, loss, soft, teacher,
-        new BatchAssembler(trainImg, norm, aug), new BatchAssembler(testImg, norm,
-            Augmentation.NONE),
+        new BatchAssembler(trainImg, data.norm(), aug), new BatchAssembler(data.testImages(),
+            data.norm(), Augmentation.NONE),
         new StudentTrainer.Settings(cfg.epochs(), cfg.batchSize(), cfg.lr(), cfg.momentum(),
             cfg.weightDecay(), cfg.schedule(), cfg.seed()), runDir, provenance, progress);
     timings.put("student", secs(t));
 
+    SoftLabelOptions so = softLabelOptions();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("dataset", cfg.dataset());
-    result.put("classes", names);
+    result.put("classes", data.train().classNames());
     result.put("loss", loss.spec());
     result.put("seed", cfg.seed());
     result.put("arch", student.arch());
@@ -175,7 +211,21 @@ public final class ReffakdRun {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write result.json: " + e.getMessage(), e);
     }
+    loss.close();
     return result;
+  }
+
+  public RunConfig config() {
+    return cfg;
+  }
+
+  public Path runDir() {
+    return runDir;
+  }
+
+  /** The soft labels once {@link #computeSoftLabels} ran, else null. */
+  public SoftLabels softLabels() {
+    return soft;
   }
 
   /** Draws the per-class images, encodes their (augmented) versions, builds the matrices. */

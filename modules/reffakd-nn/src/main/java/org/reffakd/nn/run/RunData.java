@@ -16,8 +16,14 @@ public record RunData(ImageDataset train, ImageDataset test, PreparedImages trai
     ImageDataset train = Datasets.load(cfg.dataset(), dataDir, "train");
     ImageDataset test = Datasets.load(cfg.dataset(), dataDir,
         cfg.dataset().equals("tiny-imagenet") ? "val" : "test");
+    return of(train, test, cfg, log, dataDir.toString());
+  }
+
+  /** The run's data from splits already in memory (for example rebuilt from a Kafka topic). */
+  public static RunData of(ImageDataset train, ImageDataset test, RunConfig cfg, PrintStream log,
+                           String source) {
     if (train.numClasses() != test.numClasses()) {
-      throw new IllegalArgumentException(dataDir + ": train has " + train.numClasses()
+      throw new IllegalArgumentException(source + ": train has " + train.numClasses()
           + " classes, test " + test.numClasses());
     }
     PreparedImages trainImg = PreparedImages.of(train, cfg.imageSize());

@@ -57,7 +57,8 @@ public final class TeacherRun {
         new BatchAssembler(data.trainImages(), data.norm(), aug),
         new BatchAssembler(data.testImages(), data.norm(), Augmentation.NONE),
         new StudentTrainer.Settings(cfg.epochs(), cfg.batchSize(), cfg.lr(), cfg.momentum(),
-            cfg.weightDecay(), cfg.schedule(), cfg.seed()), dir, provenance, progress);
+            cfg.weightDecay(), cfg.schedule(), cfg.seed()), dir, provenance,
+        progress.as("teacher"));
     try {
       Files.copy(dir.resolve("checkpoints").resolve(StudentTrainer.LAST),
           dir.resolve(Teachers.WEIGHTS), StandardCopyOption.REPLACE_EXISTING);

@@ -18,6 +18,22 @@ public interface Progress {
   /** One finished epoch, with its summary line. */
   void epoch(String stage, int epoch, int epochs, String summary);
 
+  /** The same reports under another stage name (a teacher trains through the student loop). */
+  default Progress as(String stageName) {
+    Progress outer = this;
+    return new Progress() {
+      @Override
+      public void batch(String s, int e, int es, int d, int t, double l, double ips) {
+        outer.batch(stageName, e, es, d, t, l, ips);
+      }
+
+      @Override
+      public void epoch(String s, int e, int es, String summary) {
+        outer.epoch(stageName, e, es, summary);
+      }
+    };
+  }
+
   Progress NONE = new Progress() {
     @Override
     public void batch(String s, int e, int es, int d, int t, double l, double ips) {}
