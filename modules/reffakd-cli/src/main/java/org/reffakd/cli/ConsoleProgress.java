@@ -37,7 +37,8 @@ final class ConsoleProgress implements Progress {
   }
 
   @Override
-  public void epoch(String stage, int epoch, int epochs, String summary) {
+  public void epoch(String stage, int epoch, int epochs, String summary,
+                    java.util.Map<String, Object> row) {
     out.println((tty ? "\r" : "") + stage + " epoch " + epoch + "/" + epochs + "  " + summary
         + (tty ? "            " : ""));
     out.flush();

@@ -223,6 +223,11 @@ public final class ReffakdRun {
     return runDir;
   }
 
+  /** Class names of the dataset, once the data is loaded. */
+  public List<String> classNames() {
+    return data.train().classNames();
+  }
+
   /** The soft labels once {@link #computeSoftLabels} ran, else null. */
   public SoftLabels softLabels() {
     return soft;

@@ -119,7 +119,7 @@ public final class AutoencoderTrainer {
       org.reffakd.nn.util.Csv.writeRows(dir.resolve("autoencoder_metrics.csv"), history);
       progress.epoch("autoencoder", epoch + 1, s.epochs(), String.format(
           "train mse %.4f  val mse %.4f%s  %.0f img/s  %.1fs", sum / seen, valMse,
-          improved ? " (best)" : "", seen / trainSecs, secs));
+          improved ? " (best)" : "", seen / trainSecs, secs), row);
     }
     return new Result(best, bestEpoch, history, seconds);
   }

@@ -1,5 +1,7 @@
 package org.reffakd.nn.train;
 
+import java.util.Map;
+
 /** Receives progress of long work. Implementations must be cheap; called on the training thread. */
 public interface Progress {
 
@@ -15,8 +17,11 @@ public interface Progress {
   void batch(String stage, int epoch, int epochs, int done, int total, double loss,
              double imagesPerS);
 
-  /** One finished epoch, with its summary line. */
-  void epoch(String stage, int epoch, int epochs, String summary);
+  /**
+   * One finished epoch, with its summary line and its metrics row (the line written to the
+   * stage's metrics CSV).
+   */
+  void epoch(String stage, int epoch, int epochs, String summary, Map<String, Object> row);
 
   /** The same reports under another stage name (a teacher trains through the student loop). */
   default Progress as(String stageName) {
@@ -28,8 +33,8 @@ public interface Progress {
       }
 
       @Override
-      public void epoch(String s, int e, int es, String summary) {
-        outer.epoch(stageName, e, es, summary);
+      public void epoch(String s, int e, int es, String summary, Map<String, Object> row) {
+        outer.epoch(stageName, e, es, summary, row);
       }
     };
   }
@@ -39,6 +44,6 @@ public interface Progress {
     public void batch(String s, int e, int es, int d, int t, double l, double ips) {}
 
     @Override
-    public void epoch(String s, int e, int es, String summary) {}
+    public void epoch(String s, int e, int es, String summary, Map<String, Object> row) {}
   };
 }

@@ -146,7 +146,7 @@ public final class StudentTrainer {
       progress.epoch("student", epoch + 1, s.epochs(), String.format(
           "loss %.4f  train acc %.4f  test top1 %.4f top5 %.4f  %.0f img/s  %.1fs",
           lossSum / seen, (double) correct / seen, acc.top1(), acc.top5(), seen / trainSecs,
-          secs));
+          secs), row);
     }
     double best = -1;
     int bestEpoch = 0;

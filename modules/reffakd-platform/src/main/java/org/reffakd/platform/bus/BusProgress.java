@@ -1,0 +1,43 @@
+package org.reffakd.platform.bus;
+
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.reffakd.nn.train.Progress;
+
+/**
+ * Training progress of one run published on the event bus ({@link Addresses#PROGRESS},
+ * {@link Addresses#EPOCH}), and passed on to another {@link Progress} (the console).
+ * Called on the training (worker) thread; publishing on the bus is thread-safe.
+ */
+public final class BusProgress implements Progress {
+
+  private final EventBus bus;
+  private final String run;
+  private final Progress next;
+
+  public BusProgress(EventBus bus, String run, Progress next) {
+    this.bus = bus;
+    this.run = run;
+    this.next = next;
+  }
+
+  @Override
+  public void batch(String stage, int epoch, int epochs, int done, int total, double loss,
+                    double imagesPerS) {
+    bus.publish(Addresses.PROGRESS, new JsonObject()
+        .put("run", run).put("stage", stage).put("epoch", epoch).put("epochs", epochs)
+        .put("done", done).put("total", total).put("loss", loss)
+        .put("images_per_s", imagesPerS));
+    next.batch(stage, epoch, epochs, done, total, loss, imagesPerS);
+  }
+
+  @Override
+  public void epoch(String stage, int epoch, int epochs, String summary,
+                    Map<String, Object> row) {
+    bus.publish(Addresses.EPOCH, new JsonObject()
+        .put("run", run).put("stage", stage).put("epoch", epoch).put("epochs", epochs)
+        .put("summary", summary).put("row", new JsonObject(Map.copyOf(row))));
+    next.epoch(stage, epoch, epochs, summary, row);
+  }
+}

@@ -1,0 +1,27 @@
+package org.reffakd.platform.pipeline;
+
+import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.RunData;
+
+/** Where a run's images come from: the dataset files, or a Kafka samples topic. */
+public interface DataSource {
+
+  /** Blocking: called on a worker thread. */
+  RunData load(RunConfig cfg);
+
+  /** A short description for logs and results, e.g. the folder or the topic. */
+  String describe(RunConfig cfg);
+
+  /** The dataset files named by the run's config. */
+  DataSource FILES = new DataSource() {
+    @Override
+    public RunData load(RunConfig cfg) {
+      return RunData.load(cfg, System.out);
+    }
+
+    @Override
+    public String describe(RunConfig cfg) {
+      return cfg.data();
+    }
+  };
+}

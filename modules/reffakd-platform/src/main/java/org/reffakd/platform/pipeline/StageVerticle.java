@@ -1,0 +1,68 @@
+package org.reffakd.platform.pipeline;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import org.reffakd.nn.run.ReffakdRun;
+
+/**
+ * A stage of the pipeline as a thin adapter: it listens on one address, runs the stage of the
+ * named run on the training worker pool (never on the event loop), replies with the stage's
+ * summary and publishes its event. The logic lives in {@link ReffakdRun}.
+ */
+abstract class StageVerticle extends VerticleBase {
+
+  /** One training thread per JVM: the engine already uses every core for one stage. */
+  static final String TRAINING_POOL = "reffakd-training";
+
+  private final String address;
+  protected final RunRegistry runs;
+  private WorkerExecutor worker;
+
+  StageVerticle(String address, RunRegistry runs) {
+    this.address = address;
+    this.runs = runs;
+  }
+
+  /** The stage itself: blocking, on the training thread. */
+  protected abstract JsonObject run(ReffakdRun run, JsonObject request) throws Exception;
+
+  /** The event published after a successful stage (null for none). */
+  protected String eventAddress() {
+    return null;
+  }
+
+  @Override
+  public Future<?> start() {
+    worker = vertx.createSharedWorkerExecutor(TRAINING_POOL, 1, 30, TimeUnit.DAYS);
+    return vertx.eventBus().<JsonObject>consumer(address, this::handle).completion();
+  }
+
+  private void handle(Message<JsonObject> msg) {
+    JsonObject req = msg.body();
+    String id = req.getString("run");
+    worker.executeBlocking(() -> run(runs.get(id), req)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        JsonObject reply = ar.result().copy().put("run", id);
+        if (eventAddress() != null) {
+          vertx.eventBus().publish(eventAddress(), reply);
+        }
+        msg.reply(reply);
+      } else {
+        Throwable e = ar.cause();
+        msg.fail(500, e.getMessage() == null ? e.toString() : e.getMessage());
+      }
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (worker != null) {
+      worker.close();
+    }
+    return Future.succeededFuture();
+  }
+}
