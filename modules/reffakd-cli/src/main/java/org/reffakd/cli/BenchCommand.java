@@ -1,10 +1,13 @@
 package org.reffakd.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.reffakd.nn.run.Benchmark;
 import org.reffakd.nn.run.RunConfig;
+import org.reffakd.platform.kafka.IngestBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -14,7 +17,10 @@ import picocli.CommandLine.Option;
         "Time one training epoch (60,000 Fashion-MNIST images, batch 128, augmentation on) "
             + "of the autoencoder and of the LeNet-5-BN student with the reffakd loss, "
             + "several times; print the medians, images/s and peak RSS. Only the training "
-            + "pass is timed (no validation, no evaluation)."})
+            + "pass is timed (no validation, no evaluation).",
+        "Then the ingest figure: Fashion-MNIST's 70,000 images through an embedded Kafka "
+            + "broker and back (ingest_produce_images_per_s, ingest_consume_images_per_s; "
+            + "medians)."})
 final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
@@ -24,7 +30,8 @@ final class BenchCommand implements Callable<Integer> {
       description = "compute threads (default: cores, at most 2)")
   Integer threads;
   @Option(names = "--only", paramLabel = "WHAT", defaultValue = "both",
-      description = "student, autoencoder or both (default ${DEFAULT-VALUE})")
+      description = "student, autoencoder, ingest or both (both = all three; default "
+          + "${DEFAULT-VALUE})")
   String only;
   @Option(names = "--data", paramLabel = "DIR",
       description = "Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist)")
@@ -37,13 +44,24 @@ final class BenchCommand implements Callable<Integer> {
     if (runs < 1) {
       throw new IllegalArgumentException("--runs must be >= 1, got " + runs);
     }
-    if (!only.equals("both") && !only.equals("student") && !only.equals("autoencoder")) {
-      throw new IllegalArgumentException("--only must be student, autoencoder or both, got "
-          + only);
+    if (!List.of("both", "student", "autoencoder", "ingest").contains(only)) {
+      throw new IllegalArgumentException("--only must be student, autoencoder, ingest or "
+          + "both, got " + only);
     }
     Path dir = DataLocation.resolve("fashion-mnist", data);
-    Map<String, Object> res = Benchmark.run(dir, runs,
-        threads != null ? threads : RunConfig.defaultThreads(), only, System.out);
+    Map<String, Object> res = new LinkedHashMap<>();
+    if (!only.equals("ingest")) {
+      res.putAll(Benchmark.run(dir, runs,
+          threads != null ? threads : RunConfig.defaultThreads(), only, System.out));
+    }
+    if (only.equals("both") || only.equals("ingest")) {
+      IngestBenchmark.Result r = IngestBenchmark.runEmbedded(dir, Math.max(runs, 3));
+      System.out.printf("ingest: %d images, produce %.0f images/s, consume %.0f images/s%n",
+          r.imagesPerRun(), r.produceImagesPerSecond(), r.consumeImagesPerSecond());
+      res.putAll(r.metrics());
+      res.put("ingest_images_per_run", r.imagesPerRun());
+      res.put("peak_rss_mb", Benchmark.peakRssMb());
+    }
     String text = RunConfig.JSON.writeValueAsString(res);
     System.out.println(text);
     if (json != null) {

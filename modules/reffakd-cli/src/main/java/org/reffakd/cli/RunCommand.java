@@ -4,149 +4,90 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.reffakd.nn.run.ReffakdRun;
 import org.reffakd.nn.run.RunConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code reffakd run}: one ReffAKD run end to end. */
+/** {@code reffakd run}: one ReffAKD run end to end, through the platform. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Train the autoencoder, compute soft labels, train the student; write a run "
             + "directory with config.json, metrics.csv, autoencoder_metrics.csv, "
             + "similarity.csv, soft_labels.csv, checkpoints/ and result.json.",
+        "By default the run goes through the platform: an embedded Kafka broker starts in "
+            + "this JVM (data under RUN_DIR/kafka), the dataset is ingested to its samples "
+            + "topic, and the stage verticles train from the topic; --kafka uses an external "
+            + "cluster instead, --direct skips Vert.x and Kafka (same results).",
         "Unset options take their value from --config, from --resume's config.json, or "
             + "from the defaults shown. Exits non-zero on any failure."})
 final class RunCommand implements Callable<Integer> {
 
-  @Option(names = "--dataset", description = "fashion-mnist, mnist, cifar10, cifar100, "
-      + "tiny-imagenet or folder (default: fashion-mnist)")
-  String dataset;
-  @Option(names = "--data", paramLabel = "DIR", description = "dataset folder (default for "
-      + "fashion-mnist: /usr/share/datasets/fashion-mnist)")
-  String data;
-  @Option(names = "--config", paramLabel = "FILE", description = "read the run config from a "
-      + "JSON file (as written to config.json)")
-  Path config;
-  @Option(names = "--write-config", paramLabel = "FILE", description = "write the effective "
-      + "config to FILE and exit without training")
-  Path writeConfig;
+  @Mixin
+  RunOptions options;
+  @Mixin
+  KafkaOptions kafka;
   @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue an interrupted run "
       + "from its checkpoints (its config.json is used)")
   Path resume;
   @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: "
       + "runs/<dataset>-<loss>-seed<seed>-<time>)")
   Path out;
-  @Option(names = "--ae-epochs", paramLabel = "N", description = "autoencoder epochs (default 3; "
-      + "paper 200)")
-  Integer aeEpochs;
-  @Option(names = "--epochs", paramLabel = "N", description = "student epochs (default 15; "
-      + "paper 200)")
-  Integer epochs;
-  @Option(names = "--loss", paramLabel = "SPEC", description = "student loss: a strategy "
-      + "(ce, reffakd, kd, dkd, reffakd-dkd, tfkd-reg, label-smoothing, or a plugin's; see "
-      + "'reffakd plugins') or a weighted hybrid such as reffakd:0.5,dkd:0.5 (default reffakd)")
-  String loss;
-  @Option(names = "--alpha", paramLabel = "A", description = "the strategies' alpha parameter "
-      + "(reffakd default 0.5)")
-  String alpha;
-  @Option(names = "--temperature", paramLabel = "T", description = "the strategies' "
-      + "temperature parameter (reffakd default 5)")
-  String temperature;
-  @Option(names = "--kl-reduction", paramLabel = "R", description = "reffakd's KL reduction: "
-      + "reference (PyTorch KLDivLoss default, mean over N*C, as the authors' code) or "
-      + "batchmean (default reference)")
-  String klReduction;
-  @Option(names = "--param", paramLabel = "KEY=VALUE", description = "any strategy parameter, "
-      + "repeatable: beta=8 for every strategy that has it, dkd.beta=8 for one")
-  Map<String, String> params;
-  @Option(names = "--teacher", paramLabel = "DIR", description = "teacher directory written by "
-      + "'reffakd teacher' (needed by kd and dkd)")
-  String teacher;
-  @Option(names = "--plugins", paramLabel = "DIR", description = "folder of loss plugin jars, "
-      + "repeatable (also searched: $REFFAKD_PLUGINS or ~/.reffakd/plugins)")
-  List<String> plugins;
-  @Option(names = "--seed", paramLabel = "S", description = "random seed (default 42)")
-  Long seed;
-  @Option(names = "--arch", description = "student: lenet5bn, resnet18, resnet18-w16 "
-      + "(default lenet5bn)")
-  String arch;
-  @Option(names = "--batch-size", paramLabel = "N", description = "batch size (default 128)")
-  Integer batchSize;
-  @Option(names = "--lr", description = "student learning rate (default 0.1)")
-  Double lr;
-  @Option(names = "--schedule", description = "student schedule: cosine, step (x0.2 at 30/60/80%%"
-      + " of epochs) or constant (default cosine)")
-  String schedule;
-  @Option(names = "--ae-lr", description = "autoencoder learning rate (default 0.1)")
-  Double aeLr;
-  @Option(names = "--image-size", paramLabel = "PX", description = "training resolution "
-      + "(default 32; 64 for tiny-imagenet)")
-  Integer imageSize;
-  @Option(names = "--no-augment", description = "turn off flip/rotation/crop augmentation")
-  Boolean noAugment;
-  @Option(names = "--soft-per-class", paramLabel = "N", description = "images drawn per class "
-      + "for the similarity (default 40, paper)")
-  Integer softPerClass;
-  @Option(names = "--soft-boost", paramLabel = "B", description = "diagonal boost (default: "
-      + "paper's, 0.008 for MNIST-like, 0.0225 otherwise)")
-  Double softBoost;
-  @Option(names = "--soft-temperature", paramLabel = "T", description = "softmax(avg/T) over "
-      + "similarities, an option beyond the paper (default 1 = paper)")
-  Double softTemperature;
-  @Option(names = "--soft-centered", description = "centre embeddings before cosines "
-      + "(beyond the paper)")
-  Boolean softCentered;
-  @Option(names = "--threads", paramLabel = "N", description = "compute threads for matrix "
-      + "products and im2col (default: cores, at most 2); results do not depend on it")
-  Integer threads;
+  @Option(names = "--write-config", paramLabel = "FILE", description = "write the effective "
+      + "config to FILE and exit without training")
+  Path writeConfig;
+  @Option(names = "--from-topic", description = "train from the dataset's samples topic as it "
+      + "is (already ingested, e.g. with 'reffakd ingest --kafka ...'): no ingest")
+  boolean fromTopic;
+  @Option(names = "--direct", description = "run the stages in this thread from the files, "
+      + "without Vert.x and Kafka (same results; for debugging and benchmarks)")
+  boolean direct;
 
   @Override
   public Integer call() {
     Path runDir;
-    RunConfig base;
+    RunConfig cfg;
     if (resume != null) {
       Path cfgFile = resume.resolve("config.json");
       if (!Files.isRegularFile(cfgFile)) {
         throw new IllegalArgumentException("--resume " + resume + ": no config.json there");
       }
-      base = RunConfig.read(cfgFile);
+      cfg = RunOptions.checked(RunConfig.read(cfgFile));
       runDir = resume;
     } else {
-      base = config != null ? RunConfig.read(config)
-          : RunConfig.defaults(dataset != null ? dataset : "fashion-mnist");
+      cfg = options.resolve();
       runDir = null;
     }
-    RunConfig cfg = resume != null ? base : merge(base);
-    if (cfg.data() == null) {
-      cfg = with(cfg, DataLocation.resolve(cfg.dataset(), null).toString());
-    }
-    cfg.validate();
-    // the loss, its parameters and plugins are checked before anything is written or trained
-    org.reffakd.nn.loss.ConfiguredLoss.create(org.reffakd.nn.loss.LossRegistry.discover(
-        org.reffakd.nn.loss.LossRegistry.pluginDirs(cfg.plugins().stream().map(Path::of)
-            .toList())), cfg.loss(), cfg.lossParams()).close();
     if (writeConfig != null) {
       cfg.write(writeConfig);
       System.out.println("config written to " + writeConfig);
       return 0;
     }
+    if (direct && (fromTopic || kafka.bootstrap != null)) {
+      throw new IllegalArgumentException("--direct runs without Kafka: it cannot be combined "
+          + "with --kafka or --from-topic");
+    }
+    if (fromTopic && kafka.bootstrap == null && kafka.embeddedDir == null) {
+      throw new IllegalArgumentException("--from-topic needs a broker that holds the topic: "
+          + "--kafka host:port, or --kafka-dir DIR of an embedded broker used by 'reffakd "
+          + "ingest --kafka-dir DIR'");
+    }
     if (runDir == null) {
-      runDir = out != null ? out : Path.of("runs", cfg.dataset() + "-" + cfg.loss() + "-seed"
-          + cfg.seed() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern(
-              "yyyyMMdd-HHmmss")));
+      runDir = out != null ? out : Path.of("runs", cfg.dataset() + "-"
+          + cfg.loss().replaceAll("[^A-Za-z0-9.-]", "_") + "-seed" + cfg.seed() + "-"
+          + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       if (Files.exists(runDir.resolve("checkpoints"))) {
         throw new IllegalArgumentException("--out " + runDir + " already holds a run; use "
             + "--resume " + runDir + " to continue it, or choose another directory");
       }
     }
     System.out.println("run directory: " + runDir);
-    Map<String, Object> result = new ReffakdRun(cfg, runDir, new ConsoleProgress(System.out),
-        System.out).execute();
+    Map<String, Object> result = direct
+        ? new ReffakdRun(cfg, runDir, new ConsoleProgress(System.out), System.out).execute()
+        : PlatformRun.run(cfg, runDir, kafka, fromTopic);
     @SuppressWarnings("unchecked")
     Map<String, Object> acc = (Map<String, Object>) result.get("test_accuracy");
     System.out.printf("done: %s on %s, test accuracy best %.4f (epoch %s), last %.4f; "
@@ -154,64 +95,5 @@ final class RunCommand implements Callable<Integer> {
         ((Number) acc.get("best")).doubleValue(), acc.get("best_epoch"),
         ((Number) acc.get("last")).doubleValue(), runDir.resolve("result.json"));
     return 0;
-  }
-
-  private RunConfig merge(RunConfig b) {
-    return new RunConfig(
-        dataset != null ? dataset : b.dataset(),
-        data != null ? data : b.data(),
-        imageSize != null ? imageSize : b.imageSize(),
-        arch != null ? arch : b.arch(),
-        aeEpochs != null ? aeEpochs : b.aeEpochs(),
-        aeLr != null ? aeLr : b.aeLr(),
-        b.aeSchedule(),
-        b.aeValFraction(),
-        epochs != null ? epochs : b.epochs(),
-        batchSize != null ? batchSize : b.batchSize(),
-        lr != null ? lr : b.lr(),
-        b.momentum(),
-        b.weightDecay(),
-        schedule != null ? schedule : b.schedule(),
-        noAugment != null ? !noAugment : b.augment(),
-        loss != null ? loss : b.loss(),
-        lossParams(b),
-        teacher != null ? teacher : b.teacher(),
-        plugins != null ? plugins : b.plugins(),
-        softPerClass != null ? softPerClass : b.softPerClass(),
-        softBoost != null ? softBoost : b.softDiagonalBoost(),
-        softTemperature != null ? softTemperature : b.softTemperature(),
-        softCentered != null ? softCentered : b.softCentered(),
-        seed != null ? seed : b.seed(),
-        threads != null ? threads : b.threads());
-  }
-
-  /**
-   * Loss parameters: the base config's, unless --loss changes the strategy (its parameters
-   * would not fit), plus the flags given now.
-   */
-  private Map<String, String> lossParams(RunConfig b) {
-    Map<String, String> p = new LinkedHashMap<>(loss == null || loss.equals(b.loss())
-        ? b.lossParams() : Map.of());
-    if (params != null) {
-      p.putAll(params);
-    }
-    if (alpha != null) {
-      p.put("alpha", alpha);
-    }
-    if (temperature != null) {
-      p.put("temperature", temperature);
-    }
-    if (klReduction != null) {
-      p.put("reffakd.reduction", klReduction);
-    }
-    return p;
-  }
-
-  private static RunConfig with(RunConfig b, String dataDir) {
-    return new RunConfig(b.dataset(), dataDir, b.imageSize(), b.arch(), b.aeEpochs(), b.aeLr(),
-        b.aeSchedule(), b.aeValFraction(), b.epochs(), b.batchSize(), b.lr(), b.momentum(),
-        b.weightDecay(), b.schedule(), b.augment(), b.loss(), b.lossParams(), b.teacher(),
-        b.plugins(), b.softPerClass(), b.softDiagonalBoost(), b.softTemperature(),
-        b.softCentered(), b.seed(), b.threads());
   }
 }

@@ -1,0 +1,27 @@
+package org.reffakd.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where Kafka is: an external cluster, or (by default) the embedded broker. */
+final class KafkaOptions {
+
+  @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "bootstrap servers of an "
+      + "external Kafka cluster (default: an embedded single-node broker in this JVM)")
+  String bootstrap;
+
+  @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client "
+      + "properties for the external cluster (SASL/TLS settings), merged into every client")
+  Path clientConfig;
+
+  @Option(names = "--kafka-dir", paramLabel = "DIR", description = "data folder of the "
+      + "embedded broker (default: RUN_DIR/kafka for run, runs/kafka otherwise); reuse one "
+      + "to keep topics between commands")
+  Path embeddedDir;
+
+  /** Platform options, with the embedded broker's folder defaulting to {@code defaultDir}. */
+  org.reffakd.platform.Platform.Options options(Path defaultDir) {
+    return new org.reffakd.platform.Platform.Options(bootstrap, clientConfig,
+        embeddedDir != null ? embeddedDir : defaultDir);
+  }
+}

@@ -1,0 +1,44 @@
+package org.reffakd.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.reffakd.platform.Platform;
+import org.reffakd.platform.pipeline.JobWorker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code reffakd worker}: a distillation worker in the reffakd-workers consumer group. */
+@Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Join the consumer group reffakd-workers on the topic reffakd.jobs and run "
+        + "the requests that 'reffakd submit' publishes, one at a time; results go to "
+        + "reffakd.runs and run folders under --runs-root. Start as many workers as you like, "
+        + "on as many machines: each request is done once. Stop with Ctrl-C."})
+final class WorkerCommand implements Callable<Integer> {
+
+  @Mixin
+  KafkaOptions kafka;
+  @Option(names = "--runs-root", paramLabel = "DIR", defaultValue = "runs",
+      description = "where run folders go (default ${DEFAULT-VALUE})")
+  Path runsRoot;
+  @Option(names = "--name", defaultValue = "worker", description = "worker name for logs")
+  String name;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Platform p = Platform.start(kafka.options(runsRoot.resolve("kafka")));
+    JobWorker w = new JobWorker(p.kafka(), p.pipeline(), runsRoot,
+        new ConsoleProgress(System.out), name).start();
+    System.out.println("worker " + name + " waiting for run requests on reffakd.jobs at "
+        + p.kafka().bootstrapServers() + " (Ctrl-C stops)");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      w.close();
+      p.close();
+      stopped.countDown();
+    }));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,147 @@
+package org.reffakd.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.train.Progress;
+import org.reffakd.platform.bus.Addresses;
+import org.reffakd.platform.kafka.ClientConfig;
+import org.reffakd.platform.kafka.EmbeddedKafka;
+import org.reffakd.platform.kafka.Topics;
+import org.reffakd.platform.pipeline.IngestVerticle;
+import org.reffakd.platform.pipeline.KafkaResultSink;
+import org.reffakd.platform.pipeline.Pipeline;
+import org.reffakd.platform.pipeline.RunRegistry;
+import org.reffakd.platform.pipeline.Stages;
+import org.reffakd.platform.pipeline.DataSource;
+import org.reffakd.platform.pipeline.TopicDataSource;
+
+/**
+ * The platform in one JVM: Vert.x, Kafka (the embedded single-node broker unless an external
+ * cluster is named), the topics, and the verticles (ingest, load, autoencoder, similarity,
+ * distillation). {@link #start} blocks until everything is ready; {@link #close} stops it all.
+ */
+public final class Platform implements AutoCloseable {
+
+  /**
+   * @param kafka       {@code host:port} of an external cluster, or null for the embedded broker
+   * @param kafkaConfig client properties file for the external cluster (SASL/TLS), or null
+   * @param kafkaDir    where the embedded broker keeps its data
+   */
+  public record Options(String kafka, Path kafkaConfig, Path kafkaDir) {}
+
+  private final Vertx vertx;
+  private final EmbeddedKafka broker;
+  private final ClientConfig kafka;
+  private final KafkaResultSink sink;
+  private final Pipeline pipeline;
+
+  private Platform(Vertx vertx, EmbeddedKafka broker, ClientConfig kafka, KafkaResultSink sink,
+                   Pipeline pipeline) {
+    this.vertx = vertx;
+    this.broker = broker;
+    this.kafka = kafka;
+    this.sink = sink;
+    this.pipeline = pipeline;
+  }
+
+  public static Platform start(Options o) {
+    EmbeddedKafka broker = null;
+    Vertx vertx = null;
+    KafkaResultSink sink = null;
+    try {
+      String bootstrap = o.kafka();
+      if (bootstrap == null) {
+        broker = EmbeddedKafka.start(o.kafkaDir());
+        bootstrap = broker.bootstrapServers();
+      }
+      ClientConfig kafka = ClientConfig.of(bootstrap, o.kafkaConfig());
+      try (Admin admin = kafka.createAdmin()) {
+        Topics.ensure(admin, Topics.fixed().toArray(String[]::new));
+      }
+      vertx = Vertx.vertx();
+      RunRegistry runs = new RunRegistry();
+      sink = new KafkaResultSink(kafka);
+      DataSource topic = new TopicDataSource(kafka, Duration.ofMinutes(10));
+      Vertx v = vertx;
+      KafkaResultSink s = sink;
+      await(v.deployVerticle(new IngestVerticle(kafka))
+          .compose(x -> v.deployVerticle(new Stages.Load(runs, DataSource.FILES, topic)))
+          .compose(x -> v.deployVerticle(new Stages.Autoencoder(runs)))
+          .compose(x -> v.deployVerticle(new Stages.Similarity(runs, s)))
+          .compose(x -> v.deployVerticle(new Stages.Distillation(runs, s))));
+      return new Platform(vertx, broker, kafka, sink, new Pipeline(vertx, runs));
+    } catch (RuntimeException e) {
+      closeQuietly(vertx, sink, broker);
+      throw e;
+    }
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ClientConfig kafka() {
+    return kafka;
+  }
+
+  public Pipeline pipeline() {
+    return pipeline;
+  }
+
+  /** Publishes a dataset's files to its samples topic through the ingest verticle. */
+  public JsonObject ingest(String dataset, Path data) {
+    return await(vertx.eventBus().<JsonObject>request(Addresses.INGEST, new JsonObject()
+        .put("dataset", dataset).put("data", data.toString()),
+        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(3_600_000))
+        .map(m -> m.body()));
+  }
+
+  /** Runs one pipeline and waits for its result. */
+  public JsonObject run(String id, RunConfig cfg, Path runDir, boolean fromTopic,
+                        Progress console) {
+    return await(pipeline.run(id, cfg, runDir, fromTopic, console));
+  }
+
+  /** Waits for a future from a non-Vert.x thread; failures surface with their own message. */
+  public static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(c.getMessage(), c);
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(vertx, sink, broker);
+  }
+
+  private static void closeQuietly(Vertx vertx, KafkaResultSink sink, EmbeddedKafka broker) {
+    if (vertx != null) {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+      } catch (Exception ignored) {
+        // shutting down anyway
+      }
+    }
+    if (sink != null) {
+      sink.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+}

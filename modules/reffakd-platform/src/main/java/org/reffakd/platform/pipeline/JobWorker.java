@@ -1,0 +1,195 @@
+package org.reffakd.platform.pipeline;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.errors.WakeupException;
+import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.train.Progress;
+import org.reffakd.platform.kafka.ClientConfig;
+import org.reffakd.platform.kafka.Topics;
+
+/**
+ * A distillation worker: one member of the {@code reffakd-workers} consumer group on
+ * {@code reffakd.jobs}. It takes one request at a time, runs it through the pipeline, and
+ * commits the request's offset only after the result is on {@code reffakd.runs}, so a request
+ * is never lost (a crash before the commit means another worker redoes it) and, while the
+ * group is stable, done once. When workers join or leave in the middle of a run, the
+ * partition of the request in flight may move to another worker, which then redoes it: a
+ * rebalance gives at-least-once, and the results topic, keyed by run id, keeps the last. While a run trains, the worker keeps polling with its partitions
+ * paused, so the group does not take them away for being slow. A malformed request goes to
+ * the dead-letter topic with its reason.
+ */
+public final class JobWorker implements AutoCloseable {
+
+  public static final String GROUP = "reffakd-workers";
+
+  private final ClientConfig kafka;
+  private final Pipeline pipeline;
+  private final Path runsRoot;
+  private final Progress console;
+  private final String name;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final AtomicLong done = new AtomicLong();
+  private final Thread thread;
+  private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+
+  public JobWorker(ClientConfig kafka, Pipeline pipeline, Path runsRoot, Progress console,
+                   String name) {
+    this.kafka = kafka;
+    this.pipeline = pipeline;
+    this.runsRoot = runsRoot;
+    this.console = console;
+    this.name = name;
+    this.thread = new Thread(this::loop, "reffakd-worker-" + name);
+  }
+
+  public JobWorker start() {
+    thread.start();
+    return this;
+  }
+
+  /** Requests completed by this worker. */
+  public long completed() {
+    return done.get();
+  }
+
+  /** Partitions of {@code reffakd.jobs} this worker holds now. */
+  public Set<TopicPartition> assignment() {
+    return Set.copyOf(assigned);
+  }
+
+  private void loop() {
+    java.util.Properties props = kafka.consumer(GROUP);
+    // one request per poll: a record fetched ahead could belong to a partition that a
+    // rebalance hands to another worker while this one trains
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props);
+         KafkaProducer<byte[], byte[]> dlq = kafka.createProducer()) {
+      consumer = c;
+      c.subscribe(List.of(Topics.JOBS), new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+          assigned.removeAll(parts);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+          assigned.addAll(parts);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> parts) {
+          assigned.removeAll(parts);
+        }
+      });
+      while (running.get()) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
+          if (!running.get()) {
+            break;
+          }
+          if (c.assignment().contains(new TopicPartition(r.topic(), r.partition()))) {
+            handle(c, dlq, r);
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      System.err.println("worker " + name + " stopped: " + e.getMessage());
+    }
+  }
+
+  private void handle(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> dlq,
+                      ConsumerRecord<byte[], byte[]> r) {
+    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+    String id;
+    RunConfig cfg;
+    boolean fromTopic;
+    try {
+      JsonObject req = new JsonObject(new String(r.value(), StandardCharsets.UTF_8));
+      id = req.getString("run");
+      if (id == null || !id.matches("[A-Za-z0-9._-]{1,200}")) {
+        throw new IllegalArgumentException("missing or invalid run id '" + id + "'");
+      }
+      cfg = RunConfig.JSON.convertValue(req.getJsonObject("config").getMap(), RunConfig.class)
+          .validate();
+      fromTopic = req.getBoolean("from_topic", false);
+    } catch (RuntimeException e) {
+      deadLetter(dlq, r, "malformed run request: " + e.getMessage());
+      commit(c, tp, r.offset());
+      return;
+    }
+    CompletableFuture<JsonObject> job = pipeline.run(id, cfg, runsRoot.resolve(id), fromTopic,
+        console).toCompletionStage().toCompletableFuture();
+    // keep the membership alive while the run trains: poll with everything paused
+    c.pause(c.assignment());
+    while (!job.isDone() && running.get()) {
+      c.poll(Duration.ofMillis(200));
+      c.pause(c.assignment()); // partitions assigned by a rebalance meanwhile stay paused too
+    }
+    try {
+      job.join();
+      done.incrementAndGet();
+    } catch (RuntimeException e) {
+      // a failed run is a result too: it is reported on the bus and not retried forever
+      deadLetter(dlq, r, "run " + id + " failed: " + e.getCause().getMessage());
+    }
+    if (c.assignment().contains(tp)) {
+      commit(c, tp, r.offset());
+    }
+    c.resume(c.assignment());
+  }
+
+  private static void commit(KafkaConsumer<byte[], byte[]> c, TopicPartition tp, long offset) {
+    c.commitSync(Map.of(tp, new OffsetAndMetadata(offset + 1)));
+  }
+
+  private static void deadLetter(KafkaProducer<byte[], byte[]> dlq,
+                                 ConsumerRecord<byte[], byte[]> r, String reason) {
+    ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(Topics.DEADLETTER, r.key(),
+        r.value());
+    out.headers().add(new RecordHeader("reason", reason.getBytes(StandardCharsets.UTF_8)));
+    out.headers().add(new RecordHeader("source.topic",
+        r.topic().getBytes(StandardCharsets.UTF_8)));
+    out.headers().add(new RecordHeader("source.partition",
+        Integer.toString(r.partition()).getBytes(StandardCharsets.UTF_8)));
+    out.headers().add(new RecordHeader("source.offset",
+        Long.toString(r.offset()).getBytes(StandardCharsets.UTF_8)));
+    dlq.send(out);
+    dlq.flush();
+  }
+
+  @Override
+  public void close() {
+    running.set(false);
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    try {
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

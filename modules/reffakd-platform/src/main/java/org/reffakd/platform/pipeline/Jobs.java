@@ -1,0 +1,62 @@
+package org.reffakd.platform.pipeline;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.reffakd.nn.run.RunConfig;
+import org.reffakd.platform.kafka.ClientConfig;
+import org.reffakd.platform.kafka.Topics;
+
+/**
+ * Run requests on {@code reffakd.jobs} and their results on {@code reffakd.runs}. A request
+ * is the JSON object {@code {run, config, from_topic}} (config as in config.json) keyed by the
+ * run id; a result is the run's result.json keyed by the same id.
+ */
+public final class Jobs {
+
+  private Jobs() {}
+
+  /** Publishes a run request and returns its run id. */
+  public static String submit(ClientConfig kafka, RunConfig cfg, String runId,
+                              boolean fromTopic) {
+    String id = runId != null ? runId : cfg.dataset() + "-" + cfg.loss().replaceAll("[^a-z0-9-]",
+        "_") + "-" + UUID.randomUUID().toString().substring(0, 8);
+    JsonObject req = new JsonObject().put("run", id)
+        .put("config", new JsonObject(RunConfig.JSON.convertValue(cfg, java.util.Map.class)))
+        .put("from_topic", fromTopic);
+    try (KafkaProducer<byte[], byte[]> p = kafka.createProducer()) {
+      p.send(new ProducerRecord<>(Topics.JOBS, id.getBytes(StandardCharsets.UTF_8),
+          req.encode().getBytes(StandardCharsets.UTF_8))).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot submit to " + Topics.JOBS + ": " + e.getCause(), e);
+    }
+    return id;
+  }
+
+  /** Waits for the result of a run on {@code reffakd.runs}; null on timeout. */
+  public static JsonObject awaitResult(ClientConfig kafka, String runId, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (KafkaConsumer<byte[], byte[]> c = kafka.createConsumer("reffakd-await-"
+        + UUID.randomUUID())) {
+      c.subscribe(List.of(Topics.RUNS));
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+          if (r.key() != null && runId.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+            return new JsonObject(new String(r.value(), StandardCharsets.UTF_8));
+          }
+        }
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,51 @@
+package org.reffakd.platform.pipeline;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.reffakd.platform.kafka.ClientConfig;
+import org.reffakd.platform.kafka.Topics;
+
+/**
+ * Soft labels to the compacted {@code reffakd.softlabels} topic (key {@code <dataset>/<run>},
+ * so the latest matrix per dataset and run survives compaction) and results to
+ * {@code reffakd.runs} (key = run id). Waits for the acknowledgement: an artefact is durable
+ * when the stage replies.
+ */
+public final class KafkaResultSink implements ResultSink, AutoCloseable {
+
+  private final KafkaProducer<byte[], byte[]> producer;
+
+  public KafkaResultSink(ClientConfig kafka) {
+    this.producer = kafka.createProducer();
+  }
+
+  @Override
+  public void softLabels(String dataset, String run, JsonObject softLabels) {
+    send(Topics.SOFTLABELS, Topics.softLabelKey(dataset, run), softLabels);
+  }
+
+  @Override
+  public void result(String run, JsonObject result) {
+    send(Topics.RUNS, run, result);
+  }
+
+  private void send(String topic, String key, JsonObject value) {
+    try {
+      producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+          value.encode().getBytes(StandardCharsets.UTF_8))).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing to " + topic, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot write to " + topic + ": " + e.getCause(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

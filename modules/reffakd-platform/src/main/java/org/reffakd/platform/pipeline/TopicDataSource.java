@@ -1,0 +1,48 @@
+package org.reffakd.platform.pipeline;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import org.reffakd.nn.data.ImageDataset;
+import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.RunData;
+import org.reffakd.platform.kafka.ClientConfig;
+import org.reffakd.platform.kafka.DatasetConsumer;
+import org.reffakd.platform.kafka.Topics;
+
+/**
+ * A run's images rebuilt from the dataset's samples topic ({@code reffakd.<dataset>.samples}),
+ * read from the beginning by a consumer group of its own; malformed records go to the
+ * dead-letter topic and are counted, the rest of the data still loads.
+ */
+public final class TopicDataSource implements DataSource {
+
+  private final ClientConfig kafka;
+  private final Duration timeout;
+
+  public TopicDataSource(ClientConfig kafka, Duration timeout) {
+    this.kafka = kafka;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public RunData load(RunConfig cfg) {
+    String topic = Topics.samples(cfg.dataset());
+    String testSplit = cfg.dataset().equals("tiny-imagenet") ? "val" : "test";
+    try (DatasetConsumer c = new DatasetConsumer(kafka, "reffakd-load-" + UUID.randomUUID())) {
+      DatasetConsumer.Result r = c.consume(topic, Set.of("train", testSplit), timeout);
+      if (r.deadLettered() > 0) {
+        System.out.println("data: " + r.deadLettered() + " malformed records of " + topic
+            + " sent to " + Topics.DEADLETTER + " (first: " + r.deadLetterReasons().get(0) + ")");
+      }
+      ImageDataset train = r.datasets().get("train");
+      ImageDataset test = r.datasets().get(testSplit);
+      return RunData.of(train, test, cfg, System.out, "topic " + topic);
+    }
+  }
+
+  @Override
+  public String describe(RunConfig cfg) {
+    return Topics.samples(cfg.dataset()) + " on " + kafka.bootstrapServers();
+  }
+}
