@@ -102,8 +102,15 @@ final class RunOptions {
   /** Validates a config, its loss, the loss's parameters and plugins, before anything runs. */
   static RunConfig checked(RunConfig cfg) {
     cfg.validate();
-    ConfiguredLoss.create(LossRegistry.discover(LossRegistry.pluginDirs(
-        cfg.plugins().stream().map(Path::of).toList())), cfg.loss(), cfg.lossParams()).close();
+    try (ConfiguredLoss loss = ConfiguredLoss.create(LossRegistry.discover(
+        LossRegistry.pluginDirs(cfg.plugins().stream().map(Path::of).toList())), cfg.loss(),
+        cfg.lossParams())) {
+      if (loss.needs(org.reffakd.spi.LossPlugin.Need.TEACHER) && cfg.teacher() == null) {
+        throw new IllegalArgumentException("loss " + loss.spec() + " needs a teacher: train "
+            + "one with 'reffakd teacher --dataset " + cfg.dataset() + " --out DIR' and pass "
+            + "--teacher DIR");
+      }
+    }
     return cfg;
   }
 

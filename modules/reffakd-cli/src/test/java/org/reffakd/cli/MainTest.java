@@ -92,6 +92,23 @@ class MainTest {
   }
 
   @Test
+  void ingestThenRunFromTheTopicOfAnEmbeddedBroker() throws Exception {
+    Path data = tmp.resolve("fmnist");
+    org.reffakd.nn.run.FashionSubset.writeIdx(data, 1200, 300);
+    Path broker = tmp.resolve("broker");
+    assertEquals(0, Main.execute("ingest", "--data", data.toString(), "--kafka-dir",
+        broker.toString()));
+    Path run = tmp.resolve("run");
+    assertEquals(0, Main.execute("run", "--data", data.toString(), "--kafka-dir",
+        broker.toString(), "--from-topic", "--ae-epochs", "1", "--epochs", "1", "--out",
+        run.toString()));
+    java.util.Map<?, ?> result = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+        run.resolve("result.json").toFile(), java.util.Map.class);
+    assertEquals("fashion-mnist", result.get("dataset"));
+    assertTrue(Files.isRegularFile(run.resolve("metrics.csv")));
+  }
+
+  @Test
   void pluginsListsTheBuiltIns() {
     PrintStream old = System.out;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
