@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             + "student is trained on hard labels plus those soft labels.",
         "",
         "Start with: reffakd run --dataset fashion-mnist   (then: reffakd help run)"},
-    subcommands = {RunCommand.class, IngestCommand.class, WorkerCommand.class, SubmitCommand.class,
+    subcommands = {RunCommand.class, ServeCommand.class, IngestCommand.class, WorkerCommand.class,
+        SubmitCommand.class,
         TeacherCommand.class, PluginsCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {

@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
         "By default the run goes through the platform: an embedded Kafka broker starts in "
             + "this JVM (data under RUN_DIR/kafka), the dataset is ingested to its samples "
             + "topic, and the stage verticles train from the topic; --kafka uses an external "
-            + "cluster instead, --direct skips Vert.x and Kafka (same results).",
+            + "cluster instead, --direct skips Vert.x and Kafka (same results). The live "
+            + "dashboard is served on 127.0.0.1:8080 while the run trains (--port, "
+            + "--no-dashboard).",
         "Unset options take their value from --config, from --resume's config.json, or "
             + "from the defaults shown. Exits non-zero on any failure."})
 final class RunCommand implements Callable<Integer> {
@@ -30,6 +32,11 @@ final class RunCommand implements Callable<Integer> {
   RunOptions options;
   @Mixin
   KafkaOptions kafka;
+  @Mixin
+  DashboardFlags web;
+  @Option(names = "--no-dashboard", description = "do not serve the live dashboard while the "
+      + "run trains")
+  boolean noDashboard;
   @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue an interrupted run "
       + "from its checkpoints (its config.json is used)")
   Path resume;
@@ -87,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
     System.out.println("run directory: " + runDir);
     Map<String, Object> result = direct
         ? new ReffakdRun(cfg, runDir, new ConsoleProgress(System.out), System.out).execute()
-        : PlatformRun.run(cfg, runDir, kafka, fromTopic);
+        : PlatformRun.run(cfg, runDir, kafka, fromTopic, web, !noDashboard);
     @SuppressWarnings("unchecked")
     Map<String, Object> acc = (Map<String, Object>) result.get("test_accuracy");
     System.out.printf("done: %s on %s, test accuracy best %.4f (epoch %s), last %.4f; "

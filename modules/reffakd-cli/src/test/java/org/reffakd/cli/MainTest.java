@@ -67,7 +67,7 @@ class MainTest {
     Files.write(tmp.resolve("t10k-labels-idx1-ubyte"), new byte[] {0});
     int[] rc = new int[1];
     String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),
-        "--out", tmp.resolve("run").toString()))[0];
+        "--no-dashboard", "--out", tmp.resolve("run").toString()))[0];
     assertEquals(1, rc[0]);
     assertTrue(err.contains("train-images-idx3-ubyte"), err);
     assertTrue(err.startsWith("reffakd: error: "), err);
@@ -85,7 +85,7 @@ class MainTest {
   void lossesThatNeedATeacherFailAtStartWithoutOne() {
     int[] rc = new int[1];
     String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),
-        "--loss", "dkd", "--out", tmp.resolve("r").toString()))[0];
+        "--loss", "dkd", "--no-dashboard", "--out", tmp.resolve("r").toString()))[0];
     assertEquals(1, rc[0]);
     assertTrue(err.contains("needs a teacher") && err.contains("--teacher DIR"), err);
     assertTrue(!Files.exists(tmp.resolve("r").resolve("checkpoints")), "nothing trained");
@@ -100,7 +100,8 @@ class MainTest {
         broker.toString()));
     Path run = tmp.resolve("run");
     assertEquals(0, Main.execute("run", "--data", data.toString(), "--kafka-dir",
-        broker.toString(), "--from-topic", "--ae-epochs", "1", "--epochs", "1", "--out",
+        broker.toString(), "--from-topic", "--no-dashboard", "--ae-epochs", "1", "--epochs", "1",
+        "--out",
         run.toString()));
     java.util.Map<?, ?> result = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
         run.resolve("result.json").toFile(), java.util.Map.class);

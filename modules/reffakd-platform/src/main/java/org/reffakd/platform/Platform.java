@@ -2,6 +2,8 @@ package org.reffakd.platform;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +22,9 @@ import org.reffakd.platform.pipeline.RunRegistry;
 import org.reffakd.platform.pipeline.Stages;
 import org.reffakd.platform.pipeline.DataSource;
 import org.reffakd.platform.pipeline.TopicDataSource;
+import org.reffakd.platform.metrics.PlatformMetrics;
+import org.reffakd.platform.web.DashboardOptions;
+import org.reffakd.platform.web.DashboardServer;
 
 /**
  * The platform in one JVM: Vert.x, Kafka (the embedded single-node broker unless an external
@@ -35,6 +40,8 @@ public final class Platform implements AutoCloseable {
    */
   public record Options(String kafka, Path kafkaConfig, Path kafkaDir) {}
 
+  private final PlatformMetrics metrics;
+
   private final Vertx vertx;
   private final EmbeddedKafka broker;
   private final ClientConfig kafka;
@@ -42,7 +49,8 @@ public final class Platform implements AutoCloseable {
   private final Pipeline pipeline;
 
   private Platform(Vertx vertx, EmbeddedKafka broker, ClientConfig kafka, KafkaResultSink sink,
-                   Pipeline pipeline) {
+                   Pipeline pipeline, PlatformMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.broker = broker;
     this.kafka = kafka;
@@ -51,6 +59,11 @@ public final class Platform implements AutoCloseable {
   }
 
   public static Platform start(Options o) {
+    return start(o, new PlatformMetrics());
+  }
+
+  /** Starts the platform with its meters in the given registry (Vert.x's own included). */
+  public static Platform start(Options o, PlatformMetrics metrics) {
     EmbeddedKafka broker = null;
     Vertx vertx = null;
     KafkaResultSink sink = null;
@@ -64,18 +77,19 @@ public final class Platform implements AutoCloseable {
       try (Admin admin = kafka.createAdmin()) {
         Topics.ensure(admin, Topics.fixed().toArray(String[]::new));
       }
-      vertx = Vertx.vertx();
+      vertx = metrics.newVertx(new VertxOptions());
+      metrics.attach(vertx);
       RunRegistry runs = new RunRegistry();
-      sink = new KafkaResultSink(kafka);
-      DataSource topic = new TopicDataSource(kafka, Duration.ofMinutes(10));
+      sink = new KafkaResultSink(kafka, metrics);
+      DataSource topic = new TopicDataSource(kafka, Duration.ofMinutes(10), metrics);
       Vertx v = vertx;
       KafkaResultSink s = sink;
-      await(v.deployVerticle(new IngestVerticle(kafka))
+      await(v.deployVerticle(new IngestVerticle(kafka, metrics))
           .compose(x -> v.deployVerticle(new Stages.Load(runs, DataSource.FILES, topic)))
           .compose(x -> v.deployVerticle(new Stages.Autoencoder(runs)))
           .compose(x -> v.deployVerticle(new Stages.Similarity(runs, s)))
           .compose(x -> v.deployVerticle(new Stages.Distillation(runs, s))));
-      return new Platform(vertx, broker, kafka, sink, new Pipeline(vertx, runs));
+      return new Platform(vertx, broker, kafka, sink, new Pipeline(vertx, runs), metrics);
     } catch (RuntimeException e) {
       closeQuietly(vertx, sink, broker);
       throw e;
@@ -92,6 +106,18 @@ public final class Platform implements AutoCloseable {
 
   public Pipeline pipeline() {
     return pipeline;
+  }
+
+  public PlatformMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Starts the web dashboard and /metrics on this platform's Vert.x. Fails (with the reason)
+   * when the port is taken or the options are unsafe.
+   */
+  public HttpServer startDashboard(DashboardOptions options) {
+    return await(DashboardServer.start(vertx, options, metrics));
   }
 
   /** Publishes a dataset's files to its samples topic through the ingest verticle. */

@@ -45,7 +45,7 @@ class PluginFolderEndToEndTest {
     Path run = tmp.resolve("run");
     cli("run", "--data", data.toString(), "--plugins", plugins.toString(), "--loss", "lskd",
         "--teacher", tmp.resolve("teacher").toString(), "--param", "temperature=2",
-        "--ae-epochs", "1", "--epochs", "2", "--out", run.toString());
+        "--ae-epochs", "1", "--epochs", "2", "--no-dashboard", "--out", run.toString());
     Map<?, ?> result = new ObjectMapper().readValue(run.resolve("result.json").toFile(),
         Map.class);
     assertEquals("lskd", result.get("loss"));

@@ -12,6 +12,7 @@ import org.reffakd.nn.data.ImageDataset;
 import org.reffakd.platform.bus.Addresses;
 import org.reffakd.platform.kafka.ClientConfig;
 import org.reffakd.platform.kafka.DatasetPublisher;
+import org.reffakd.platform.metrics.PlatformMetrics;
 
 /**
  * {@link Addresses#INGEST}: reads a dataset's files and publishes both splits to its samples
@@ -21,10 +22,12 @@ import org.reffakd.platform.kafka.DatasetPublisher;
 public final class IngestVerticle extends VerticleBase {
 
   private final ClientConfig kafka;
+  private final PlatformMetrics metrics;
   private WorkerExecutor worker;
 
-  public IngestVerticle(ClientConfig kafka) {
+  public IngestVerticle(ClientConfig kafka, PlatformMetrics metrics) {
     this.kafka = kafka;
+    this.metrics = metrics;
   }
 
   @Override
@@ -35,8 +38,11 @@ public final class IngestVerticle extends VerticleBase {
 
   private void handle(Message<JsonObject> msg) {
     JsonObject req = msg.body();
-    worker.executeBlocking(() -> ingest(kafka, req.getString("dataset"),
-        Path.of(req.getString("data")))).onComplete(ar -> {
+    worker.executeBlocking(() -> {
+      JsonObject r = ingest(kafka, req.getString("dataset"), Path.of(req.getString("data")));
+      metrics.recordsProduced(r.getString("topic"), r.getLong("records"));
+      return r;
+    }).onComplete(ar -> {
           if (ar.succeeded()) {
             msg.reply(ar.result());
           } else {

@@ -26,6 +26,7 @@ import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.platform.kafka.ClientConfig;
 import org.reffakd.platform.kafka.Topics;
+import org.reffakd.platform.metrics.PlatformMetrics;
 
 /**
  * A distillation worker: one member of the {@code reffakd-workers} consumer group on
@@ -52,6 +53,8 @@ public final class JobWorker implements AutoCloseable {
   private final Thread thread;
   private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
   private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private volatile PlatformMetrics metrics;
+  private long lastLag;
 
   public JobWorker(ClientConfig kafka, Pipeline pipeline, Path runsRoot, Progress console,
                    String name) {
@@ -61,6 +64,12 @@ public final class JobWorker implements AutoCloseable {
     this.console = console;
     this.name = name;
     this.thread = new Thread(this::loop, "reffakd-worker-" + name);
+  }
+
+  /** Reports the group's lag on reffakd.jobs to these metrics (every few seconds). */
+  public JobWorker withMetrics(PlatformMetrics m) {
+    this.metrics = m;
+    return this;
   }
 
   public JobWorker start() {
@@ -103,6 +112,7 @@ public final class JobWorker implements AutoCloseable {
         }
       });
       while (running.get()) {
+        reportLag(c);
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
           if (!running.get()) {
             break;
@@ -158,6 +168,20 @@ public final class JobWorker implements AutoCloseable {
       commit(c, tp, r.offset());
     }
     c.resume(c.assignment());
+  }
+
+  private void reportLag(KafkaConsumer<byte[], byte[]> c) {
+    PlatformMetrics m = metrics;
+    if (m == null || System.nanoTime() - lastLag < 5_000_000_000L || c.assignment().isEmpty()) {
+      return;
+    }
+    lastLag = System.nanoTime();
+    long lag = 0;
+    Map<TopicPartition, Long> end = c.endOffsets(c.assignment());
+    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+      lag += Math.max(0, e.getValue() - c.position(e.getKey()));
+    }
+    m.consumerLag(GROUP, Topics.JOBS, lag);
   }
 
   private static void commit(KafkaConsumer<byte[], byte[]> c, TopicPartition tp, long offset) {

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.reffakd.platform.kafka.ClientConfig;
 import org.reffakd.platform.kafka.Topics;
+import org.reffakd.platform.metrics.PlatformMetrics;
 
 /**
  * Soft labels to the compacted {@code reffakd.softlabels} topic (key {@code <dataset>/<run>},
@@ -17,9 +18,11 @@ import org.reffakd.platform.kafka.Topics;
 public final class KafkaResultSink implements ResultSink, AutoCloseable {
 
   private final KafkaProducer<byte[], byte[]> producer;
+  private final PlatformMetrics metrics;
 
-  public KafkaResultSink(ClientConfig kafka) {
+  public KafkaResultSink(ClientConfig kafka, PlatformMetrics metrics) {
     this.producer = kafka.createProducer();
+    this.metrics = metrics;
   }
 
   @Override
@@ -36,6 +39,7 @@ public final class KafkaResultSink implements ResultSink, AutoCloseable {
     try {
       producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
           value.encode().getBytes(StandardCharsets.UTF_8))).get();
+      metrics.recordsProduced(topic, 1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing to " + topic, e);

@@ -9,6 +9,7 @@ import org.reffakd.nn.run.RunData;
 import org.reffakd.platform.kafka.ClientConfig;
 import org.reffakd.platform.kafka.DatasetConsumer;
 import org.reffakd.platform.kafka.Topics;
+import org.reffakd.platform.metrics.PlatformMetrics;
 
 /**
  * A run's images rebuilt from the dataset's samples topic ({@code reffakd.<dataset>.samples}),
@@ -19,10 +20,12 @@ public final class TopicDataSource implements DataSource {
 
   private final ClientConfig kafka;
   private final Duration timeout;
+  private final PlatformMetrics metrics;
 
-  public TopicDataSource(ClientConfig kafka, Duration timeout) {
+  public TopicDataSource(ClientConfig kafka, Duration timeout, PlatformMetrics metrics) {
     this.kafka = kafka;
     this.timeout = timeout;
+    this.metrics = metrics;
   }
 
   @Override
@@ -31,6 +34,8 @@ public final class TopicDataSource implements DataSource {
     String testSplit = cfg.dataset().equals("tiny-imagenet") ? "val" : "test";
     try (DatasetConsumer c = new DatasetConsumer(kafka, "reffakd-load-" + UUID.randomUUID())) {
       DatasetConsumer.Result r = c.consume(topic, Set.of("train", testSplit), timeout);
+      metrics.recordsConsumed(topic, r.recordsRead());
+      metrics.deadLettered(topic, r.deadLettered());
       if (r.deadLettered() > 0) {
         System.out.println("data: " + r.deadLettered() + " malformed records of " + topic
             + " sent to " + Topics.DEADLETTER + " (first: " + r.deadLetterReasons().get(0) + ")");
