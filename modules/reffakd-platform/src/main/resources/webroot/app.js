@@ -346,7 +346,7 @@
         grid.appendChild(cell);
       });
     });
-    return el('div', {}, grid, el('p', {class: 'muted', text: 'cosine similarity of class-pair mean embeddings, diagonal boost included; range ' + fmt(min, 3) + ' .. ' + fmt(max, 3)}));
+    return el('div', {}, grid, el('p', {class: 'muted', text: 'mean cosine over all image pairs of each class pair (not of class-mean embeddings), diagonal boost included; range ' + fmt(min, 3) + ' .. ' + fmt(max, 3)}));
   }
 
   // a blue ramp, light (low) to dark (high)
