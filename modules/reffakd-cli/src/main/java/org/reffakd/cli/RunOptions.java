@@ -22,7 +22,7 @@ final class RunOptions {
       + "fashion-mnist: /usr/share/datasets/fashion-mnist)")
   String data;
   @Option(names = "--config", paramLabel = "FILE", description = "read the run config from a "
-      + "JSON file (as written to config.json)")
+      + "JSON file (as written to config.json) or the same fields in YAML (.yaml/.yml)")
   Path config;
   @Option(names = "--ae-epochs", paramLabel = "N", description = "autoencoder epochs (default 3; "
       + "paper 200)")

@@ -50,6 +50,25 @@ class MainTest {
   }
 
   @Test
+  void aYamlConfigIsReadLikeJson() throws Exception {
+    Path y = tmp.resolve("run.yaml");
+    Files.writeString(y, "dataset: fashion-mnist\ndata: " + tmp + "\nimage_size: 32\n"
+        + "arch: lenet5bn\nae_epochs: 2\nae_lr: 0.1\nae_schedule: step\n"
+        + "ae_val_fraction: 0.1\nepochs: 4\nbatch_size: 128\nlr: 0.1\nmomentum: 0.9\n"
+        + "weight_decay: 0.0005\nschedule: cosine\naugment: true\nloss: ce\n"
+        + "loss_params: {}\nteacher: null\nplugins: []\nsoft_per_class: 40\n"
+        + "soft_diagonal_boost: null\nsoft_temperature: 1.0\nsoft_centered: false\n"
+        + "seed: 3\nthreads: 1\n");
+    Path out = tmp.resolve("y.json");
+    assertEquals(0, Main.execute("run", "--config", y.toString(), "--write-config",
+        out.toString()));
+    RunConfig c = RunConfig.read(out);
+    assertEquals(4, c.epochs());
+    assertEquals("ce", c.loss());
+    assertEquals(3, c.seed());
+  }
+
+  @Test
   void badParameterIsOneClearLineAndNonZeroExit() {
     int[] rc = new int[1];
     String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),

@@ -113,9 +113,18 @@ public record RunConfig(
     }
   }
 
+  /** YAML reader with the same field names as config.json. */
+  static final ObjectMapper YAML = new ObjectMapper(
+      new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** Reads a run config: JSON, or YAML when the file name ends in .yaml or .yml. */
   public static RunConfig read(Path file) {
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    ObjectMapper m = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
     try {
-      return JSON.readValue(file.toFile(), RunConfig.class);
+      return m.readValue(file.toFile(), RunConfig.class);
     } catch (IOException e) {
       throw new IllegalArgumentException("config " + file + ": " + e.getMessage()
           .replaceAll("\\s+", " "), e);

@@ -58,11 +58,6 @@ abstract class StageVerticle extends VerticleBase {
     });
   }
 
-  @Override
-  public Future<?> stop() {
-    if (worker != null) {
-      worker.close();
-    }
-    return Future.succeededFuture();
-  }
+  // the worker executor is closed by Vert.x when the verticle is undeployed; closing it here
+  // too raced the event loops' shutdown (RejectedExecutionException at exit)
 }
