@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
     description = {"Join the consumer group reffakd-workers on the topic reffakd.jobs and run "
         + "the requests that 'reffakd submit' publishes, one at a time; results go to "
         + "reffakd.runs and run folders under --runs-root. Start as many workers as you like, "
-        + "on as many machines: each request is done once. Stop with Ctrl-C."})
+        + "on as many machines: each request is done once while the group is stable (a worker "
+        + "joining or leaving mid-run can make another redo it). Stop with Ctrl-C."})
 final class WorkerCommand implements Callable<Integer> {
 
   @Mixin
