@@ -4,8 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.reffakd.nn.loss.ConfiguredLoss;
-import org.reffakd.nn.loss.LossRegistry;
+import org.reffakd.nn.run.ReffakdRun;
 import org.reffakd.nn.run.RunConfig;
 import picocli.CommandLine.Option;
 
@@ -102,15 +101,7 @@ final class RunOptions {
   /** Validates a config, its loss, the loss's parameters and plugins, before anything runs. */
   static RunConfig checked(RunConfig cfg) {
     cfg.validate();
-    try (ConfiguredLoss loss = ConfiguredLoss.create(LossRegistry.discover(
-        LossRegistry.pluginDirs(cfg.plugins().stream().map(Path::of).toList())), cfg.loss(),
-        cfg.lossParams())) {
-      if (loss.needs(org.reffakd.spi.LossPlugin.Need.TEACHER) && cfg.teacher() == null) {
-        throw new IllegalArgumentException("loss " + loss.spec() + " needs a teacher: train "
-            + "one with 'reffakd teacher --dataset " + cfg.dataset() + " --out DIR' and pass "
-            + "--teacher DIR");
-      }
-    }
+    ReffakdRun.loss(cfg).close();
     return cfg;
   }
 

@@ -37,16 +37,6 @@ public final class IdxReader {
   public record Images(int count, int rows, int cols, byte[] pixels) {
   }
 
-  /** Reads and validates an IDX image file (raw or gzip). */
-  public static Images readImages(Path file) {
-    return parseImages(file, DataFiles.readAll(file));
-  }
-
-  /** Reads and validates an IDX label file (raw or gzip); every label must be below numClasses. */
-  public static int[] readLabels(Path file, int numClasses) {
-    return parseLabels(file, DataFiles.readAll(file), numClasses);
-  }
-
   /** True if the bytes start with the gzip magic 0x1f 0x8b. */
   public static boolean isGzip(byte[] stored) {
     return stored.length >= 2 && (stored[0] & 0xff) == 0x1f && (stored[1] & 0xff) == 0x8b;

@@ -16,10 +16,6 @@ public class Sequential implements Layer {
     this(List.of(layers));
   }
 
-  public List<Layer> layers() {
-    return layers;
-  }
-
   @Override
   public Tensor forward(Tensor x, boolean training) {
     Tensor h = x;

@@ -40,12 +40,6 @@ public final class Sgd {
     }
   }
 
-  public void zeroGrad() {
-    for (Param p : params) {
-      java.util.Arrays.fill(p.grad, 0f);
-    }
-  }
-
   /** Momentum buffers, for checkpoints (same order as the parameters). */
   public float[][] velocity() {
     return velocity;

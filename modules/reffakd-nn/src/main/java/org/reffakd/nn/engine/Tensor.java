@@ -22,14 +22,6 @@ public final class Tensor {
     }
   }
 
-  public static Tensor zeros(int... shape) {
-    long n = 1;
-    for (int s : shape) {
-      n *= s;
-    }
-    return new Tensor(new float[Math.toIntExact(n)], shape);
-  }
-
   public int size() {
     long n = 1;
     for (int s : shape) {

@@ -9,8 +9,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.reffakd.nn.data.Datasets;
-import org.reffakd.nn.data.ImageDataset;
 import org.reffakd.nn.engine.Parallel;
 import org.reffakd.nn.engine.Tensor;
 import org.reffakd.nn.loss.ConfiguredLoss;
@@ -28,7 +26,6 @@ import org.reffakd.nn.softlabel.SoftLabels;
 import org.reffakd.nn.train.AutoencoderTrainer;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.nn.train.StudentTrainer;
-import org.reffakd.nn.util.CodeVersion;
 import org.reffakd.nn.util.Csv;
 import org.reffakd.spi.LossPlugin;
 
@@ -80,15 +77,8 @@ public final class ReffakdRun {
    */
   public void prepare() {
     Parallel.setThreads(cfg.threads());
-    LossRegistry registry = LossRegistry.discover(LossRegistry.pluginDirs(
-        cfg.plugins().stream().map(Path::of).toList()));
-    loss = ConfiguredLoss.create(registry, cfg.loss(), cfg.lossParams());
+    loss = loss(cfg);
     teacherDir = cfg.teacher() == null ? null : Path.of(cfg.teacher());
-    if (loss.needs(LossPlugin.Need.TEACHER) && teacherDir == null) {
-      throw new IllegalArgumentException("loss " + loss.spec() + " needs a teacher: train one "
-          + "with 'reffakd teacher --dataset " + cfg.dataset() + " --out DIR' and pass "
-          + "--teacher DIR");
-    }
     if (teacherDir != null) {
       Teachers.checkCompatible(teacherDir, cfg);
     }
@@ -100,15 +90,27 @@ public final class ReffakdRun {
     cfg.write(runDir.resolve("config.json"));
   }
 
+  /**
+   * The run's loss: its strategies found (built-ins and plugin folders), parameters validated,
+   * and a teacher present when a strategy needs one. Fails with one clear message otherwise.
+   */
+  public static ConfiguredLoss loss(RunConfig cfg) {
+    ConfiguredLoss loss = ConfiguredLoss.create(LossRegistry.discover(LossRegistry.pluginDirs(
+        cfg.plugins().stream().map(Path::of).toList())), cfg.loss(), cfg.lossParams());
+    if (loss.needs(LossPlugin.Need.TEACHER) && cfg.teacher() == null) {
+      loss.close();
+      throw new IllegalArgumentException("loss " + loss.spec() + " needs a teacher: train one "
+          + "with 'reffakd teacher --dataset " + cfg.dataset() + " --out DIR' and pass "
+          + "--teacher DIR");
+    }
+    return loss;
+  }
+
   /** The data of the run (read from files, or rebuilt from a Kafka topic). */
   public void useData(RunData d, double seconds) {
     data = d;
     timings.put("data", seconds);
-    provenance.put("config", RunConfig.JSON.convertValue(cfg, Map.class));
-    provenance.put("seed", cfg.seed());
-    provenance.put("code_version", CodeVersion.get());
-    provenance.put("dataset_sha256", Map.of("train", d.train().sha256(), "test",
-        d.test().sha256()));
+    provenance.putAll(d.provenance(cfg));
     provenance.put("loss_parameters", loss.effectiveParameters());
     aug = cfg.augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
   }
@@ -147,7 +149,7 @@ public final class ReffakdRun {
     Csv.writeMatrix(runDir.resolve("soft_labels.csv"), names, soft.soft());
     timings.put("soft_labels", secs(t));
     log.printf("soft labels (%s): diagonal %s%n", so.isPaperMode(cfg.dataset()) ? "paper mode"
-        : "options " + so, fmt(diag(soft.soft(), soft.classes())));
+        : "options " + so, RunData.fmt(diag(soft.soft(), soft.classes())));
     return soft;
   }
 
@@ -219,10 +221,6 @@ public final class ReffakdRun {
     return cfg;
   }
 
-  public Path runDir() {
-    return runDir;
-  }
-
   /** Class names of the dataset, once the data is loaded. */
   public List<String> classNames() {
     return data.train().classNames();
@@ -258,7 +256,4 @@ public final class ReffakdRun {
     return d;
   }
 
-  private static String fmt(double[] v) {
-    return RunData.fmt(v);
-  }
 }

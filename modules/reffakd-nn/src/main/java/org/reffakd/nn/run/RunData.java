@@ -2,10 +2,13 @@ package org.reffakd.nn.run;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.reffakd.nn.data.Datasets;
 import org.reffakd.nn.data.ImageDataset;
 import org.reffakd.nn.prep.Normalization;
 import org.reffakd.nn.prep.PreparedImages;
+import org.reffakd.nn.util.CodeVersion;
 
 /** The train and test splits of a run, resized, with the training set's normalisation. */
 public record RunData(ImageDataset train, ImageDataset test, PreparedImages trainImages,
@@ -41,5 +44,15 @@ public record RunData(ImageDataset train, ImageDataset test, PreparedImages trai
       sb.append(i == 0 ? "" : " ").append(String.format("%.4f", v[i]));
     }
     return sb.append(']').toString();
+  }
+
+  /** What every artefact of a run records: config, seed, code version, dataset checksums. */
+  public Map<String, Object> provenance(RunConfig cfg) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("config", RunConfig.JSON.convertValue(cfg, Map.class));
+    p.put("seed", cfg.seed());
+    p.put("code_version", CodeVersion.get());
+    p.put("dataset_sha256", Map.of("train", train.sha256(), "test", test.sha256()));
+    return p;
   }
 }

@@ -18,7 +18,6 @@ import org.reffakd.nn.prep.Augmentation;
 import org.reffakd.nn.prep.BatchAssembler;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.nn.train.StudentTrainer;
-import org.reffakd.nn.util.CodeVersion;
 
 /**
  * Trains a teacher for the kd/dkd baselines with cross-entropy (same data pipeline and
@@ -47,12 +46,7 @@ public final class TeacherRun {
     Network net = Models.create(cfg.arch(), data.trainImages().channels(), cfg.imageSize(),
         data.trainImages().classes(), cfg.seed());
     Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
-    Map<String, Object> provenance = new LinkedHashMap<>();
-    provenance.put("config", RunConfig.JSON.convertValue(cfg, Map.class));
-    provenance.put("seed", cfg.seed());
-    provenance.put("code_version", CodeVersion.get());
-    provenance.put("dataset_sha256", Map.of("train", data.train().sha256(), "test",
-        data.test().sha256()));
+    Map<String, Object> provenance = data.provenance(cfg);
     StudentTrainer.Result r = StudentTrainer.train(net, ce, null, null,
         new BatchAssembler(data.trainImages(), data.norm(), aug),
         new BatchAssembler(data.testImages(), data.norm(), Augmentation.NONE),

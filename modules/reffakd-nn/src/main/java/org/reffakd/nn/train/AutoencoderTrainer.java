@@ -53,18 +53,22 @@ public final class AutoencoderTrainer {
       history.addAll(castHistory(ck.header().get("history")));
     }
     int n = train.images().count();
+    float[] g = null; // the loss gradient, reused batch after batch
     for (int epoch = start; epoch < s.epochs(); epoch++) {
       long t0 = System.nanoTime();
       double rate = lr.at(epoch);
       double sum = 0;
       int seen = 0;
       int[] order = BatchAssembler.permutation(n, s.seed(), epoch);
-      long lastReport = t0;
+      EpochProgress reporter = new EpochProgress(progress, "autoencoder", epoch + 1,
+          s.epochs(), n, s.batchSize());
       try (BatchStream stream = new BatchStream(train, order, s.batchSize(), s.seed(), epoch)) {
         for (BatchStream.Batch b = stream.next(); b != null; b = stream.next()) {
           Tensor y = ae.forward(b.x(), true);
           int size = y.size();
-          float[] g = new float[size];
+          if (g == null || g.length != size) {
+            g = new float[size];
+          }
           double mse = 0;
           float scale = 2f / size;
           for (int i = 0; i < size; i++) {
@@ -76,12 +80,7 @@ public final class AutoencoderTrainer {
           sgd.step(rate);
           sum += mse / size * b.n();
           seen += b.n();
-          long now = System.nanoTime();
-          if (now - lastReport > 1_000_000_000L && seen >= 4 * s.batchSize()) {
-            lastReport = now;
-            progress.batch("autoencoder", epoch + 1, s.epochs(), seen, n, sum / seen,
-                seen / ((now - t0) / 1e9));
-          }
+          reporter.after(seen, sum / seen);
         }
       }
       double trainSecs = (System.nanoTime() - t0) / 1e9;

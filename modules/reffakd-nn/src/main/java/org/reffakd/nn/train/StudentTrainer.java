@@ -71,7 +71,8 @@ public final class StudentTrainer {
       double lossSum = 0;
       long correct = 0;
       int seen = 0;
-      long lastReport = t0;
+      EpochProgress reporter = new EpochProgress(progress, "student", epoch + 1,
+          s.epochs(), n, s.batchSize());
       int[] order = BatchAssembler.permutation(n, s.seed(), epoch);
       try (BatchStream stream = new BatchStream(train, order, s.batchSize(), s.seed(), epoch)) {
         for (BatchStream.Batch b = stream.next(); b != null; b = stream.next()) {
@@ -110,12 +111,7 @@ public final class StudentTrainer {
           }
           correct += Evaluation.countTopK(z, bn, classes, labels, 1);
           seen += bn;
-          long now = System.nanoTime();
-          if (now - lastReport > 1_000_000_000L && seen >= 4 * s.batchSize()) {
-            lastReport = now;
-            progress.batch("student", epoch + 1, s.epochs(), seen, n, lossSum / seen,
-                seen / ((now - t0) / 1e9));
-          }
+          reporter.after(seen, lossSum / seen);
         }
       }
       double trainSecs = (System.nanoTime() - t0) / 1e9;

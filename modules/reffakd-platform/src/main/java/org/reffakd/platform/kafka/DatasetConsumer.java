@@ -21,12 +21,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.reffakd.nn.data.ImageDataset;
 
 /**
@@ -55,10 +51,10 @@ import org.reffakd.nn.data.ImageDataset;
 public final class DatasetConsumer implements AutoCloseable {
 
   /** Dead-letter header names. */
-  public static final String H_REASON = "reason";
-  public static final String H_SOURCE_TOPIC = "source.topic";
-  public static final String H_SOURCE_PARTITION = "source.partition";
-  public static final String H_SOURCE_OFFSET = "source.offset";
+  public static final String H_REASON = DeadLetters.H_REASON;
+  public static final String H_SOURCE_TOPIC = DeadLetters.H_SOURCE_TOPIC;
+  public static final String H_SOURCE_PARTITION = DeadLetters.H_SOURCE_PARTITION;
+  public static final String H_SOURCE_OFFSET = DeadLetters.H_SOURCE_OFFSET;
 
   private static final int MAX_REASONS_KEPT = 1000;
 
@@ -243,20 +239,7 @@ public final class DatasetConsumer implements AutoCloseable {
     if (deadLetters == null) {
       deadLetters = config.createProducer();
     }
-    Headers h = new RecordHeaders();
-    for (Header x : r.headers()) {
-      String k = x.key();
-      if (!k.equals(H_REASON) && !k.equals(H_SOURCE_TOPIC) && !k.equals(H_SOURCE_PARTITION)
-          && !k.equals(H_SOURCE_OFFSET)) {
-        h.add(x);
-      }
-    }
-    h.add(H_REASON, SampleRecords.utf8(reason));
-    h.add(H_SOURCE_TOPIC, SampleRecords.utf8(r.topic()));
-    h.add(H_SOURCE_PARTITION, SampleRecords.utf8(Integer.toString(r.partition())));
-    h.add(H_SOURCE_OFFSET, SampleRecords.utf8(Long.toString(r.offset())));
-    deadLetters.send(new ProducerRecord<>(Topics.DEADLETTER, null, r.key(), r.value(), h),
-        deadLetterCallback);
+    deadLetters.send(DeadLetters.of(r, reason), deadLetterCallback);
   }
 
   /** Waits for the dead letters sent so far, so their source offsets may be committed. */

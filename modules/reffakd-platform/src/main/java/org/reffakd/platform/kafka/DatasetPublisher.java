@@ -59,11 +59,6 @@ public final class DatasetPublisher implements AutoCloseable {
     public double imagesPerSecond() {
       return nanos == 0 ? 0 : images * 1e9 / nanos;
     }
-
-    /** Megabytes (10^6) of record values per second. */
-    public double megabytesPerSecond() {
-      return nanos == 0 ? 0 : bytes * 1e3 / nanos;
-    }
   }
 
   /** Publishes the given splits (same dataset) to {@code reffakd.<dataset>.samples}. */

@@ -18,13 +18,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.errors.WakeupException;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.platform.kafka.ClientConfig;
+import org.reffakd.platform.kafka.DeadLetters;
 import org.reffakd.platform.kafka.Topics;
 import org.reffakd.platform.metrics.PlatformMetrics;
 
@@ -190,16 +189,7 @@ public final class JobWorker implements AutoCloseable {
 
   private static void deadLetter(KafkaProducer<byte[], byte[]> dlq,
                                  ConsumerRecord<byte[], byte[]> r, String reason) {
-    ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(Topics.DEADLETTER, r.key(),
-        r.value());
-    out.headers().add(new RecordHeader("reason", reason.getBytes(StandardCharsets.UTF_8)));
-    out.headers().add(new RecordHeader("source.topic",
-        r.topic().getBytes(StandardCharsets.UTF_8)));
-    out.headers().add(new RecordHeader("source.partition",
-        Integer.toString(r.partition()).getBytes(StandardCharsets.UTF_8)));
-    out.headers().add(new RecordHeader("source.offset",
-        Long.toString(r.offset()).getBytes(StandardCharsets.UTF_8)));
-    dlq.send(out);
+    dlq.send(DeadLetters.of(r, reason));
     dlq.flush();
   }
 
