@@ -6,12 +6,11 @@ import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
 import org.reffakd.spi.LossOutput;
-import org.reffakd.spi.LossPlugin;
 import org.reffakd.spi.ParameterSpec;
 import org.reffakd.spi.Parameters;
 
 /** {@code ce}: cross-entropy on the hard labels, the no-distillation baseline. */
-public final class CrossEntropyLoss implements LossPlugin {
+public final class CrossEntropyLoss extends BuiltInLoss {
 
   /** Mean cross-entropy and its gradient. */
   static LossOutput ce(LossInput in) {
@@ -20,24 +19,9 @@ public final class CrossEntropyLoss implements LossPlugin {
     return new LossOutput(Map.of("ce", ce), grad);
   }
 
-  @Override
-  public String name() {
-    return "ce";
-  }
-
-  @Override
-  public String version() {
-    return Version.BUILT_IN;
-  }
-
-  @Override
-  public String description() {
-    return "cross-entropy on hard labels (no distillation baseline)";
-  }
-
-  @Override
-  public Set<Need> needs() {
-    return Set.of();
+  public CrossEntropyLoss() {
+    super("ce", "cross-entropy on hard labels (no distillation baseline)",
+        Set.of());
   }
 
   @Override

@@ -7,7 +7,6 @@ import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
 import org.reffakd.spi.LossOutput;
-import org.reffakd.spi.LossPlugin;
 import org.reffakd.spi.ParameterSpec;
 import org.reffakd.spi.Parameters;
 
@@ -37,7 +36,7 @@ import org.reffakd.spi.Parameters;
  * {@code d/ds = (b_t,o p_g - b_t,g p_o) (e_g - ps_hat)} (ps_hat zero at g); for NCKD:
  * {@code d/ds_j = ps_hat_j - pt_hat_j} for j != g, 0 at g.
  */
-public final class DkdLoss implements LossPlugin {
+public final class DkdLoss extends BuiltInLoss {
 
   static final String NAME = "dkd";
 
@@ -181,24 +180,9 @@ public final class DkdLoss implements LossPlugin {
                 + " epochs; 0 = none"));
   }
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String version() {
-    return Version.BUILT_IN;
-  }
-
-  @Override
-  public String description() {
-    return "Decoupled KD: CE + alpha TCKD + beta NCKD to the teacher (Zhao et al., CVPR 2022)";
-  }
-
-  @Override
-  public Set<Need> needs() {
-    return Set.of(Need.TEACHER);
+  public DkdLoss() {
+    super(NAME, "Decoupled KD: CE + alpha TCKD + beta NCKD to the teacher (Zhao et al., CVPR 2022)",
+        Set.of(Need.TEACHER));
   }
 
   @Override

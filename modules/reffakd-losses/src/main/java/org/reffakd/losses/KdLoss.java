@@ -7,7 +7,6 @@ import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
 import org.reffakd.spi.LossOutput;
-import org.reffakd.spi.LossPlugin;
 import org.reffakd.spi.ParameterSpec;
 import org.reffakd.spi.Parameters;
 
@@ -17,7 +16,7 @@ import org.reffakd.spi.Parameters;
  * + kd_weight * T^2 * KL(softmax(t/T) || softmax(z/T))}, the KL summed over classes and
  * averaged over the batch, t the teacher logits.
  */
-public final class KdLoss implements LossPlugin {
+public final class KdLoss extends BuiltInLoss {
 
   static final String NAME = "kd";
 
@@ -50,24 +49,9 @@ public final class KdLoss implements LossPlugin {
     return new LossOutput(terms, grad);
   }
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String version() {
-    return Version.BUILT_IN;
-  }
-
-  @Override
-  public String description() {
-    return "vanilla KD: CE + T^2 KL to the teacher's softened output (Hinton et al., 2015)";
-  }
-
-  @Override
-  public Set<Need> needs() {
-    return Set.of(Need.TEACHER);
+  public KdLoss() {
+    super(NAME, "vanilla KD: CE + T^2 KL to the teacher's softened output (Hinton et al., 2015)",
+        Set.of(Need.TEACHER));
   }
 
   @Override

@@ -6,7 +6,6 @@ import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
 import org.reffakd.spi.LossOutput;
-import org.reffakd.spi.LossPlugin;
 import org.reffakd.spi.ParameterSpec;
 import org.reffakd.spi.Parameters;
 
@@ -16,7 +15,7 @@ import org.reffakd.spi.Parameters;
  * mass spread over the wrong classes only; note PyTorch's {@code label_smoothing} spreads
  * {@code eps / C} over all classes instead).
  */
-public final class LabelSmoothingLoss implements LossPlugin {
+public final class LabelSmoothingLoss extends BuiltInLoss {
 
   /** The pure loss. Term: {@code ce}. */
   static LossOutput labelSmoothing(LossInput in, double epsilon) {
@@ -41,24 +40,9 @@ public final class LabelSmoothingLoss implements LossPlugin {
     return new LossOutput(Map.of("ce", loss / n), grad);
   }
 
-  @Override
-  public String name() {
-    return "label-smoothing";
-  }
-
-  @Override
-  public String version() {
-    return Version.BUILT_IN;
-  }
-
-  @Override
-  public String description() {
-    return "label smoothing over the wrong classes (Szegedy et al., CVPR 2016)";
-  }
-
-  @Override
-  public Set<Need> needs() {
-    return Set.of();
+  public LabelSmoothingLoss() {
+    super("label-smoothing", "label smoothing over the wrong classes (Szegedy et al., CVPR 2016)",
+        Set.of());
   }
 
   @Override

@@ -5,7 +5,6 @@ import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
 import org.reffakd.spi.LossOutput;
-import org.reffakd.spi.LossPlugin;
 import org.reffakd.spi.ParameterSpec;
 import org.reffakd.spi.Parameters;
 
@@ -16,7 +15,7 @@ import org.reffakd.spi.Parameters;
  * The binary teacher is {@code (soft_g, sum_{j != g} soft_j)} and the non-target teacher the
  * soft label over the non-target classes renormalized; the student is {@code softmax(z/T)}.
  */
-public final class ReffakdDkdLoss implements LossPlugin {
+public final class ReffakdDkdLoss extends BuiltInLoss {
 
   static final String NAME = "reffakd-dkd";
 
@@ -36,25 +35,10 @@ public final class ReffakdDkdLoss implements LossPlugin {
         DkdLoss.warmupFactor(in.epoch(), warmup));
   }
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String version() {
-    return Version.BUILT_IN;
-  }
-
-  @Override
-  public String description() {
-    return "ReffAKD + DKD: decoupled KD to the autoencoder soft label (Doshi & Kim 2023;"
-        + " Zhao et al. 2022)";
-  }
-
-  @Override
-  public Set<Need> needs() {
-    return Set.of(Need.SOFT_LABELS);
+  public ReffakdDkdLoss() {
+    super(NAME, "ReffAKD + DKD: decoupled KD to the autoencoder soft label (Doshi & Kim 2023;"
+        + " Zhao et al. 2022)",
+        Set.of(Need.SOFT_LABELS));
   }
 
   @Override

@@ -7,7 +7,6 @@ import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
 import org.reffakd.spi.LossOutput;
-import org.reffakd.spi.LossPlugin;
 import org.reffakd.spi.ParameterSpec;
 import org.reffakd.spi.Parameters;
 
@@ -19,7 +18,7 @@ import org.reffakd.spi.Parameters;
  * n*C elements, so the term is further divided by C), as the authors' notebooks use it;
  * {@code batchmean} is the textbook sum over classes, mean over the batch.
  */
-public final class ReffakdLoss implements LossPlugin {
+public final class ReffakdLoss extends BuiltInLoss {
 
   /** The pure loss. Terms: {@code ce}, {@code kd}. */
   static LossOutput reffakd(LossInput in, double alpha, double t, boolean batchmean) {
@@ -46,24 +45,9 @@ public final class ReffakdLoss implements LossPlugin {
     return new LossOutput(terms, grad);
   }
 
-  @Override
-  public String name() {
-    return "reffakd";
-  }
-
-  @Override
-  public String version() {
-    return Version.BUILT_IN;
-  }
-
-  @Override
-  public String description() {
-    return "ReffAKD: CE + KL to the autoencoder soft label (Doshi & Kim, 2023)";
-  }
-
-  @Override
-  public Set<Need> needs() {
-    return Set.of(Need.SOFT_LABELS);
+  public ReffakdLoss() {
+    super("reffakd", "ReffAKD: CE + KL to the autoencoder soft label (Doshi & Kim, 2023)",
+        Set.of(Need.SOFT_LABELS));
   }
 
   @Override

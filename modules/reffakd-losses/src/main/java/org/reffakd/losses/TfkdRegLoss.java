@@ -8,7 +8,6 @@ import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
 import org.reffakd.spi.LossOutput;
-import org.reffakd.spi.LossPlugin;
 import org.reffakd.spi.ParameterSpec;
 import org.reffakd.spi.Parameters;
 
@@ -23,7 +22,7 @@ import org.reffakd.spi.Parameters;
  * PyTorch's {@code KLDivLoss()} default reduction (mean over all n*C elements):
  * {@code (1 - alpha) CE(z, y) + alpha * multiplier * sum KL(q || softmax(z)) / (n C)}.
  */
-public final class TfkdRegLoss implements LossPlugin {
+public final class TfkdRegLoss extends BuiltInLoss {
 
   /** The pure loss. Terms: {@code ce}, {@code reg}. */
   static LossOutput tfkdReg(LossInput in, double alpha, double t, double correctProb,
@@ -56,24 +55,9 @@ public final class TfkdRegLoss implements LossPlugin {
     return new LossOutput(terms, grad);
   }
 
-  @Override
-  public String name() {
-    return "tfkd-reg";
-  }
-
-  @Override
-  public String version() {
-    return Version.BUILT_IN;
-  }
-
-  @Override
-  public String description() {
-    return "teacher-free KD with a manual teacher, Tf-KD_reg (Yuan et al., CVPR 2020)";
-  }
-
-  @Override
-  public Set<Need> needs() {
-    return Set.of();
+  public TfkdRegLoss() {
+    super("tfkd-reg", "teacher-free KD with a manual teacher, Tf-KD_reg (Yuan et al., CVPR 2020)",
+        Set.of());
   }
 
   @Override
