@@ -29,7 +29,7 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path dir = DataLocation.resolve(dataset, data);
-    try (Platform p = Platform.start(kafka.options(Path.of("runs", "kafka")))) {
+    try (Platform p = Platform.start(kafka.options(Path.of("runs", "kafka"), Path.of("runs", "artifacts")))) {
       JsonObject r = p.ingest(dataset, dir);
       System.out.printf("ingested %d images (%d records) of %s to %s on %s in %.2fs "
               + "(%.0f images/s)%n", r.getLong("images"), r.getLong("records"), dataset,

@@ -19,9 +19,19 @@ final class KafkaOptions {
       + "to keep topics between commands")
   Path embeddedDir;
 
-  /** Platform options, with the embedded broker's folder defaulting to {@code defaultDir}. */
-  org.reffakd.platform.Platform.Options options(Path defaultDir) {
+  @Option(names = "--artifacts", paramLabel = "DIR", description = "the content-addressed "
+      + "artefact store (encoder and teacher checkpoints by SHA-256; default: artifacts/ under "
+      + "the runs root). Stages and workers on several machines need the same store: put it on "
+      + "shared storage")
+  Path artifacts;
+
+  /**
+   * Platform options, with the embedded broker's folder defaulting to {@code defaultDir} and
+   * the artefact store to {@code defaultArtifacts}.
+   */
+  org.reffakd.platform.Platform.Options options(Path defaultDir, Path defaultArtifacts) {
     return new org.reffakd.platform.Platform.Options(bootstrap, clientConfig,
-        embeddedDir != null ? embeddedDir : defaultDir);
+        embeddedDir != null ? embeddedDir : defaultDir,
+        artifacts != null ? artifacts : defaultArtifacts);
   }
 }

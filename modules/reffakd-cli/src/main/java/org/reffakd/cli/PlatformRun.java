@@ -3,6 +3,7 @@ package org.reffakd.cli;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Map;
+import org.reffakd.nn.run.ReffakdRun;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.platform.Platform;
 import org.reffakd.platform.web.DashboardOptions;
@@ -15,7 +16,8 @@ final class PlatformRun {
   static Map<String, Object> run(RunConfig cfg, Path runDir, KafkaOptions kafka,
                                  boolean fromTopic, DashboardFlags web, boolean dashboard) {
     long t0 = System.nanoTime();
-    try (Platform p = Platform.start(kafka.options(runDir.resolve("kafka")))) {
+    try (Platform p = Platform.start(kafka.options(runDir.resolve("kafka"),
+        ReffakdRun.defaultStore(runDir).root()))) {
       System.out.printf("platform: Kafka %s (%s), ready in %.1fs%n",
           p.kafka().bootstrapServers(), kafka.bootstrap == null ? "embedded" : "external",
           (System.nanoTime() - t0) / 1e9);

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.reffakd.nn.run.ReffakdRun;
 import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.RunResult;
+import org.reffakd.nn.train.EpochRow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -95,12 +97,12 @@ final class RunCommand implements Callable<Integer> {
     Map<String, Object> result = direct
         ? new ReffakdRun(cfg, runDir, new ConsoleProgress(System.out), System.out).execute()
         : PlatformRun.run(cfg, runDir, kafka, fromTopic, web, !noDashboard);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> acc = (Map<String, Object>) result.get("test_accuracy");
-    System.out.printf("done: %s on %s, test accuracy best %.4f (epoch %s), last %.4f; "
-            + "result in %s%n", result.get("loss"), result.get("dataset"),
-        ((Number) acc.get("best")).doubleValue(), acc.get("best_epoch"),
-        ((Number) acc.get("last")).doubleValue(), runDir.resolve("result.json"));
+    EpochRow.Selection acc = RunResult.fromMap(result).accuracy();
+    System.out.printf("done: %s on %s, test accuracy %s best %.4f (epoch %d, the best test "
+            + "epoch), last %.4f; result in %s%n", result.get("loss"), result.get("dataset"),
+        acc.bestValEpoch() > 0 ? String.format("at the best validation epoch (%d) %.4f;",
+            acc.bestValEpoch(), acc.testAtBestVal()) : "",
+        acc.bestTest(), acc.bestTestEpoch(), acc.lastTest(), runDir.resolve("result.json"));
     return 0;
   }
 }

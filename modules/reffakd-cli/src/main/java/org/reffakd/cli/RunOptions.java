@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.reffakd.nn.run.ReffakdRun;
 import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.SoftLabelVariant;
 import picocli.CommandLine.Option;
 
 /**
@@ -83,6 +84,18 @@ final class RunOptions {
   @Option(names = "--soft-centered", description = "centre embeddings before cosines "
       + "(beyond the paper)")
   Boolean softCentered;
+  @Option(names = "--val-size", paramLabel = "N", description = "images of the student's "
+      + "validation split, carved from the training set (seeded, stratified, never trained on); "
+      + "it selects the epoch reported as test_accuracy.at_best_val; 0 = none (default 5000)")
+  Integer valSize;
+  @Option(names = "--train-fraction", paramLabel = "F", description = "train the student on a "
+      + "stratified, seeded fraction in (0, 1] of the training images left after the "
+      + "validation split (default 1)")
+  Double trainFraction;
+  @Option(names = "--soft-variant", paramLabel = "NAME", description = "soft-label variant: "
+      + "paper (the reference: the drawn images are encoded after augmentation) or clean "
+      + "(encoded as they are), optionally +centered, +t<X>, +n<N>, +boost<B> (default paper)")
+  String softVariant;
   @Option(names = "--threads", paramLabel = "N", description = "compute threads for matrix "
       + "products and im2col (default: cores, at most 2); results do not depend on it")
   Integer threads;
@@ -93,7 +106,7 @@ final class RunOptions {
         : RunConfig.defaults(dataset != null ? dataset : "fashion-mnist");
     RunConfig cfg = merge(base);
     if (cfg.data() == null) {
-      cfg = with(cfg, DataLocation.resolve(cfg.dataset(), null).toString());
+      cfg = cfg.with("data", DataLocation.resolve(cfg.dataset(), null).toString());
     }
     return checked(cfg);
   }
@@ -106,32 +119,38 @@ final class RunOptions {
   }
 
   private RunConfig merge(RunConfig b) {
-    return new RunConfig(
-        dataset != null ? dataset : b.dataset(),
-        data != null ? data : b.data(),
-        imageSize != null ? imageSize : b.imageSize(),
-        arch != null ? arch : b.arch(),
-        aeEpochs != null ? aeEpochs : b.aeEpochs(),
-        aeLr != null ? aeLr : b.aeLr(),
-        b.aeSchedule(),
-        b.aeValFraction(),
-        epochs != null ? epochs : b.epochs(),
-        batchSize != null ? batchSize : b.batchSize(),
-        lr != null ? lr : b.lr(),
-        b.momentum(),
-        b.weightDecay(),
-        schedule != null ? schedule : b.schedule(),
-        noAugment != null ? !noAugment : b.augment(),
-        loss != null ? loss : b.loss(),
-        lossParams(b),
-        teacher != null ? teacher : b.teacher(),
-        plugins != null ? plugins : b.plugins(),
-        softPerClass != null ? softPerClass : b.softPerClass(),
-        softBoost != null ? softBoost : b.softDiagonalBoost(),
-        softTemperature != null ? softTemperature : b.softTemperature(),
-        softCentered != null ? softCentered : b.softCentered(),
-        seed != null ? seed : b.seed(),
-        threads != null ? threads : b.threads());
+    Map<String, Object> f = new LinkedHashMap<>();
+    put(f, "dataset", dataset);
+    put(f, "data", data);
+    put(f, "image_size", imageSize);
+    put(f, "arch", arch);
+    put(f, "ae_epochs", aeEpochs);
+    put(f, "ae_lr", aeLr);
+    put(f, "epochs", epochs);
+    put(f, "batch_size", batchSize);
+    put(f, "lr", lr);
+    put(f, "schedule", schedule);
+    put(f, "augment", noAugment == null ? null : !noAugment);
+    put(f, "loss", loss);
+    f.put("loss_params", lossParams(b));
+    put(f, "teacher", teacher);
+    put(f, "plugins", plugins);
+    put(f, "soft_per_class", softPerClass);
+    put(f, "soft_diagonal_boost", softBoost);
+    put(f, "soft_temperature", softTemperature);
+    put(f, "soft_centered", softCentered);
+    put(f, "seed", seed);
+    put(f, "threads", threads);
+    put(f, "val_size", valSize);
+    put(f, "train_fraction", trainFraction);
+    RunConfig cfg = b.with(f);
+    return softVariant == null ? cfg : SoftLabelVariant.apply(cfg, softVariant);
+  }
+
+  private static void put(Map<String, Object> f, String key, Object value) {
+    if (value != null) {
+      f.put(key, value);
+    }
   }
 
   /**
@@ -156,11 +175,5 @@ final class RunOptions {
     return p;
   }
 
-  private static RunConfig with(RunConfig b, String dataDir) {
-    return new RunConfig(b.dataset(), dataDir, b.imageSize(), b.arch(), b.aeEpochs(), b.aeLr(),
-        b.aeSchedule(), b.aeValFraction(), b.epochs(), b.batchSize(), b.lr(), b.momentum(),
-        b.weightDecay(), b.schedule(), b.augment(), b.loss(), b.lossParams(), b.teacher(),
-        b.plugins(), b.softPerClass(), b.softDiagonalBoost(), b.softTemperature(),
-        b.softCentered(), b.seed(), b.threads());
-  }
+
 }

@@ -34,7 +34,7 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     DashboardOptions opts = new DashboardOptions(web.host, web.port, runs, web.token);
     opts.validate();
-    Platform p = Platform.start(kafka.options(runs.resolve("kafka")));
+    Platform p = Platform.start(kafka.options(runs.resolve("kafka"), runs.resolve("artifacts")));
     HttpServer server;
     try {
       server = p.startDashboard(opts);

@@ -50,11 +50,9 @@ final class TeacherCommand implements Callable<Integer> {
     String dataDir = DataLocation.resolve(dataset, data).toString();
     Path cfgFile = out.resolve("config.json");
     RunConfig cfg = Files.isRegularFile(cfgFile) ? RunConfig.read(cfgFile)
-        : new RunConfig(dataset, dataDir, d.imageSize(), arch, 0, d.aeLr(), d.aeSchedule(),
-            d.aeValFraction(), epochs, d.batchSize(), lr, d.momentum(), d.weightDecay(),
-            schedule, true, "ce", Map.of(), null, List.of(), d.softPerClass(),
-            d.softDiagonalBoost(), d.softTemperature(), d.softCentered(), seed,
-            threads != null ? threads : d.threads());
+        : d.with(Map.of("data", dataDir, "arch", arch, "ae_epochs", 0, "epochs", epochs,
+            "lr", lr, "schedule", schedule, "loss", "ce", "loss_params", Map.of(), "seed", seed,
+            "threads", threads != null ? threads : d.threads()));
     if (Files.isRegularFile(cfgFile)) {
       System.out.println("resuming the teacher in " + out + " with its config.json");
     }

@@ -12,8 +12,11 @@ import picocli.CommandLine.Option;
 /** {@code reffakd worker}: a distillation worker in the reffakd-workers consumer group. */
 @Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Join the consumer group reffakd-workers on the topic reffakd.jobs and run "
-        + "the requests that 'reffakd submit' publishes, one at a time; results go to "
-        + "reffakd.runs and run folders under --runs-root. Start as many workers as you like, "
+        + "the requests that 'reffakd submit' and 'reffakd study' publish (whole runs, or a "
+        + "study's distillation jobs), one at a time; results go to reffakd.runs and run "
+        + "folders under --runs-root. A study's jobs name their soft labels by key (read back "
+        + "from reffakd.softlabels) and their teacher by SHA-256: point --artifacts at the "
+        + "study's store (shared storage across machines). Start as many workers as you like, "
         + "on as many machines: each request is done once while the group is stable (a worker "
         + "joining or leaving mid-run can make another redo it). Stop with Ctrl-C."})
 final class WorkerCommand implements Callable<Integer> {
@@ -28,7 +31,8 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Platform p = Platform.start(kafka.options(runsRoot.resolve("kafka")));
+    Platform p = Platform.start(kafka.options(runsRoot.resolve("kafka"),
+        runsRoot.resolve("artifacts")));
     JobWorker w = new JobWorker(p.kafka(), p.pipeline(), runsRoot,
         new ConsoleProgress(System.out), name).start();
     System.out.println("worker " + name + " waiting for run requests on reffakd.jobs at "

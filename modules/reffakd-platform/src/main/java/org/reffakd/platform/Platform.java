@@ -18,7 +18,9 @@ import org.reffakd.platform.kafka.Topics;
 import org.reffakd.platform.pipeline.IngestVerticle;
 import org.reffakd.platform.pipeline.KafkaResultSink;
 import org.reffakd.platform.pipeline.Pipeline;
-import org.reffakd.platform.pipeline.RunRegistry;
+import org.reffakd.nn.run.ArtifactStore;
+import org.reffakd.platform.pipeline.SoftLabelTopic;
+import org.reffakd.platform.pipeline.StageServices;
 import org.reffakd.platform.pipeline.Stages;
 import org.reffakd.platform.pipeline.DataSource;
 import org.reffakd.platform.pipeline.TopicDataSource;
@@ -37,8 +39,19 @@ public final class Platform implements AutoCloseable {
    * @param kafka       {@code host:port} of an external cluster, or null for the embedded broker
    * @param kafkaConfig client properties file for the external cluster (SASL/TLS), or null
    * @param kafkaDir    where the embedded broker keeps its data
+   * @param artifacts   the artefact store's root (shared storage when stages run on several
+   *                    machines); null for {@code runs/artifacts}
    */
-  public record Options(String kafka, Path kafkaConfig, Path kafkaDir) {}
+  public record Options(String kafka, Path kafkaConfig, Path kafkaDir, Path artifacts) {
+
+    public Options(String kafka, Path kafkaConfig, Path kafkaDir) {
+      this(kafka, kafkaConfig, kafkaDir, null);
+    }
+
+    public Path artifactRoot() {
+      return artifacts != null ? artifacts : Path.of("runs", "artifacts");
+    }
+  }
 
   private final PlatformMetrics metrics;
 
@@ -46,15 +59,17 @@ public final class Platform implements AutoCloseable {
   private final EmbeddedKafka broker;
   private final ClientConfig kafka;
   private final KafkaResultSink sink;
+  private final SoftLabelTopic softLabels;
   private final Pipeline pipeline;
 
   private Platform(Vertx vertx, EmbeddedKafka broker, ClientConfig kafka, KafkaResultSink sink,
-                   Pipeline pipeline, PlatformMetrics metrics) {
+                   SoftLabelTopic softLabels, Pipeline pipeline, PlatformMetrics metrics) {
     this.metrics = metrics;
     this.vertx = vertx;
     this.broker = broker;
     this.kafka = kafka;
     this.sink = sink;
+    this.softLabels = softLabels;
     this.pipeline = pipeline;
   }
 
@@ -67,6 +82,7 @@ public final class Platform implements AutoCloseable {
     EmbeddedKafka broker = null;
     Vertx vertx = null;
     KafkaResultSink sink = null;
+    SoftLabelTopic soft = null;
     try {
       String bootstrap = o.kafka();
       if (bootstrap == null) {
@@ -79,19 +95,19 @@ public final class Platform implements AutoCloseable {
       }
       vertx = metrics.newVertx(new VertxOptions());
       metrics.attach(vertx);
-      RunRegistry runs = new RunRegistry();
       sink = new KafkaResultSink(kafka, metrics);
-      DataSource topic = new TopicDataSource(kafka, Duration.ofMinutes(10), metrics);
+      soft = new SoftLabelTopic(kafka, metrics);
+      ArtifactStore store = new ArtifactStore(o.artifactRoot());
+      StageServices services = new StageServices(DataSource.FILES,
+          new TopicDataSource(kafka, Duration.ofMinutes(10), metrics), store, soft, sink);
       Vertx v = vertx;
-      KafkaResultSink s = sink;
       await(v.deployVerticle(new IngestVerticle(kafka, metrics))
-          .compose(x -> v.deployVerticle(new Stages.Load(runs, DataSource.FILES, topic)))
-          .compose(x -> v.deployVerticle(new Stages.Autoencoder(runs)))
-          .compose(x -> v.deployVerticle(new Stages.Similarity(runs, s)))
-          .compose(x -> v.deployVerticle(new Stages.Distillation(runs, s))));
-      return new Platform(vertx, broker, kafka, sink, new Pipeline(vertx, runs), metrics);
+          .compose(x -> v.deployVerticle(new Stages.Autoencoder(services)))
+          .compose(x -> v.deployVerticle(new Stages.Similarity(services)))
+          .compose(x -> v.deployVerticle(new Stages.Distillation(services))));
+      return new Platform(vertx, broker, kafka, sink, soft, new Pipeline(vertx, store), metrics);
     } catch (RuntimeException e) {
-      closeQuietly(vertx, sink, broker);
+      closeQuietly(vertx, sink, soft, broker);
       throw e;
     }
   }
@@ -152,10 +168,16 @@ public final class Platform implements AutoCloseable {
 
   @Override
   public void close() {
-    closeQuietly(vertx, sink, broker);
+    closeQuietly(vertx, sink, softLabels, broker);
   }
 
-  private static void closeQuietly(Vertx vertx, KafkaResultSink sink, EmbeddedKafka broker) {
+  /** The soft-label topic's reader and writer. */
+  public SoftLabelTopic softLabels() {
+    return softLabels;
+  }
+
+  private static void closeQuietly(Vertx vertx, KafkaResultSink sink, SoftLabelTopic soft,
+                                   EmbeddedKafka broker) {
     if (vertx != null) {
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get();
@@ -165,6 +187,9 @@ public final class Platform implements AutoCloseable {
     }
     if (sink != null) {
       sink.close();
+    }
+    if (soft != null) {
+      soft.close();
     }
     if (broker != null) {
       broker.close();

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.nn.run.FashionSubset;
 import org.reffakd.nn.run.ReffakdRun;
 import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.SoftLabelRecord;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.platform.kafka.Topics;
 import org.reffakd.platform.pipeline.JobWorker;
@@ -58,10 +59,9 @@ class PlatformTest {
   }
 
   static RunConfig config(int epochs, long seed) {
-    return new RunConfig("fashion-mnist", data.toString(), 32, "lenet5bn", 1, 0.1, "step", 0.1,
-        epochs, 64, 0.05, 0.9, 5e-4, "cosine", true, "reffakd",
-        Map.of("alpha", "0.5", "temperature", "5"), null, List.of(), 40, null, 1.0, false, seed,
-        1);
+    return RunConfig.defaults("fashion-mnist").with(Map.of("data", data.toString(),
+        "ae_epochs", 1, "epochs", epochs, "batch_size", 64, "lr", 0.05, "seed", seed,
+        "threads", 1, "val_size", 150));
   }
 
   @Test
@@ -78,9 +78,15 @@ class PlatformTest {
     // provenance is unchanged by the trip through Kafka: the manifest carries the checksum
     assertEquals(files.getValue("dataset_sha256"), fromTopic.getValue("dataset_sha256"));
 
+    // the hand-off: the distillation stage read the soft labels back from the topic by key
+    String key = fromTopic.getString("soft_label_key");
+    assertTrue(key.startsWith("fashion-mnist/"), key);
+    assertEquals(files.getValue("soft_label_key"), key, "the key hashes what made the matrix");
     Map<String, String> soft = readAll(Topics.SOFTLABELS);
-    assertTrue(soft.containsKey(Topics.softLabelKey("fashion-mnist", "topic-run")),
-        soft.keySet().toString());
+    assertTrue(soft.containsKey(key), soft.keySet().toString());
+    SoftLabelRecord onTopic = platform.softLabels().fetch(key);
+    assertEquals(fromTopic.getValue("soft_labels"),
+        new JsonObject(Map.of("m", onTopic.softLabels())).getValue("m"));
     assertTrue(readAll(Topics.RUNS).containsKey("topic-run"));
   }
 

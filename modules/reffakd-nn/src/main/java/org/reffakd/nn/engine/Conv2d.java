@@ -47,6 +47,7 @@ public final class Conv2d implements Layer {
     int ow = Im2col.outSize(w, k, stride, pad);
     int np = n * oh * ow;
     int ckk = inC * k * k;
+    macs = (long) outC * ckk * oh * ow;
     col = Tensor.reuse(col, ckk * np);
     Im2col.im2col(x.data, inC, n, h, w, k, stride, pad, col);
     out = Tensor.reuse(out, outC * np);
@@ -91,6 +92,13 @@ public final class Conv2d implements Layer {
       throw new IllegalArgumentException("Conv2d expects (" + inC + ", N, H, W) input, got "
           + x);
     }
+  }
+
+  private long macs;
+
+  @Override
+  public long macsPerSample() {
+    return macs;
   }
 
   @Override

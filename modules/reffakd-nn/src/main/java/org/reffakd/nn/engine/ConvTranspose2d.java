@@ -52,6 +52,7 @@ public final class ConvTranspose2d implements Layer {
     ow = (w - 1) * stride - 2 * pad + k;
     int nhw = n * h * w;
     int okk = outC * k * k;
+    macs = (long) okk * inC * h * w;
     col = Tensor.reuse(col, okk * nhw);
     Parallel.gemm(okk, nhw, inC, weight.value, 0, 1, okk, x.data, 0, nhw, col, 0, nhw, false);
     out = Tensor.reuse(out, outC * n * oh * ow);
@@ -88,6 +89,13 @@ public final class ConvTranspose2d implements Layer {
     dx = Tensor.reuse(dx, inC * nhw);
     Parallel.gemm(inC, nhw, okk, weight.value, 0, okk, 1, col, 0, nhw, dx, 0, nhw, false);
     return new Tensor(dx, inC, n, h, w);
+  }
+
+  private long macs;
+
+  @Override
+  public long macsPerSample() {
+    return macs;
   }
 
   @Override

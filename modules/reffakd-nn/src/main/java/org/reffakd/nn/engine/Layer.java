@@ -27,6 +27,14 @@ public interface Layer {
     return List.of();
   }
 
+  /**
+   * Multiply-adds per sample of the last forward pass (convolutions and linear layers; the
+   * element-wise layers are not counted). 0 for layers without weights.
+   */
+  default long macsPerSample() {
+    return 0;
+  }
+
   /** The first layer of a network does not need the gradient with respect to the images. */
   default void setInputGradRequired(boolean required) {}
 }

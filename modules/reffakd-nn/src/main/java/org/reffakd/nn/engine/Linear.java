@@ -60,6 +60,11 @@ public final class Linear implements Layer {
   }
 
   @Override
+  public long macsPerSample() {
+    return (long) in * outF;
+  }
+
+  @Override
   public List<Param> params() {
     return List.of(weight, bias);
   }

@@ -52,6 +52,11 @@ public final class ResidualBlock implements Layer {
   }
 
   @Override
+  public long macsPerSample() {
+    return main.macsPerSample() + (shortcut == null ? 0 : shortcut.macsPerSample());
+  }
+
+  @Override
   public List<Param> params() {
     List<Param> ps = new ArrayList<>(main.params());
     if (shortcut != null) {

@@ -26,6 +26,15 @@ public class Sequential implements Layer {
   }
 
   @Override
+  public long macsPerSample() {
+    long m = 0;
+    for (Layer l : layers) {
+      m += l.macsPerSample();
+    }
+    return m;
+  }
+
+  @Override
   public Tensor backward(Tensor gradOut) {
     Tensor g = gradOut;
     for (int i = layers.size() - 1; i >= 0; i--) {

@@ -74,6 +74,12 @@ public final class Autoencoder {
     return params;
   }
 
+  /** Forward multiply-adds per image of the whole autoencoder (encoder and decoder). */
+  public long macsPerImage(int side) {
+    forward(new Tensor(new float[channels * side * side], channels, 1, side, side), false);
+    return encoder.macsPerSample() + decoder.macsPerSample();
+  }
+
   public long parameterCount() {
     long n = 0;
     for (Param p : params) {

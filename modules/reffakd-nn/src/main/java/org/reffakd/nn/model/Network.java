@@ -45,6 +45,15 @@ public class Network {
     return body;
   }
 
+  /**
+   * Forward multiply-adds per image (convolutions and linear layers), computed by one forward
+   * pass of a blank image in evaluation mode.
+   */
+  public long macsPerImage(int channels, int side) {
+    forward(new Tensor(new float[channels * side * side], channels, 1, side, side), false);
+    return body.macsPerSample();
+  }
+
   /** Number of trainable values. */
   public long parameterCount() {
     long n = 0;

@@ -76,10 +76,10 @@ public final class Benchmark {
           Path d = tmp.resolve("st" + r);
           ConfiguredLoss loss = ConfiguredLoss.create(LossRegistry.discover(List.of()),
               "reffakd", Map.of("alpha", "0.5", "temperature", "5"));
-          StudentTrainer.Result res = StudentTrainer.train(net, loss, soft, null, full, eval,
+          StudentTrainer.Result res = StudentTrainer.train(net, loss, soft, null, full, null, eval,
               new StudentTrainer.Settings(1, 128, 0.1, 0.9, 5e-4, "constant", r), d, Map.of(),
               Progress.NONE);
-          double s = ((Number) res.history().get(0).get("train_seconds")).doubleValue();
+          double s = res.history().get(0).trainSeconds();
           st.add(s);
           log.printf("run %d/%d: student epoch %.2f s (%.0f img/s)%n", r + 1, runs, s,
               img.count() / s);

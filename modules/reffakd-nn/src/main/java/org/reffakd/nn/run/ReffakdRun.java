@@ -30,57 +30,68 @@ import org.reffakd.nn.util.Csv;
 import org.reffakd.spi.LossPlugin;
 
 /**
- * One ReffAKD run, end to end: read the dataset, train the autoencoder (keeping the best
- * validation MSE), compute the soft labels, train the student, write {@code result.json}.
- * Every stage checkpoints into the run directory, and running again on the same directory
- * resumes where it stopped. The stages are public so that the platform's verticles can run
- * them one by one (each on a worker thread), in the order prepare, useData, trainAutoencoder,
- * computeSoftLabels, distill; one instance holds the state of one run and is not thread-safe.
+ * One ReffAKD run, end to end, in this thread (the {@code --direct} path): the stages run one
+ * after the other and hand each other artefacts, exactly as the platform's verticles do over
+ * the event bus and Kafka: {@link AutoencoderStage} gives an encoder artefact (in the
+ * artefact store), {@link SoftLabelStage} a soft-label record, {@link DistillStage} the
+ * result. Every stage checkpoints into the run directory, so running again on the same
+ * directory resumes where it stopped.
  */
 public final class ReffakdRun {
 
   private final RunConfig cfg;
   private final Path runDir;
+  private final ArtifactStore store;
   private final Progress progress;
   private final PrintStream log;
-  private final Map<String, Double> timings = new LinkedHashMap<>();
-  private final Map<String, Object> provenance = new LinkedHashMap<>();
-  private ConfiguredLoss loss;
-  private Path teacherDir;
-  private RunData data;
-  private Augmentation aug;
-  private Autoencoder ae;
-  private int nVal;
-  private AutoencoderTrainer.Result aeResult;
-  private SoftLabels soft;
 
-  public ReffakdRun(RunConfig cfg, Path runDir, Progress progress, PrintStream log) {
+  public ReffakdRun(RunConfig cfg, Path runDir, ArtifactStore store, Progress progress,
+                    PrintStream log) {
     this.cfg = cfg.validate();
     this.runDir = runDir;
+    this.store = store;
     this.progress = progress;
     this.log = log;
   }
 
-  /** Runs (or resumes) every stage, data from files, and returns the result (result.json). */
+  /** A run whose artefacts go to the default store ({@link #defaultStore}). */
+  public ReffakdRun(RunConfig cfg, Path runDir, Progress progress, PrintStream log) {
+    this(cfg, runDir, defaultStore(runDir), progress, log);
+  }
+
+  /** The default store of a run directory: {@code artifacts/} beside it (the runs root). */
+  public static ArtifactStore defaultStore(Path runDir) {
+    Path parent = runDir.toAbsolutePath().getParent();
+    return new ArtifactStore((parent == null ? runDir.toAbsolutePath() : parent)
+        .resolve("artifacts"));
+  }
+
+  /** Runs (or resumes) every stage, data from files, and returns result.json's content. */
   public Map<String, Object> execute() {
-    prepare();
+    prepare(cfg, runDir);
     long t = System.nanoTime();
-    useData(RunData.load(cfg, log), secs(t));
-    trainAutoencoder();
-    computeSoftLabels();
-    return distill();
+    RunData data = RunData.load(cfg, log);
+    double dataSecs = secs(t);
+    AutoencoderStage.Output ae = AutoencoderStage.run(cfg, data, runDir, store, progress);
+    t = System.nanoTime();
+    SoftLabelRecord soft = SoftLabelStage.run(cfg, data, ae.encoderSha256(), store);
+    double softSecs = secs(t);
+    logSoftLabels(log, soft);
+    Teachers.Ref teacher = cfg.teacher() == null ? null : Teachers.ref(Path.of(cfg.teacher()));
+    return DistillStage.run(cfg, data, soft, teacher, runDir, progress,
+        upstream(ae, Map.of("data", dataSecs, "autoencoder", ae.seconds(), "soft_labels",
+            softSecs))).toMap();
   }
 
   /**
    * Checks the loss, its parameters and the teacher before anything is read or trained, and
-   * writes config.json. The first stage; the others follow in order.
+   * writes config.json. Every path that starts a run calls it first.
    */
-  public void prepare() {
+  public static void prepare(RunConfig cfg, Path runDir) {
     Parallel.setThreads(cfg.threads());
-    loss = loss(cfg);
-    teacherDir = cfg.teacher() == null ? null : Path.of(cfg.teacher());
-    if (teacherDir != null) {
-      Teachers.checkCompatible(teacherDir, cfg);
+    loss(cfg).close();
+    if (cfg.teacher() != null) {
+      Teachers.checkCompatible(Path.of(cfg.teacher()), cfg);
     }
     try {
       Files.createDirectories(runDir.resolve("checkpoints"));
@@ -88,6 +99,33 @@ public final class ReffakdRun {
       throw new UncheckedIOException("cannot create run directory " + runDir, e);
     }
     cfg.write(runDir.resolve("config.json"));
+  }
+
+  /** What a run's result.json reports of its autoencoder, with the stage timings so far. */
+  public static Map<String, Object> upstream(AutoencoderStage.Output ae,
+                                             Map<String, Double> timings) {
+    Map<String, Object> u = new LinkedHashMap<>();
+    u.put("autoencoder_parameters", ae.parameters());
+    u.put("autoencoder_epochs", ae.history().size());
+    u.put("autoencoder_val_mse", Double.isNaN(ae.bestValMse()) ? null : ae.bestValMse());
+    u.put("autoencoder_best_epoch", ae.bestEpoch());
+    u.put("autoencoder_selection", "validation split of " + ae.valImages()
+        + " training images (the reference selected on the test split)");
+    u.put("autoencoder_history", ae.history());
+    u.put("autoencoder_cost", ae.cost());
+    u.put("timings_s", new LinkedHashMap<>(timings));
+    return u;
+  }
+
+  /** The one line a run prints about its soft labels. */
+  public static void logSoftLabels(PrintStream log, SoftLabelRecord soft) {
+    double[] d = new double[soft.classes().size()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = soft.softLabels()[i][i];
+    }
+    log.printf("soft labels (%s%s): diagonal %s%n", soft.variant(),
+        Boolean.TRUE.equals(soft.options().get("paper_mode")) ? ", paper mode" : "",
+        RunData.fmt(d));
   }
 
   /**
@@ -104,131 +142,6 @@ public final class ReffakdRun {
           + "--teacher DIR");
     }
     return loss;
-  }
-
-  /** The data of the run (read from files, or rebuilt from a Kafka topic). */
-  public void useData(RunData d, double seconds) {
-    data = d;
-    timings.put("data", seconds);
-    provenance.putAll(d.provenance(cfg));
-    provenance.put("loss_parameters", loss.effectiveParameters());
-    aug = cfg.augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
-  }
-
-  /**
-   * Trains the autoencoder on a split carved from the training data, selected on the rest, and
-   * loads the best checkpoint.
-   */
-  public AutoencoderTrainer.Result trainAutoencoder() {
-    long t = System.nanoTime();
-    PreparedImages trainImg = data.trainImages();
-    ae = new Autoencoder(trainImg.channels(), cfg.seed());
-    int[] perm = BatchAssembler.permutation(trainImg.count(), cfg.seed() ^ 0x5EED, 0);
-    nVal = (int) Math.round(trainImg.count() * cfg.aeValFraction());
-    PreparedImages aeVal = trainImg.subset(java.util.Arrays.copyOfRange(perm, 0, nVal));
-    PreparedImages aeTrain = trainImg.subset(java.util.Arrays.copyOfRange(perm, nVal,
-        perm.length));
-    if (cfg.aeEpochs() > 0) {
-      aeResult = AutoencoderTrainer.train(ae, new BatchAssembler(aeTrain, data.norm(), aug),
-          new BatchAssembler(aeVal, data.norm(), Augmentation.NONE),
-          new AutoencoderTrainer.Settings(cfg.aeEpochs(), cfg.batchSize(), cfg.aeLr(), 0.9, 5e-4,
-              cfg.aeSchedule(), cfg.seed()), runDir, provenance, progress);
-      AutoencoderTrainer.loadBest(ae, runDir);
-    }
-    timings.put("autoencoder", secs(t));
-    return aeResult;
-  }
-
-  /** Soft labels from the best encoder (paper: the augmented stream is encoded). */
-  public SoftLabels computeSoftLabels() {
-    long t = System.nanoTime();
-    SoftLabelOptions so = softLabelOptions();
-    soft = softLabels(ae, data.trainImages(), data.norm(), aug, so, cfg.seed());
-    List<String> names = data.train().classNames();
-    Csv.writeMatrix(runDir.resolve("similarity.csv"), names, soft.similarity());
-    Csv.writeMatrix(runDir.resolve("soft_labels.csv"), names, soft.soft());
-    timings.put("soft_labels", secs(t));
-    log.printf("soft labels (%s): diagonal %s%n", so.isPaperMode(cfg.dataset()) ? "paper mode"
-        : "options " + so, RunData.fmt(diag(soft.soft(), soft.classes())));
-    return soft;
-  }
-
-  private SoftLabelOptions softLabelOptions() {
-    return new SoftLabelOptions(cfg.softPerClass(),
-        cfg.softDiagonalBoost() != null ? cfg.softDiagonalBoost()
-            : SoftLabelOptions.paperBoost(cfg.dataset()),
-        cfg.softTemperature(), cfg.softCentered());
-  }
-
-  /** Trains the student with the run's loss and writes result.json. The last stage. */
-  public Map<String, Object> distill() {
-    long t = System.nanoTime();
-    PreparedImages trainImg = data.trainImages();
-    Network teacher = null;
-    if (loss.needs(LossPlugin.Need.TEACHER)) {
-      teacher = Teachers.load(teacherDir, trainImg.channels(), cfg.imageSize(),
-          trainImg.classes());
-      provenance.put("teacher", Teachers.describe(teacherDir));
-    }
-    Network student = Models.create(cfg.arch(), trainImg.channels(), cfg.imageSize(),
-        trainImg.classes(), cfg.seed());
-    StudentTrainer.Result sr = StudentTrainer.train(student, loss, soft, teacher,
-        new BatchAssembler(trainImg, data.norm(), aug), new BatchAssembler(data.testImages(),
-            data.norm(), Augmentation.NONE),
-        new StudentTrainer.Settings(cfg.epochs(), cfg.batchSize(), cfg.lr(), cfg.momentum(),
-            cfg.weightDecay(), cfg.schedule(), cfg.seed()), runDir, provenance, progress);
-    timings.put("student", secs(t));
-
-    SoftLabelOptions so = softLabelOptions();
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("dataset", cfg.dataset());
-    result.put("classes", data.train().classNames());
-    result.put("loss", loss.spec());
-    result.put("seed", cfg.seed());
-    result.put("arch", student.arch());
-    result.put("student_parameters", student.parameterCount());
-    result.put("autoencoder_parameters", ae.parameterCount());
-    result.put("similarity", soft.similarityRows());
-    result.put("soft_labels", soft.softRows());
-    result.put("soft_label_mode", so.isPaperMode(cfg.dataset()) ? "paper" : "custom");
-    result.put("test_accuracy", Map.of("best", sr.bestTop1(), "best_epoch", sr.bestEpoch(),
-        "last", sr.lastTop1(), "last_top5", sr.lastTop5()));
-    result.put("epochs", cfg.epochs());
-    result.put("autoencoder_epochs", cfg.aeEpochs());
-    result.put("autoencoder_val_mse", aeResult == null ? null : aeResult.bestValMse());
-    result.put("autoencoder_best_epoch", aeResult == null ? null : aeResult.bestEpoch());
-    result.put("autoencoder_selection", "validation split of " + nVal
-        + " training images (the reference selected on the test split)");
-    result.put("timings_s", timings);
-    result.put("history", sr.history());
-    result.put("autoencoder_history", aeResult == null ? List.of() : aeResult.history());
-    result.putAll(provenance);
-    result.put("finished_at", Instant.now().toString());
-    try {
-      Path tmp = runDir.resolve("result.json.tmp");
-      RunConfig.JSON.writeValue(tmp.toFile(), result);
-      Files.move(tmp, runDir.resolve("result.json"),
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write result.json: " + e.getMessage(), e);
-    }
-    loss.close();
-    return result;
-  }
-
-  public RunConfig config() {
-    return cfg;
-  }
-
-  /** Class names of the dataset, once the data is loaded. */
-  public List<String> classNames() {
-    return data.train().classNames();
-  }
-
-  /** The soft labels once {@link #computeSoftLabels} ran, else null. */
-  public SoftLabels softLabels() {
-    return soft;
   }
 
   /** Draws the per-class images, encodes their (augmented) versions, builds the matrices. */
@@ -248,12 +161,6 @@ public final class ReffakdRun {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static double[] diag(double[] m, int c) {
-    double[] d = new double[c];
-    for (int i = 0; i < c; i++) {
-      d[i] = m[i * c + i];
-    }
-    return d;
-  }
+
 
 }

@@ -46,11 +46,50 @@ public record RunConfig(
     double softTemperature,
     boolean softCentered,
     long seed,
-    int threads) {
+    int threads,
+    Integer valSize,
+    Double trainFraction,
+    Boolean softAugment) {
+
+  /** Images of the student's validation split by default (METHOD.md section 6). */
+  public static final int DEFAULT_VAL_SIZE = 5000;
 
   public RunConfig {
     lossParams = lossParams == null ? Map.of() : Map.copyOf(lossParams);
     plugins = plugins == null ? List.of() : List.copyOf(plugins);
+    // absent from older config files: the defaults
+    valSize = valSize == null ? DEFAULT_VAL_SIZE : valSize;
+    trainFraction = trainFraction == null ? 1.0 : trainFraction;
+    softAugment = softAugment == null ? Boolean.TRUE : softAugment;
+  }
+
+  /**
+   * This config with some fields changed, by their config.json names ({@code epochs},
+   * {@code loss_params}, ...): {@code cfg.with(Map.of("epochs", 2, "seed", 7))}. Unknown names
+   * fail. Not validated: call {@link #validate} on the result.
+   */
+  public RunConfig with(Map<String, ?> changes) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = JSON.convertValue(this, Map.class);
+    for (Map.Entry<String, ?> e : changes.entrySet()) {
+      if (!m.containsKey(e.getKey())) {
+        throw new IllegalArgumentException("config has no field " + e.getKey());
+      }
+      m.put(e.getKey(), e.getValue());
+    }
+    return JSON.convertValue(m, RunConfig.class);
+  }
+
+  /** {@link #with(Map)} for one field. */
+  public RunConfig with(String field, Object value) {
+    java.util.Map<String, Object> m = new java.util.HashMap<>();
+    m.put(field, value);
+    return with(m);
+  }
+
+  /** The soft-label variant this config describes (see {@link SoftLabelVariant}). */
+  public String softVariant() {
+    return SoftLabelVariant.name(this);
   }
 
   public static final ObjectMapper JSON = new ObjectMapper()
@@ -62,7 +101,7 @@ public record RunConfig(
     return new RunConfig(dataset, null, dataset.equals("tiny-imagenet") ? 64 : 32, "lenet5bn",
         3, 0.1, "step", 0.1, 15, 128, 0.1, 0.9, 5e-4, "cosine", true, "reffakd",
         Map.of("alpha", "0.5", "temperature", "5"), null, List.of(), 40, null, 1.0, false, 42,
-        defaultThreads());
+        defaultThreads(), DEFAULT_VAL_SIZE, 1.0, true);
   }
 
   /** Compute threads by default: one per core, at most 2 (measured best on 2-core machines). */
@@ -90,6 +129,9 @@ public record RunConfig(
     require(softPerClass >= 2, "soft_per_class", ">= 2, got " + softPerClass);
     require(softTemperature > 0, "soft_temperature", "> 0, got " + softTemperature);
     require(threads >= 1 && threads <= 64, "threads", "in [1, 64], got " + threads);
+    require(valSize >= 0, "val_size", ">= 0 (0 = no validation split), got " + valSize);
+    require(trainFraction > 0 && trainFraction <= 1, "train_fraction", "in (0, 1], got "
+        + trainFraction);
     require(schedule.equals("step") || schedule.equals("cosine") || schedule.equals("constant"),
         "schedule", "step, cosine or constant, got " + schedule);
     require(aeSchedule.equals("step") || aeSchedule.equals("cosine")

@@ -17,8 +17,7 @@ public record RunData(ImageDataset train, ImageDataset test, PreparedImages trai
   public static RunData load(RunConfig cfg, PrintStream log) {
     Path dataDir = Path.of(cfg.data());
     ImageDataset train = Datasets.load(cfg.dataset(), dataDir, "train");
-    ImageDataset test = Datasets.load(cfg.dataset(), dataDir,
-        cfg.dataset().equals("tiny-imagenet") ? "val" : "test");
+    ImageDataset test = Datasets.load(cfg.dataset(), dataDir, Splits.testSplit(cfg.dataset()));
     return of(train, test, cfg, log, dataDir.toString());
   }
 
@@ -38,6 +37,30 @@ public record RunData(ImageDataset train, ImageDataset test, PreparedImages trai
     return new RunData(train, test, trainImg, testImg, norm);
   }
 
+  /**
+   * The training images as a run uses them (see {@link Splits}): the pool (autoencoder and
+   * soft-label draw), the student's validation split (null when val_size is 0) and the
+   * student's training subset of the pool.
+   */
+  public record Parts(PreparedImages pool, PreparedImages validation, PreparedImages student) {}
+
+  /** Splits the training images by the config's val_size, train_fraction and seed. */
+  public Parts parts(RunConfig cfg) {
+    PreparedImages all = trainImages;
+    if (cfg.valSize() >= all.count()) {
+      throw new IllegalArgumentException("val_size " + cfg.valSize() + " leaves no training "
+          + "images: the training split has " + all.count() + " (use --val-size N, smaller)");
+    }
+    Splits.Partition p = Splits.validation(all.labels(), all.classes(), cfg.valSize(),
+        cfg.seed());
+    PreparedImages pool = cfg.valSize() == 0 ? all : all.subset(p.pool());
+    PreparedImages val = cfg.valSize() == 0 ? null : all.subset(p.validation());
+    int[] sub = Splits.fraction(p.pool(), all.labels(), all.classes(), cfg.trainFraction(),
+        cfg.seed());
+    PreparedImages student = sub == p.pool() ? pool : all.subset(sub);
+    return new Parts(pool, val, student);
+  }
+
   static String fmt(double[] v) {
     StringBuilder sb = new StringBuilder("[");
     for (int i = 0; i < v.length; i++) {
@@ -52,7 +75,10 @@ public record RunData(ImageDataset train, ImageDataset test, PreparedImages trai
     p.put("config", RunConfig.JSON.convertValue(cfg, Map.class));
     p.put("seed", cfg.seed());
     p.put("code_version", CodeVersion.get());
-    p.put("dataset_sha256", Map.of("train", train.sha256(), "test", test.sha256()));
+    Map<String, Object> sha = new LinkedHashMap<>(); // a fixed order: keys hash it
+    sha.put("train", train.sha256());
+    sha.put("test", test.sha256());
+    p.put("dataset_sha256", sha);
     return p;
   }
 }

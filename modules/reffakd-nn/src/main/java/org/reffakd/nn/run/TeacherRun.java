@@ -30,6 +30,17 @@ public final class TeacherRun {
 
   public static Map<String, Object> execute(RunConfig cfg, Path dir, Progress progress,
                                             PrintStream log) {
+    return execute(cfg, null, dir, progress, log);
+  }
+
+  /**
+   * Trains (or resumes) a teacher on the run's training subset (the same images a student with
+   * this config trains on: the validation split is set aside, train_fraction applies).
+   *
+   * @param data the data, or null to read it from the config's files
+   */
+  public static Map<String, Object> execute(RunConfig cfg, RunData data, Path dir,
+                                            Progress progress, PrintStream log) {
     cfg.validate();
     Parallel.setThreads(cfg.threads());
     ConfiguredLoss ce = ConfiguredLoss.create(LossRegistry.discover(java.util.List.of()), "ce",
@@ -42,13 +53,18 @@ public final class TeacherRun {
       throw new UncheckedIOException("cannot create " + dir, e);
     }
     cfg.write(dir.resolve("config.json"));
-    RunData data = RunData.load(cfg, log);
+    if (data == null) {
+      data = RunData.load(cfg, log);
+    }
+    RunData.Parts parts = data.parts(cfg);
     Network net = Models.create(cfg.arch(), data.trainImages().channels(), cfg.imageSize(),
         data.trainImages().classes(), cfg.seed());
     Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
     Map<String, Object> provenance = data.provenance(cfg);
     StudentTrainer.Result r = StudentTrainer.train(net, ce, null, null,
-        new BatchAssembler(data.trainImages(), data.norm(), aug),
+        new BatchAssembler(parts.student(), data.norm(), aug),
+        parts.validation() == null ? null
+            : new BatchAssembler(parts.validation(), data.norm(), Augmentation.NONE),
         new BatchAssembler(data.testImages(), data.norm(), Augmentation.NONE),
         new StudentTrainer.Settings(cfg.epochs(), cfg.batchSize(), cfg.lr(), cfg.momentum(),
             cfg.weightDecay(), cfg.schedule(), cfg.seed()), dir, provenance,
@@ -68,8 +84,9 @@ public final class TeacherRun {
     d.put("channels", data.trainImages().channels());
     d.put("parameters", net.parameterCount());
     d.put("epochs", cfg.epochs());
-    d.put("test_accuracy", Map.of("best", r.bestTop1(), "best_epoch", r.bestEpoch(), "last",
-        r.lastTop1(), "last_top5", r.lastTop5()));
+    d.put("test_accuracy", r.selection().toMap());
+    d.put("train_images", parts.student().count());
+    d.put("train_fraction", cfg.trainFraction());
     d.put("weights", "the last epoch's (" + Teachers.WEIGHTS + ")");
     Map<String, Object> cost = new LinkedHashMap<>();
     cost.put("training_seconds", r.seconds());
@@ -77,8 +94,12 @@ public final class TeacherRun {
     cost.put("cpu_seconds_this_invocation", cpuSeconds() - cpu0);
     cost.put("peak_rss_mb", Benchmark.peakRssMb());
     cost.put("threads", cfg.threads());
+    long macs = net.macsPerImage(data.trainImages().channels(), cfg.imageSize());
+    cost.put("macs_per_image", macs);
+    cost.put("training_flops", Costs.trainingFlops(macs,
+        (long) parts.student().count() * cfg.epochs()));
     d.put("cost", cost);
-    d.put("history", r.history());
+    d.put("history", org.reffakd.nn.train.EpochRow.toMaps(r.history()));
     d.putAll(provenance);
     try {
       RunConfig.JSON.writeValue(dir.resolve(Teachers.DESCRIPTOR).toFile(), d);
@@ -88,12 +109,7 @@ public final class TeacherRun {
     return d;
   }
 
-  /** CPU time of this process (all threads), or NaN where the JVM does not tell. */
   static double cpuSeconds() {
-    var os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-      return sun.getProcessCpuTime() / 1e9;
-    }
-    return Double.NaN;
+    return Costs.cpuSeconds();
   }
 }

@@ -48,15 +48,31 @@ public final class Teachers {
     }
   }
 
+  /**
+   * A teacher as a stage takes it: its descriptor (teacher.json) and its weights, from a
+   * teacher directory or from the artefact store.
+   */
+  public record Ref(Map<String, Object> descriptor, Path weights) {}
+
+  /** The teacher of a directory written by {@code reffakd teacher}. */
+  public static Ref ref(Path dir) {
+    return new Ref(describe(dir), dir.resolve(WEIGHTS));
+  }
+
   public static Network load(Path dir, int channels, int size, int classes) {
-    Map<String, Object> d = describe(dir);
+    return load(ref(dir), channels, size, classes);
+  }
+
+  public static Network load(Ref ref, int channels, int size, int classes) {
+    Map<String, Object> d = ref.descriptor();
+    Path dir = ref.weights();
     int tc = ((Number) d.get("classes_count")).intValue();
     if (tc != classes) {
       throw new IllegalArgumentException("--teacher " + dir + " predicts " + tc
           + " classes, the dataset has " + classes);
     }
     Network net = Models.create((String) d.get("arch"), channels, size, classes, 0);
-    StudentTrainer.load(net, dir.resolve(WEIGHTS));
+    StudentTrainer.load(net, ref.weights());
     return net;
   }
 }

@@ -112,6 +112,7 @@ public final class AutoencoderTrainer {
         Map<String, Object> bh = new LinkedHashMap<>(header);
         bh.put("val_mse", valMse);
         bh.remove("history");
+        bh.remove("seconds"); // no timing: equal trainings give equal artefacts (same SHA-256)
         new Checkpoint(bh, values(ae.params(), null)).write(dir.resolve("checkpoints").resolve(BEST));
       }
       new Checkpoint(header, values(ae.params(), sgd)).write(lastFile);
@@ -155,7 +156,7 @@ public final class AutoencoderTrainer {
     return ck.header();
   }
 
-  static List<float[]> values(List<Param> params, Sgd sgd) {
+  public static List<float[]> values(List<Param> params, Sgd sgd) {
     List<float[]> arrays = new ArrayList<>();
     for (Param p : params) {
       arrays.add(p.value);

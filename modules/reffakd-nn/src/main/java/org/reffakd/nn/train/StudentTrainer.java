@@ -28,17 +28,20 @@ public final class StudentTrainer {
   public record Settings(int epochs, int batchSize, double lr, double momentum,
                          double weightDecay, String schedule, long seed) {}
 
-  /** Accuracy on the test split after each epoch, with the per-epoch rows. */
-  public record Result(double bestTop1, int bestEpoch, double lastTop1, double lastTop5,
-                       List<Map<String, Object>> history, double seconds) {}
+  /** The per-epoch rows, the epoch each protocol selects, and the training time. */
+  public record Result(List<EpochRow> history, EpochRow.Selection selection, double seconds) {}
 
   public static final String LAST = "student-last.ckpt";
 
   private StudentTrainer() {}
 
+  /**
+   * @param val the validation split evaluated after every epoch (selects the epoch), or null
+   */
   public static Result train(Network net, ConfiguredLoss loss, SoftLabels soft, Network teacher,
-                             BatchAssembler train, BatchAssembler test, Settings s, Path dir,
-                             Map<String, Object> provenance, Progress progress) {
+                             BatchAssembler train, BatchAssembler val, BatchAssembler test,
+                             Settings s, Path dir, Map<String, Object> provenance,
+                             Progress progress) {
     boolean needSoft = loss.needs(LossPlugin.Need.SOFT_LABELS);
     boolean needTeacher = loss.needs(LossPlugin.Need.TEACHER);
     if (needSoft && soft == null) {
@@ -51,7 +54,7 @@ public final class StudentTrainer {
     Sgd sgd = new Sgd(net.params(), s.momentum(), s.weightDecay());
     LrSchedule lr = new LrSchedule(s.schedule(), s.lr(), s.epochs());
     List<float[]> state = stateArrays(net, sgd);
-    List<Map<String, Object>> history = new ArrayList<>();
+    List<EpochRow> history = new ArrayList<>();
     int start = 0;
     double seconds = 0;
     Path lastFile = dir.resolve("checkpoints").resolve(LAST);
@@ -60,7 +63,7 @@ public final class StudentTrainer {
       Checkpoint.restore(ck.arrays(), state, "student checkpoint " + lastFile);
       start = ((Number) ck.header().get("epoch")).intValue();
       seconds = ((Number) ck.header().get("seconds")).doubleValue();
-      history.addAll(AutoencoderTrainer.castHistory(ck.header().get("history")));
+      history.addAll(EpochRow.fromMaps(AutoencoderTrainer.castHistory(ck.header().get("history"))));
     }
     int n = train.images().count();
     int classes = train.images().classes();
@@ -115,47 +118,32 @@ public final class StudentTrainer {
         }
       }
       double trainSecs = (System.nanoTime() - t0) / 1e9;
+      double valTop1 = val == null ? Double.NaN : Evaluation.evaluate(net, val, 500).top1();
       Evaluation.Accuracy acc = Evaluation.evaluate(net, test, 500);
       double secs = (System.nanoTime() - t0) / 1e9;
       seconds += secs;
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("epoch", epoch + 1);
-      row.put("lr", rate);
-      row.put("loss", lossSum / seen);
+      Map<String, Double> terms = new LinkedHashMap<>();
       for (Map.Entry<String, Double> t : termSums.entrySet()) {
-        row.put("loss_" + t.getKey(), t.getValue() / seen);
+        terms.put(t.getKey(), t.getValue() / seen);
       }
-      row.put("train_acc", (double) correct / seen);
-      row.put("test_top1", acc.top1());
-      row.put("test_top5", acc.top5());
-      row.put("seconds", secs);
-      row.put("train_seconds", trainSecs);
-      row.put("images_per_s", seen / trainSecs);
+      EpochRow row = new EpochRow(epoch + 1, rate, lossSum / seen, terms,
+          (double) correct / seen, valTop1, acc.top1(), acc.top5(), secs, trainSecs,
+          seen / trainSecs);
       history.add(row);
       Map<String, Object> header = new LinkedHashMap<>(provenance);
       header.put("stage", "student");
       header.put("epoch", epoch + 1);
       header.put("seconds", seconds);
-      header.put("history", history);
+      header.put("history", EpochRow.toMaps(history));
       new Checkpoint(header, state).write(lastFile);
-      org.reffakd.nn.util.Csv.writeRows(dir.resolve("metrics.csv"), history);
+      org.reffakd.nn.util.Csv.writeRows(dir.resolve("metrics.csv"), EpochRow.toMaps(history));
       progress.epoch("student", epoch + 1, s.epochs(), String.format(
-          "loss %.4f  train acc %.4f  test top1 %.4f top5 %.4f  %.0f img/s  %.1fs",
-          lossSum / seen, (double) correct / seen, acc.top1(), acc.top5(), seen / trainSecs,
-          secs), row);
+          "loss %.4f  train acc %.4f  %stest top1 %.4f top5 %.4f  %.0f img/s  %.1fs",
+          lossSum / seen, (double) correct / seen,
+          Double.isNaN(valTop1) ? "" : String.format("val top1 %.4f  ", valTop1), acc.top1(),
+          acc.top5(), seen / trainSecs, secs), row.toMap());
     }
-    double best = -1;
-    int bestEpoch = 0;
-    for (Map<String, Object> row : history) {
-      double a = ((Number) row.get("test_top1")).doubleValue();
-      if (a > best) {
-        best = a;
-        bestEpoch = ((Number) row.get("epoch")).intValue();
-      }
-    }
-    Map<String, Object> last = history.get(history.size() - 1);
-    return new Result(best, bestEpoch, ((Number) last.get("test_top1")).doubleValue(),
-        ((Number) last.get("test_top5")).doubleValue(), history, seconds);
+    return new Result(history, EpochRow.Selection.of(history), seconds);
   }
 
   /** Parameters, batch-norm statistics and momentum buffers: everything a resume needs. */

@@ -31,11 +31,9 @@ class ReffakdRunTest {
   }
 
   private static RunConfig config(int epochs) {
-    RunConfig d = RunConfig.defaults("fashion-mnist");
-    return new RunConfig("fashion-mnist", data.toString(), 32, "lenet5bn", 1, 0.1, "step", 0.1,
-        epochs, 64, 0.05, 0.9, 5e-4, "constant", true, "reffakd",
-        java.util.Map.of("alpha", "0.5", "temperature", "5"), null, List.of(),
-        d.softPerClass(), null, 1.0, false, 7, 1);
+    return RunConfig.defaults("fashion-mnist").with(java.util.Map.of("data", data.toString(),
+        "ae_epochs", 1, "epochs", epochs, "batch_size", 64, "lr", 0.05, "schedule", "constant",
+        "seed", 7, "threads", 1, "val_size", 500));
   }
 
   @Test
@@ -65,6 +63,16 @@ class ReffakdRunTest {
         .sum();
     assertEquals(1.0, rowSum, 1e-9);
     assertEquals(4, Files.readAllLines(dir.resolve("metrics.csv")).size()); // header + 3 epochs
+    // the validation split is carved from the training images and selects the epoch
+    assertEquals(500, ((Number) json.get("val_images")).intValue());
+    assertEquals(3500, ((Number) json.get("train_images")).intValue());
+    RunResult typed = RunResult.read(dir.resolve("result.json"));
+    assertEquals(3, typed.history().size());
+    assertTrue(typed.history().stream().allMatch(e -> e.valTop1() > 0.3), typed.history()
+        .toString());
+    int bestVal = typed.accuracy().bestValEpoch();
+    assertEquals(typed.history().get(bestVal - 1).testTop1(), typed.accuracy().testAtBestVal());
+    assertEquals(bestVal, ((Number) acc.get("best_val_epoch")).intValue());
   }
 
   @Test

@@ -31,7 +31,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  *       {@code <dataset>/<split>/manifest}</td><td>1 partition (keeps publication order),
  *       kept forever (the replayable record of the data)</td></tr>
  *   <tr><td>{@value #SOFTLABELS}</td><td>soft-label matrices</td>
- *       <td>{@code <dataset>/<run>}</td><td>compacted: the latest matrix per key survives</td></tr>
+ *       <td>{@code <dataset>/<hash of what determines the matrix>}</td><td>compacted: the latest matrix per key survives</td></tr>
  *   <tr><td>{@value #RUNS}</td><td>run results</td><td>run id</td><td>kept forever</td></tr>
  *   <tr><td>{@value #JOBS}</td><td>run requests, shared by a worker consumer group</td>
  *       <td>run id</td><td>{@value #JOBS_PARTITIONS} partitions (the most workers that can
@@ -46,7 +46,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class Topics {
 
-  /** Compacted soft labels; key {@code <dataset>/<run>}. */
+  /** Compacted soft labels; key {@code <dataset>/<hash>} (see SoftLabelRecord). */
   public static final String SOFTLABELS = "reffakd.softlabels";
   /** Run results. */
   public static final String RUNS = "reffakd.runs";
@@ -79,11 +79,6 @@ public final class Topics {
   public static Optional<String> datasetOfSamples(String topic) {
     Matcher m = SAMPLES.matcher(topic);
     return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
-  }
-
-  /** The {@link #SOFTLABELS} key of a soft-label matrix: {@code <dataset>/<run>}. */
-  public static String softLabelKey(String dataset, String run) {
-    return dataset + "/" + run;
   }
 
   /**

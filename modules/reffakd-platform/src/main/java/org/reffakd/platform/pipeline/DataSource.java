@@ -12,6 +12,14 @@ public interface DataSource {
   /** A short description for logs and results, e.g. the folder or the topic. */
   String describe(RunConfig cfg);
 
+  /**
+   * Changes when the source's content may have changed (a topic's end offset); loads with the
+   * same version give the same data. The files' default: always the same.
+   */
+  default String version(RunConfig cfg) {
+    return "";
+  }
+
   /** The dataset files named by the run's config. */
   DataSource FILES = new DataSource() {
     @Override

@@ -28,8 +28,13 @@ import org.reffakd.platform.kafka.Topics;
 import org.reffakd.platform.metrics.PlatformMetrics;
 
 /**
- * A distillation worker: one member of the {@code reffakd-workers} consumer group on
- * {@code reffakd.jobs}. It takes one request at a time, runs it through the pipeline, and
+ * A worker: one member of the {@code reffakd-workers} consumer group on {@code reffakd.jobs}.
+ * A request is a whole run ({@code {run, config, from_topic}}) or a distillation job of a
+ * study ({@code {kind: "distill", run, config, soft_label_key, teacher?, from_topic}}: the
+ * soft labels are read back from {@code reffakd.softlabels} by key, the teacher from the
+ * artefact store by SHA-256). It takes one request at a time, skips one whose result is
+ * already on {@code reffakd.runs} (a redo after a rebalance or a crash makes no second
+ * result), runs it through the pipeline, and
  * commits the request's offset only after the result is on {@code reffakd.runs}, so a request
  * is never lost (a crash before the commit means another worker redoes it) and, while the
  * group is stable, done once. When workers join or leave in the middle of a run, the
@@ -53,6 +58,7 @@ public final class JobWorker implements AutoCloseable {
   private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile PlatformMetrics metrics;
+  private ResultIndex index;
   private long lastLag;
 
   public JobWorker(ClientConfig kafka, Pipeline pipeline, Path runsRoot, Progress console,
@@ -91,9 +97,14 @@ public final class JobWorker implements AutoCloseable {
     // one request per poll: a record fetched ahead could belong to a partition that a
     // rebalance hands to another worker while this one trains
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+    // a worker killed mid-job hands its partitions on within about 10 s
+    props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+    props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props);
-         KafkaProducer<byte[], byte[]> dlq = kafka.createProducer()) {
+         KafkaProducer<byte[], byte[]> dlq = kafka.createProducer();
+         ResultIndex results = new ResultIndex(kafka)) {
       consumer = c;
+      index = results;
       c.subscribe(List.of(Topics.JOBS), new ConsumerRebalanceListener() {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> parts) {
@@ -134,8 +145,9 @@ public final class JobWorker implements AutoCloseable {
     String id;
     RunConfig cfg;
     boolean fromTopic;
+    JsonObject req;
     try {
-      JsonObject req = new JsonObject(new String(r.value(), StandardCharsets.UTF_8));
+      req = new JsonObject(new String(r.value(), StandardCharsets.UTF_8));
       id = req.getString("run");
       if (id == null || !id.matches("[A-Za-z0-9._-]{1,200}")) {
         throw new IllegalArgumentException("missing or invalid run id '" + id + "'");
@@ -143,13 +155,28 @@ public final class JobWorker implements AutoCloseable {
       cfg = RunConfig.JSON.convertValue(req.getJsonObject("config").getMap(), RunConfig.class)
           .validate();
       fromTopic = req.getBoolean("from_topic", false);
+      String kind = req.getString("kind", "run");
+      if (!kind.equals("run") && !kind.equals("distill")) {
+        throw new IllegalArgumentException("unknown kind '" + kind + "' (run or distill)");
+      }
     } catch (RuntimeException e) {
       deadLetter(dlq, r, "malformed run request: " + e.getMessage());
       commit(c, tp, r.offset());
       return;
     }
-    CompletableFuture<JsonObject> job = pipeline.run(id, cfg, runsRoot.resolve(id), fromTopic,
-        console).toCompletionStage().toCompletableFuture();
+    if (index.contains(id)) {
+      System.out.println("worker " + name + ": " + id + " already has a result, skipped");
+      commit(c, tp, r.offset());
+      return;
+    }
+    System.out.println("worker " + name + ": " + id + " started");
+    Path dir = runsRoot.resolve(id);
+    CompletableFuture<JsonObject> job = (req.getString("kind", "run").equals("distill")
+        ? pipeline.distill(id, cfg, dir, req.getString("soft_label_key"),
+            req.getJsonObject("teacher"), fromTopic, req.getJsonObject("upstream",
+                new JsonObject()))
+        : pipeline.run(id, cfg, dir, fromTopic, console))
+        .toCompletionStage().toCompletableFuture();
     // keep the membership alive while the run trains: poll with everything paused
     c.pause(c.assignment());
     while (!job.isDone() && running.get()) {
@@ -159,9 +186,19 @@ public final class JobWorker implements AutoCloseable {
     try {
       job.join();
       done.incrementAndGet();
+      System.out.println("worker " + name + ": " + id + " done");
     } catch (RuntimeException e) {
       // a failed run is a result too: it is reported on the bus and not retried forever
-      deadLetter(dlq, r, "run " + id + " failed: " + e.getCause().getMessage());
+      String why = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+      System.out.println("worker " + name + ": " + id + " failed: " + why);
+      deadLetter(dlq, r, "run " + id + " failed: " + why);
+      if (req.getString("kind", "run").equals("distill")) {
+        // the study waits for every job: a failure is its result
+        dlq.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.RUNS,
+            id.getBytes(StandardCharsets.UTF_8), new JsonObject().put("status", "failed")
+                .put("error", why).encode().getBytes(StandardCharsets.UTF_8)));
+        dlq.flush();
+      }
     }
     if (c.assignment().contains(tp)) {
       commit(c, tp, r.offset());

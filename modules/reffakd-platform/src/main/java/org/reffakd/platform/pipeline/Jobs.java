@@ -43,6 +43,42 @@ public final class Jobs {
     return id;
   }
 
+  /**
+   * Publishes a distillation job of a study (see {@link JobWorker}): the config, the
+   * soft-label key and the teacher reference ({@code {sha256, descriptor}} or null).
+   */
+  public static void submitDistill(ClientConfig kafka, String jobId, RunConfig cfg,
+                                   String softLabelKey, JsonObject teacher, boolean fromTopic) {
+    JsonObject req = new JsonObject().put("kind", "distill").put("run", jobId)
+        .put("config", new JsonObject(RunConfig.JSON.convertValue(cfg, java.util.Map.class)))
+        .put("soft_label_key", softLabelKey).put("from_topic", fromTopic);
+    if (teacher != null) {
+      req.put("teacher", teacher);
+    }
+    try (KafkaProducer<byte[], byte[]> p = kafka.createProducer()) {
+      p.send(new ProducerRecord<>(Topics.JOBS, jobId.getBytes(StandardCharsets.UTF_8),
+          req.encode().getBytes(StandardCharsets.UTF_8))).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot submit to " + Topics.JOBS + ": " + e.getCause(), e);
+    }
+  }
+
+  /** Every result on {@code reffakd.runs} now, by id (the latest per id). */
+  public static java.util.Map<String, JsonObject> results(ClientConfig kafka) {
+    java.util.Map<String, JsonObject> m = new java.util.LinkedHashMap<>();
+    ResultIndex.readAll(kafka).forEach((k, v) -> {
+      try {
+        m.put(k, new JsonObject(new String(v, StandardCharsets.UTF_8)));
+      } catch (RuntimeException e) {
+        // not JSON: not a result this platform wrote; ignored
+      }
+    });
+    return m;
+  }
+
   /** Waits for the result of a run on {@code reffakd.runs}; null on timeout. */
   public static JsonObject awaitResult(ClientConfig kafka, String runId, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();

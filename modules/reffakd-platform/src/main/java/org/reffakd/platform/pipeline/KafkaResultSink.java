@@ -10,9 +10,7 @@ import org.reffakd.platform.kafka.Topics;
 import org.reffakd.platform.metrics.PlatformMetrics;
 
 /**
- * Soft labels to the compacted {@code reffakd.softlabels} topic (key {@code <dataset>/<run>},
- * so the latest matrix per dataset and run survives compaction) and results to
- * {@code reffakd.runs} (key = run id). Waits for the acknowledgement: an artefact is durable
+ * Results to {@code reffakd.runs} (key = run or job id). Waits for the acknowledgement: an artefact is durable
  * when the stage replies.
  */
 public final class KafkaResultSink implements ResultSink, AutoCloseable {
@@ -23,11 +21,6 @@ public final class KafkaResultSink implements ResultSink, AutoCloseable {
   public KafkaResultSink(ClientConfig kafka, PlatformMetrics metrics) {
     this.producer = kafka.createProducer();
     this.metrics = metrics;
-  }
-
-  @Override
-  public void softLabels(String dataset, String run, JsonObject softLabels) {
-    send(Topics.SOFTLABELS, Topics.softLabelKey(dataset, run), softLabels);
   }
 
   @Override

@@ -5,21 +5,30 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.reffakd.nn.run.ArtifactStore;
+import org.reffakd.nn.run.AutoencoderStage;
 import org.reffakd.nn.run.ReffakdRun;
 import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.SoftLabelRecord;
+import org.reffakd.nn.run.Teachers;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.platform.bus.Addresses;
-import org.reffakd.platform.bus.BusProgress;
 
 /**
- * Drives one run through the stage verticles over the event bus, in order: load (from files or
- * the samples topic), autoencoder, similarity, distillation. Publishes {@link
- * Addresses#RUN_STATUS} when the run starts, finishes or fails. Non-blocking: every stage runs
- * on the training worker pool.
+ * Drives runs through the stage verticles over the event bus. A run is autoencoder, then
+ * similarity, then distillation; each request carries the config and references only (the
+ * encoder's SHA-256, the soft-label key, the teacher's SHA-256), so a stage may run in any
+ * JVM that has the same artefact store and Kafka cluster. Publishes {@link
+ * Addresses#RUN_STATUS} when a run starts, finishes or fails. Non-blocking: every stage runs on
+ * the training worker pool.
  */
 public final class Pipeline {
 
@@ -28,42 +37,59 @@ public final class Pipeline {
       .setSendTimeout(TimeUnit.DAYS.toMillis(30));
 
   private final Vertx vertx;
-  private final RunRegistry runs;
+  private final ArtifactStore artifacts;
 
-  public Pipeline(Vertx vertx, RunRegistry runs) {
+  public Pipeline(Vertx vertx, ArtifactStore artifacts) {
     this.vertx = vertx;
-    this.runs = runs;
+    this.artifacts = artifacts;
+  }
+
+  public ArtifactStore artifacts() {
+    return artifacts;
   }
 
   /**
-   * Starts a run. The returned future completes with the run's result (result.json) or fails
-   * with the first stage's error message.
+   * Starts a whole run. The returned future completes with the run's result (result.json) or
+   * fails with the first stage's error message.
    *
-   * @param id        run id (unique among runs in flight; the run directory's name is a
-   *                  good one)
+   * @param id        run id (the run directory's name is a good one)
    * @param fromTopic train from the dataset's Kafka samples topic instead of its files
-   * @param console   where progress is also reported (the terminal)
+   * @param console   where this run's progress events are also reported (the terminal)
    */
   public Future<JsonObject> run(String id, RunConfig cfg, Path runDir, boolean fromTopic,
                                 Progress console) {
     EventBus bus = vertx.eventBus();
-    ReffakdRun run;
+    JsonObject teacher;
     try {
-      run = new ReffakdRun(cfg, runDir, new BusProgress(bus, id, console), System.out);
-      runs.put(id, run);
+      ReffakdRun.prepare(cfg, runDir);
+      teacher = cfg.teacher() == null ? null : teacherRef(Path.of(cfg.teacher()));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    List<MessageConsumer<JsonObject>> listeners = forward(id, console);
     JsonObject status = new JsonObject().put("run", id).put("dir", runDir.toString())
         .put("dataset", cfg.dataset()).put("loss", cfg.loss());
     bus.publish(Addresses.RUN_STATUS, status.copy().put("status", "started"));
-    JsonObject req = new JsonObject().put("run", id).put("from_topic", fromTopic);
-    return this.<JsonObject>request(Addresses.LOAD, req)
-        .compose(x -> request(Addresses.AUTOENCODER_TRAIN, req))
-        .compose(x -> request(Addresses.SIMILARITY_COMPUTE, req))
-        .compose(x -> this.<JsonObject>request(Addresses.DISTILL, req))
+    Map<String, Double> timings = new LinkedHashMap<>();
+    JsonObject[] ae = new JsonObject[1];
+    return autoencoder(id, cfg, runDir, fromTopic)
+        .compose(a -> {
+          ae[0] = a;
+          timings.put("data", a.getDouble("data_seconds"));
+          timings.put("autoencoder", a.getDouble("seconds"));
+          return softLabels(id, cfg, a.getString("encoder_sha256"), fromTopic);
+        })
+        .compose(s -> {
+          timings.put("soft_labels", s.getDouble("seconds"));
+          ReffakdRun.logSoftLabels(System.out, SoftLabelRecord.fromJson(
+              without(s, "seconds", "run").encode()));
+          AutoencoderStage.Output out = AutoencoderStage.Output.fromMap(Stages.plain(
+              without(ae[0], "data_seconds", "run")));
+          return distill(id, cfg, runDir, s.getString("key"), teacher, fromTopic,
+              new JsonObject(Stages.encode(ReffakdRun.upstream(out, timings))));
+        })
         .onComplete(ar -> {
-          runs.remove(id);
+          listeners.forEach(MessageConsumer::unregister);
           if (ar.succeeded()) {
             bus.publish(Addresses.RUN_STATUS, status.copy().put("status", "finished")
                 .put("test_accuracy", ar.result().getValue("test_accuracy")));
@@ -72,6 +98,73 @@ public final class Pipeline {
                 .put("error", ar.cause().getMessage()));
           }
         });
+  }
+
+  /** Trains (or resumes in workDir) an autoencoder; the reply names the encoder artefact. */
+  public Future<JsonObject> autoencoder(String id, RunConfig cfg, Path workDir,
+                                        boolean fromTopic) {
+    return request(Addresses.AUTOENCODER_TRAIN, new JsonObject().put("run", id)
+        .put("config", Stages.json(cfg)).put("dir", workDir.toString())
+        .put("from_topic", fromTopic));
+  }
+
+  /** Computes and publishes a soft-label record; the reply carries its key. */
+  public Future<JsonObject> softLabels(String id, RunConfig cfg, String encoderSha256,
+                                       boolean fromTopic) {
+    return request(Addresses.SIMILARITY_COMPUTE, new JsonObject().put("run", id)
+        .put("config", Stages.json(cfg)).put("encoder_sha256", encoderSha256)
+        .put("from_topic", fromTopic));
+  }
+
+  /**
+   * Trains a student from a soft-label key (and a teacher reference from {@link #teacherRef},
+   * or null); the reply is the result.
+   */
+  public Future<JsonObject> distill(String id, RunConfig cfg, Path dir, String softLabelKey,
+                                    JsonObject teacher, boolean fromTopic, JsonObject upstream) {
+    JsonObject req = new JsonObject().put("run", id).put("config", Stages.json(cfg))
+        .put("dir", dir.toString()).put("soft_label_key", softLabelKey)
+        .put("from_topic", fromTopic).put("upstream", upstream);
+    if (teacher != null) {
+      req.put("teacher", teacher);
+    }
+    return request(Addresses.DISTILL, req);
+  }
+
+  /** A teacher directory as a reference: its weights put in the store, its descriptor. */
+  public JsonObject teacherRef(Path teacherDir) {
+    Teachers.Ref ref = Teachers.ref(teacherDir);
+    return new JsonObject().put("sha256", artifacts.put(ref.weights()))
+        .put("descriptor", new JsonObject(Stages.encode(ref.descriptor())));
+  }
+
+  /** Passes this run's progress and epoch events on to the console. */
+  private List<MessageConsumer<JsonObject>> forward(String id, Progress console) {
+    EventBus bus = vertx.eventBus();
+    MessageConsumer<JsonObject> p = bus.consumer(Addresses.PROGRESS, m -> {
+      JsonObject b = m.body();
+      if (id.equals(b.getString("run"))) {
+        console.batch(b.getString("stage"), b.getInteger("epoch"), b.getInteger("epochs"),
+            b.getInteger("done"), b.getInteger("total"), b.getDouble("loss"),
+            b.getDouble("images_per_s"));
+      }
+    });
+    MessageConsumer<JsonObject> e = bus.consumer(Addresses.EPOCH, m -> {
+      JsonObject b = m.body();
+      if (id.equals(b.getString("run"))) {
+        console.epoch(b.getString("stage"), b.getInteger("epoch"), b.getInteger("epochs"),
+            b.getString("summary"), b.getJsonObject("row").getMap());
+      }
+    });
+    return List.of(p, e);
+  }
+
+  private static JsonObject without(JsonObject o, String... keys) {
+    JsonObject c = o.copy();
+    for (String k : keys) {
+      c.remove(k);
+    }
+    return c;
   }
 
   private <T> Future<T> request(String address, JsonObject body) {

@@ -6,12 +6,14 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
-import org.reffakd.nn.run.ReffakdRun;
+import org.reffakd.nn.train.Progress;
+import org.reffakd.platform.bus.BusProgress;
 
 /**
- * A stage of the pipeline as a thin adapter: it listens on one address, runs the stage of the
- * named run on the training worker pool (never on the event loop), replies with the stage's
- * summary and publishes its event. The logic lives in {@link ReffakdRun}.
+ * A stage of the pipeline as a thin adapter: it listens on one address, runs the stage on the
+ * training worker pool (never on the event loop) with everything taken from the request
+ * (config, references to artefacts and soft labels), replies with the stage's output and
+ * publishes its event. The logic lives in reffakd-nn's stage services.
  */
 abstract class StageVerticle extends VerticleBase {
 
@@ -19,16 +21,16 @@ abstract class StageVerticle extends VerticleBase {
   static final String TRAINING_POOL = "reffakd-training";
 
   private final String address;
-  protected final RunRegistry runs;
+  protected final StageServices services;
   private WorkerExecutor worker;
 
-  StageVerticle(String address, RunRegistry runs) {
+  StageVerticle(String address, StageServices services) {
     this.address = address;
-    this.runs = runs;
+    this.services = services;
   }
 
   /** The stage itself: blocking, on the training thread. */
-  protected abstract JsonObject run(ReffakdRun run, JsonObject request) throws Exception;
+  protected abstract JsonObject run(JsonObject request, Progress progress) throws Exception;
 
   /** The event published after a successful stage (null for none). */
   protected String eventAddress() {
@@ -44,7 +46,8 @@ abstract class StageVerticle extends VerticleBase {
   private void handle(Message<JsonObject> msg) {
     JsonObject req = msg.body();
     String id = req.getString("run");
-    worker.executeBlocking(() -> run(runs.get(id), req)).onComplete(ar -> {
+    Progress progress = new BusProgress(vertx.eventBus(), id, Progress.NONE);
+    worker.executeBlocking(() -> run(req, progress)).onComplete(ar -> {
       if (ar.succeeded()) {
         JsonObject reply = ar.result().copy().put("run", id);
         if (eventAddress() != null) {

@@ -1,56 +1,44 @@
 package org.reffakd.platform.pipeline;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.reffakd.nn.run.ReffakdRun;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.reffakd.nn.run.AutoencoderStage;
+import org.reffakd.nn.run.DistillStage;
+import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunData;
-import org.reffakd.nn.softlabel.SoftLabels;
-import org.reffakd.nn.train.AutoencoderTrainer;
+import org.reffakd.nn.run.SoftLabelRecord;
+import org.reffakd.nn.run.SoftLabelStage;
+import org.reffakd.nn.run.Teachers;
+import org.reffakd.nn.train.Progress;
 import org.reffakd.platform.bus.Addresses;
 
-/** The four stage verticles of a run, in pipeline order. */
+/**
+ * The three stage verticles. Requests carry a config, references and paths only (see
+ * {@link Addresses}); each stage loads its data itself (files or the samples topic), takes
+ * artefacts from the store by SHA-256 and soft labels from the soft-label topic by key.
+ */
 public final class Stages {
 
   private Stages() {}
 
-  /** {@link Addresses#LOAD}: checks the run's loss and teacher, then loads its images. */
-  public static final class Load extends StageVerticle {
-    private final DataSource files;
-    private final DataSource topic;
-
-    public Load(RunRegistry runs, DataSource files, DataSource topic) {
-      super(Addresses.LOAD, runs);
-      this.files = files;
-      this.topic = topic;
-    }
-
-    @Override
-    protected JsonObject run(ReffakdRun run, JsonObject req) {
-      run.prepare();
-      boolean fromTopic = req.getBoolean("from_topic", false);
-      DataSource src = fromTopic ? topic : files;
-      if (src == null) {
-        throw new IllegalStateException("no Kafka samples source configured");
-      }
-      long t = System.nanoTime();
-      RunData data = src.load(run.config());
-      run.useData(data, (System.nanoTime() - t) / 1e9);
-      return new JsonObject().put("train", data.train().size()).put("test", data.test().size())
-          .put("source", (fromTopic ? "topic " : "files ") + src.describe(run.config()));
-    }
-  }
-
-  /** {@link Addresses#AUTOENCODER_TRAIN}. */
+  /** {@link Addresses#AUTOENCODER_TRAIN}: the encoder artefact of a config and its data. */
   public static final class Autoencoder extends StageVerticle {
-    public Autoencoder(RunRegistry runs) {
-      super(Addresses.AUTOENCODER_TRAIN, runs);
+    public Autoencoder(StageServices services) {
+      super(Addresses.AUTOENCODER_TRAIN, services);
     }
 
     @Override
-    protected JsonObject run(ReffakdRun run, JsonObject req) {
-      AutoencoderTrainer.Result r = run.trainAutoencoder();
-      return r == null ? new JsonObject().putNull("val_mse")
-          : new JsonObject().put("val_mse", r.bestValMse()).put("epoch", r.bestEpoch());
+    protected JsonObject run(JsonObject req, Progress progress) {
+      RunConfig cfg = configOf(req);
+      long t = System.nanoTime();
+      RunData data = services.data(cfg, req.getBoolean("from_topic", false));
+      double dataSecs = (System.nanoTime() - t) / 1e9;
+      AutoencoderStage.Output out = AutoencoderStage.run(cfg, data,
+          Path.of(req.getString("dir")), services.artifacts(), progress);
+      return new JsonObject(out.toMap()).put("data_seconds", dataSecs);
     }
 
     @Override
@@ -59,25 +47,24 @@ public final class Stages {
     }
   }
 
-  /** {@link Addresses#SIMILARITY_COMPUTE}: soft labels, also sent to the soft-label topic. */
+  /**
+   * {@link Addresses#SIMILARITY_COMPUTE}: the soft-label record of an encoder, published to
+   * the soft-label store; the reply carries its key and matrices.
+   */
   public static final class Similarity extends StageVerticle {
-    private final ResultSink sink;
-
-    public Similarity(RunRegistry runs, ResultSink sink) {
-      super(Addresses.SIMILARITY_COMPUTE, runs);
-      this.sink = sink;
+    public Similarity(StageServices services) {
+      super(Addresses.SIMILARITY_COMPUTE, services);
     }
 
     @Override
-    protected JsonObject run(ReffakdRun run, JsonObject req) {
-      SoftLabels s = run.computeSoftLabels();
-      JsonObject out = new JsonObject()
-          .put("dataset", run.config().dataset())
-          .put("classes", new JsonArray(run.classNames()))
-          .put("similarity", rows(s.similarityRows()))
-          .put("soft_labels", rows(s.softRows()));
-      sink.softLabels(run.config().dataset(), req.getString("run"), out);
-      return out;
+    protected JsonObject run(JsonObject req, Progress progress) {
+      RunConfig cfg = configOf(req);
+      long t = System.nanoTime();
+      RunData data = services.data(cfg, req.getBoolean("from_topic", false));
+      SoftLabelRecord r = SoftLabelStage.run(cfg, data, req.getString("encoder_sha256"),
+          services.artifacts());
+      services.softLabels().publish(r);
+      return new JsonObject(r.toJson()).put("seconds", (System.nanoTime() - t) / 1e9);
     }
 
     @Override
@@ -86,32 +73,68 @@ public final class Stages {
     }
   }
 
-  /** {@link Addresses#DISTILL}: trains the student; the reply is the run's result. */
+  /**
+   * {@link Addresses#DISTILL}: trains a student from a soft-label key and an optional teacher
+   * artefact; the reply is the result (also sent to {@code reffakd.runs} under the run id).
+   */
   public static final class Distillation extends StageVerticle {
-    private final ResultSink sink;
-
-    public Distillation(RunRegistry runs, ResultSink sink) {
-      super(Addresses.DISTILL, runs);
-      this.sink = sink;
+    public Distillation(StageServices services) {
+      super(Addresses.DISTILL, services);
     }
 
     @Override
-    protected JsonObject run(ReffakdRun run, JsonObject req) {
-      JsonObject result = JsonObject.mapFrom(run.distill());
-      sink.result(req.getString("run"), result);
-      return result;
+    protected JsonObject run(JsonObject req, Progress progress) {
+      RunConfig cfg = configOf(req);
+      RunData data = services.data(cfg, req.getBoolean("from_topic", false));
+      String key = req.getString("soft_label_key");
+      SoftLabelRecord soft = key == null ? null : services.softLabels().fetch(key);
+      JsonObject t = req.getJsonObject("teacher");
+      Teachers.Ref teacher = t == null ? null : new Teachers.Ref(
+          t.getJsonObject("descriptor").getMap(), services.artifacts().get(t.getString("sha256")));
+      JsonObject upstream = req.getJsonObject("upstream", new JsonObject());
+      Map<String, Object> result = DistillStage.run(cfg, data, soft, teacher,
+          Path.of(req.getString("dir")), progress, plain(upstream)).toMap();
+      JsonObject out = new JsonObject(encode(result));
+      services.results().result(req.getString("run"), out);
+      return out;
     }
   }
 
-  static JsonArray rows(double[][] m) {
-    JsonArray a = new JsonArray();
-    for (double[] r : m) {
-      JsonArray row = new JsonArray();
-      for (double v : r) {
-        row.add(v);
-      }
-      a.add(row);
+  /** The config of a request (its {@code config} object, as in config.json). */
+  static RunConfig configOf(JsonObject req) {
+    JsonObject c = req.getJsonObject("config");
+    if (c == null) {
+      throw new IllegalArgumentException("request without a config");
     }
-    return a;
+    try {
+      return RunConfig.JSON.readValue(c.encode(), RunConfig.class).validate();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("bad config in request: " + e.getMessage()
+          .replaceAll("\\s+", " "), e);
+    }
+  }
+
+  /** A config as a request's {@code config} object. */
+  static JsonObject json(RunConfig cfg) {
+    return new JsonObject(encode(cfg));
+  }
+
+  /** Any value as JSON text through the project's mapper (snake_case, records). */
+  static String encode(Object o) {
+    try {
+      return RunConfig.JSON.writeValueAsString(o);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A JSON object as plain maps and lists. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> plain(JsonObject o) {
+    try {
+      return RunConfig.JSON.readValue(o.encode(), Map.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -31,7 +31,7 @@ public final class TopicDataSource implements DataSource {
   @Override
   public RunData load(RunConfig cfg) {
     String topic = Topics.samples(cfg.dataset());
-    String testSplit = cfg.dataset().equals("tiny-imagenet") ? "val" : "test";
+    String testSplit = org.reffakd.nn.run.Splits.testSplit(cfg.dataset());
     try (DatasetConsumer c = new DatasetConsumer(kafka, "reffakd-load-" + UUID.randomUUID())) {
       DatasetConsumer.Result r = c.consume(topic, Set.of("train", testSplit), timeout);
       metrics.recordsConsumed(topic, r.recordsRead());
@@ -43,6 +43,16 @@ public final class TopicDataSource implements DataSource {
       ImageDataset train = r.datasets().get("train");
       ImageDataset test = r.datasets().get(testSplit);
       return RunData.of(train, test, cfg, System.out, "topic " + topic);
+    }
+  }
+
+  @Override
+  public String version(RunConfig cfg) {
+    org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(
+        Topics.samples(cfg.dataset()), 0);
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
+             kafka.createConsumer("reffakd-version")) {
+      return Long.toString(c.endOffsets(java.util.List.of(tp), Duration.ofSeconds(30)).get(tp));
     }
   }
 

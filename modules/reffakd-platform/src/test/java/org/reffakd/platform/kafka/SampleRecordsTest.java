@@ -149,7 +149,6 @@ class SampleRecordsTest {
     assertEquals("reffakd.fashion-mnist.samples", Topics.samples("fashion-mnist"));
     assertEquals(Optional.of("cifar100"), Topics.datasetOfSamples("reffakd.cifar100.samples"));
     assertEquals(Optional.empty(), Topics.datasetOfSamples(Topics.RUNS));
-    assertEquals("cifar10/run-7", Topics.softLabelKey("cifar10", "run-7"));
     assertThrows(IllegalArgumentException.class, () -> Topics.samples("Bad Name"));
   }
 

@@ -39,6 +39,7 @@ final class TinyRun {
     m.put("batch_size", batchSize);
     m.put("soft_per_class", 20);
     m.put("seed", 7);
+    m.put("val_size", 100);
     return RunConfig.JSON.convertValue(m, RunConfig.class);
   }
 

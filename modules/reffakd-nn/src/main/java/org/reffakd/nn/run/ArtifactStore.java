@@ -1,0 +1,104 @@
+package org.reffakd.nn.run;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * A content-addressed store of artefacts (encoder and teacher checkpoints): a file is kept as
+ * {@code <root>/sha256/<first two hex digits>/<sha256>} and named by its SHA-256 alone, so
+ * stages and workers hand each other a checksum, never a path or an object. Writes are atomic
+ * (a temporary file, then a rename), storing the same content twice is a no-op, and every read
+ * checks the content against its name.
+ *
+ * <p>The default root is {@code artifacts/} under the runs root. Workers on several machines
+ * share artefacts by pointing {@code --artifacts} at shared storage (an NFS or SMB mount, or a
+ * volume mounted at the same path in every container): any file system with atomic renames.
+ */
+public final class ArtifactStore {
+
+  private static final Pattern SHA = Pattern.compile("[0-9a-f]{64}");
+
+  private final Path root;
+
+  public ArtifactStore(Path root) {
+    this.root = root;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** Copies a file into the store and returns its SHA-256. */
+  public String put(Path file) {
+    String sha = sha256(file);
+    Path dst = path(sha);
+    if (Files.isRegularFile(dst)) {
+      return sha;
+    }
+    try {
+      Files.createDirectories(dst.getParent());
+      Path tmp = Files.createTempFile(dst.getParent(), sha, ".tmp");
+      Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("artifact store " + root + ": cannot store " + file + ": "
+          + e.getMessage(), e);
+    }
+    return sha;
+  }
+
+  /** The stored file of a checksum, verified; fails naming the checksum and the store. */
+  public Path get(String sha) {
+    Path p = path(sha);
+    if (!Files.isRegularFile(p)) {
+      throw new IllegalArgumentException("artifact " + sha + " is not in the store " + root
+          + " (a worker on another machine needs --artifacts on shared storage)");
+    }
+    String actual = sha256(p);
+    if (!actual.equals(sha)) {
+      throw new IllegalStateException("artifact " + p + " is corrupt: its SHA-256 is " + actual);
+    }
+    return p;
+  }
+
+  private Path path(String sha) {
+    if (sha == null || !SHA.matcher(sha).matches()) {
+      throw new IllegalArgumentException("not a SHA-256 artifact name: " + sha);
+    }
+    return root.resolve("sha256").resolve(sha.substring(0, 2)).resolve(sha);
+  }
+
+  /** SHA-256 of a file, lower-case hex. */
+  public static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int r = in.read(buf); r > 0; r = in.read(buf)) {
+        md.update(buf, 0, r);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** SHA-256 of a string (UTF-8), lower-case hex. */
+  public static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package org.reffakd.nn.run;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.reffakd.nn.model.Autoencoder;
+import org.reffakd.nn.prep.Augmentation;
+import org.reffakd.nn.prep.BatchAssembler;
+import org.reffakd.nn.prep.PreparedImages;
+import org.reffakd.nn.train.AutoencoderTrainer;
+import org.reffakd.nn.train.Checkpoint;
+import org.reffakd.nn.train.Progress;
+
+/**
+ * The autoencoder stage as a stateless service: config and data in, an encoder artefact out.
+ * It trains on the training pool (the student's validation split set aside, see
+ * {@link Splits}), selects the epoch on a further {@code ae_val_fraction} of the pool, keeps
+ * its resumable checkpoints in a work directory, and stores the best checkpoint in the
+ * artefact store: the output names it by SHA-256.
+ */
+public final class AutoencoderStage {
+
+  private AutoencoderStage() {}
+
+  /**
+   * The encoder artefact and what it cost.
+   *
+   * @param encoderSha256 the best checkpoint in the artefact store
+   * @param history       the per-epoch rows of autoencoder_metrics.csv
+   */
+  public record Output(String encoderSha256, int channels, int side, double bestValMse,
+                       int bestEpoch, int valImages, long parameters,
+                       List<Map<String, Object>> history, double seconds,
+                       Map<String, Object> cost) {
+
+    public Map<String, Object> toMap() {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = RunConfig.JSON.convertValue(this, Map.class);
+      return m;
+    }
+
+    public static Output fromMap(Map<String, ?> m) {
+      return RunConfig.JSON.convertValue(m, Output.class);
+    }
+  }
+
+  /** What determines an autoencoder: its part of the config, the data and the code. */
+  public static Map<String, Object> provenance(RunConfig cfg, RunData data) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("stage", "autoencoder");
+    p.put("dataset", cfg.dataset());
+    p.put("dataset_sha256", data.provenance(cfg).get("dataset_sha256"));
+    for (String k : List.of("image_size", "ae_epochs", "ae_lr", "ae_schedule", "ae_val_fraction",
+        "batch_size", "augment", "val_size", "seed")) {
+      p.put(k, RunConfig.JSON.convertValue(cfg, Map.class).get(k));
+    }
+    p.put("code_version", org.reffakd.nn.util.CodeVersion.get());
+    return p;
+  }
+
+  /** Trains (or resumes, in workDir) the autoencoder and stores the best checkpoint. */
+  public static Output run(RunConfig cfg, RunData data, Path workDir, ArtifactStore store,
+                           Progress progress) {
+    Costs.Meter meter = new Costs.Meter();
+    PreparedImages pool = data.parts(cfg).pool();
+    Autoencoder ae = new Autoencoder(pool.channels(), cfg.seed());
+    int[] perm = BatchAssembler.permutation(pool.count(), cfg.seed() ^ 0x5EED, 0);
+    int nVal = (int) Math.round(pool.count() * cfg.aeValFraction());
+    PreparedImages aeVal = pool.subset(java.util.Arrays.copyOfRange(perm, 0, nVal));
+    PreparedImages aeTrain = pool.subset(java.util.Arrays.copyOfRange(perm, nVal, perm.length));
+    Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
+    Map<String, Object> provenance = provenance(cfg, data);
+    Path best = workDir.resolve("checkpoints").resolve(AutoencoderTrainer.BEST);
+    AutoencoderTrainer.Result r;
+    if (cfg.aeEpochs() > 0) {
+      r = AutoencoderTrainer.train(ae, new BatchAssembler(aeTrain, data.norm(), aug),
+          new BatchAssembler(aeVal, data.norm(), Augmentation.NONE),
+          new AutoencoderTrainer.Settings(cfg.aeEpochs(), cfg.batchSize(), cfg.aeLr(), 0.9, 5e-4,
+              cfg.aeSchedule(), cfg.seed()), workDir, provenance, progress);
+    } else {
+      // no training: the initial weights are the encoder (a named, stored artefact all the same)
+      if (!Files.isRegularFile(best)) {
+        Map<String, Object> h = new LinkedHashMap<>(provenance);
+        h.put("epoch", 0);
+        new Checkpoint(h, AutoencoderTrainer.values(ae.params(), null)).write(best);
+      }
+      r = new AutoencoderTrainer.Result(Double.NaN, 0, List.of(), 0);
+    }
+    String sha = store.put(best);
+    long macs = ae.macsPerImage(pool.side());
+    long seen = (long) aeTrain.count() * r.history().size();
+    return new Output(sha, pool.channels(), pool.side(), r.bestValMse(), r.bestEpoch(), nVal,
+        ae.parameterCount(), r.history(), r.seconds(),
+        meter.cost(ae.parameterCount(), macs, Costs.trainingFlops(macs, seen)));
+  }
+
+  /** The encoder of an artefact, ready to embed images. */
+  public static Autoencoder load(ArtifactStore store, String sha, int channels) {
+    Path p = store.get(sha);
+    Autoencoder ae = new Autoencoder(channels, 0);
+    Checkpoint.restore(Checkpoint.read(p).arrays(), AutoencoderTrainer.values(ae.params(), null),
+        "encoder artifact " + p);
+    return ae;
+  }
+}

@@ -1,0 +1,122 @@
+package org.reffakd.nn.run;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.reffakd.nn.loss.ConfiguredLoss;
+import org.reffakd.nn.model.Models;
+import org.reffakd.nn.model.Network;
+import org.reffakd.nn.prep.Augmentation;
+import org.reffakd.nn.prep.BatchAssembler;
+import org.reffakd.nn.softlabel.SoftLabels;
+import org.reffakd.nn.train.Progress;
+import org.reffakd.nn.train.StudentTrainer;
+import org.reffakd.nn.util.Csv;
+import org.reffakd.spi.LossPlugin;
+
+/**
+ * The distillation stage as a stateless service: the data, a soft-label record (as read back
+ * from {@code reffakd.softlabels}) and an optional teacher in; a trained student and its
+ * {@link RunResult} (written to {@code runDir/result.json}) out. The student trains on the
+ * run's training subset, is evaluated on the validation and test splits after every epoch, and
+ * checkpoints in runDir, so a job that is started again resumes.
+ */
+public final class DistillStage {
+
+  private DistillStage() {}
+
+  /**
+   * @param soft     the soft labels (required when the loss needs them; always recorded)
+   * @param teacher  the teacher, or null (required when the loss needs one)
+   * @param upstream what earlier stages report into result.json (autoencoder figures, their
+   *                 timings under {@code timings_s})
+   */
+  public static RunResult run(RunConfig cfg, RunData data, SoftLabelRecord soft,
+                              Teachers.Ref teacher, Path runDir, Progress progress,
+                              Map<String, Object> upstream) {
+    Costs.Meter meter = new Costs.Meter();
+    cfg.write(runDir.resolve("config.json"));
+    try (ConfiguredLoss loss = ReffakdRun.loss(cfg)) {
+      RunData.Parts parts = data.parts(cfg);
+      Map<String, Object> provenance = new LinkedHashMap<>(data.provenance(cfg));
+      provenance.put("loss_parameters", loss.effectiveParameters());
+      if (soft != null) {
+        provenance.put("soft_label_key", soft.key());
+        provenance.put("soft_label_variant", soft.variant());
+        provenance.put("encoder_sha256", soft.encoderSha256());
+        Csv.writeMatrix(runDir.resolve("similarity.csv"), soft.classes(),
+            soft.toSoftLabels().similarity());
+        Csv.writeMatrix(runDir.resolve("soft_labels.csv"), soft.classes(),
+            soft.toSoftLabels().soft());
+      } else if (loss.needs(LossPlugin.Need.SOFT_LABELS)) {
+        throw new IllegalArgumentException("loss " + loss.spec() + " needs soft labels");
+      }
+      int channels = parts.student().channels();
+      int classes = parts.student().classes();
+      Network teacherNet = null;
+      long teacherMacs = 0;
+      if (loss.needs(LossPlugin.Need.TEACHER)) {
+        if (teacher == null) {
+          throw new IllegalArgumentException("loss " + loss.spec() + " needs a teacher");
+        }
+        teacherNet = Teachers.load(teacher, channels, cfg.imageSize(), classes);
+        teacherMacs = teacherNet.macsPerImage(channels, cfg.imageSize());
+        provenance.put("teacher", teacher.descriptor().entrySet().stream()
+            .filter(e -> !e.getKey().equals("history"))
+            .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()),
+                Map::putAll));
+      }
+      Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset())
+          : Augmentation.NONE;
+      Network student = Models.create(cfg.arch(), channels, cfg.imageSize(), classes,
+          cfg.seed());
+      SoftLabels sl = soft == null ? null : soft.toSoftLabels();
+      StudentTrainer.Result sr = StudentTrainer.train(student, loss, sl, teacherNet,
+          new BatchAssembler(parts.student(), data.norm(), aug),
+          parts.validation() == null ? null
+              : new BatchAssembler(parts.validation(), data.norm(), Augmentation.NONE),
+          new BatchAssembler(data.testImages(), data.norm(), Augmentation.NONE),
+          new StudentTrainer.Settings(cfg.epochs(), cfg.batchSize(), cfg.lr(), cfg.momentum(),
+              cfg.weightDecay(), cfg.schedule(), cfg.seed()), runDir, provenance, progress);
+      long macs = student.macsPerImage(channels, cfg.imageSize());
+      long seen = (long) parts.student().count() * cfg.epochs();
+      double flops = Costs.trainingFlops(macs, seen) + 2.0 * teacherMacs * seen;
+
+      Map<String, Double> timings = new LinkedHashMap<>();
+      if (upstream.get("timings_s") instanceof Map<?, ?> t) {
+        t.forEach((k, v) -> timings.put(k.toString(), ((Number) v).doubleValue()));
+      }
+      timings.put("student", sr.seconds());
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("student_parameters", student.parameterCount());
+      if (soft != null) {
+        details.put("similarity", soft.similarity());
+        details.put("soft_labels", soft.softLabels());
+        details.put("soft_label_mode", Boolean.TRUE.equals(soft.options().get("paper_mode"))
+            ? "paper" : "custom");
+      }
+      details.put("train_images", parts.student().count());
+      details.put("val_images", parts.validation() == null ? 0 : parts.validation().count());
+      details.put("train_fraction", cfg.trainFraction());
+      details.put("selection", parts.validation() == null
+          ? "no validation split (val_size 0): only the best and last test epochs are reported"
+          : "test_accuracy.at_best_val is the test accuracy at the epoch of best validation "
+              + "accuracy (val_size " + cfg.valSize() + "); best is the best test epoch, the "
+              + "reference's optimistic protocol");
+      upstream.forEach((k, v) -> {
+        if (!k.equals("timings_s")) {
+          details.put(k, v);
+        }
+      });
+      details.putAll(provenance);
+      details.put("finished_at", Instant.now().toString());
+      RunResult result = new RunResult(cfg.dataset(), data.train().classNames(), loss.spec(),
+          cfg.seed(), student.arch(), cfg.epochs(), soft == null ? null : soft.variant(),
+          soft == null ? null : soft.key(), sr.selection(), sr.history(), timings,
+          meter.cost(student.parameterCount(), macs, flops), details);
+      result.write(runDir.resolve("result.json"));
+      return result;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package org.reffakd.nn.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import org.reffakd.nn.softlabel.SoftLabels;
+
+/**
+ * A soft-label matrix as the similarity stage publishes it (to the compacted topic
+ * {@code reffakd.softlabels}) and the distillation stage reads it back: the key, what made it,
+ * and the C x C similarity and soft-label matrices.
+ *
+ * @param key           {@code <dataset>/<hash>}; the hash covers everything that determines the
+ *                      matrix (encoder checksum, variant and its options, seed, splits, data)
+ * @param variant       the soft-label variant ({@link SoftLabelVariant})
+ * @param encoderSha256 the encoder artefact the embeddings came from
+ * @param options       perClass, diagonalBoost, similarityTemperature, centered, augmented draw
+ * @param provenance    code version, dataset checksums, the autoencoder's provenance
+ */
+public record SoftLabelRecord(String key, String dataset, String variant, String encoderSha256,
+                              long seed, List<String> classes, double[][] similarity,
+                              double[][] softLabels, Map<String, Object> options,
+                              Map<String, Object> provenance) {
+
+  /** The matrices in the form the trainers use. */
+  public SoftLabels toSoftLabels() {
+    int c = classes.size();
+    double[] sim = new double[c * c];
+    double[] soft = new double[c * c];
+    for (int i = 0; i < c; i++) {
+      System.arraycopy(similarity[i], 0, sim, i * c, c);
+      System.arraycopy(softLabels[i], 0, soft, i * c, c);
+    }
+    return new SoftLabels(c, sim, soft);
+  }
+
+  public String toJson() {
+    try {
+      return RunConfig.JSON.writeValueAsString(this);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Parses a record; fails naming the problem (for the dead-letter reason). */
+  public static SoftLabelRecord fromJson(String json) {
+    SoftLabelRecord r;
+    try {
+      r = RunConfig.JSON.readValue(json, SoftLabelRecord.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("malformed soft-label record: "
+          + e.getMessage().replaceAll("\\s+", " "), e);
+    }
+    int c = r.classes() == null ? 0 : r.classes().size();
+    if (r.key() == null || c == 0 || r.similarity() == null || r.softLabels() == null
+        || r.similarity().length != c || r.softLabels().length != c) {
+      throw new IllegalArgumentException("malformed soft-label record " + r.key()
+          + ": needs key, classes and two C x C matrices");
+    }
+    for (int i = 0; i < c; i++) {
+      if (r.similarity()[i].length != c || r.softLabels()[i].length != c) {
+        throw new IllegalArgumentException("soft-label record " + r.key() + ": row " + i
+            + " is not of length " + c);
+      }
+      for (int j = 0; j < c; j++) {
+        if (!Double.isFinite(r.softLabels()[i][j]) || !Double.isFinite(r.similarity()[i][j])) {
+          throw new IllegalArgumentException("soft-label record " + r.key() + ": entry (" + i
+              + ", " + j + ") is not finite");
+        }
+      }
+    }
+    return r;
+  }
+}

@@ -1,0 +1,63 @@
+package org.reffakd.nn.run;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.reffakd.nn.model.Autoencoder;
+import org.reffakd.nn.prep.Augmentation;
+import org.reffakd.nn.prep.PreparedImages;
+import org.reffakd.nn.softlabel.SoftLabelOptions;
+import org.reffakd.nn.softlabel.SoftLabels;
+
+/**
+ * The similarity stage as a stateless service: an encoder artefact and the data in, a
+ * soft-label record out (METHOD.md section 2). The images are drawn from the training pool;
+ * the {@code paper} variant encodes them after augmentation (as the reference does), the
+ * {@code clean} variant as they are.
+ */
+public final class SoftLabelStage {
+
+  private SoftLabelStage() {}
+
+  public static SoftLabelOptions options(RunConfig cfg) {
+    return new SoftLabelOptions(cfg.softPerClass(),
+        cfg.softDiagonalBoost() != null ? cfg.softDiagonalBoost()
+            : SoftLabelOptions.paperBoost(cfg.dataset()),
+        cfg.softTemperature(), cfg.softCentered());
+  }
+
+  public static SoftLabelRecord run(RunConfig cfg, RunData data, String encoderSha256,
+                                    ArtifactStore store) {
+    PreparedImages pool = data.parts(cfg).pool();
+    Autoencoder ae = AutoencoderStage.load(store, encoderSha256, pool.channels());
+    SoftLabelOptions so = options(cfg);
+    boolean augmented = cfg.augment() && cfg.softAugment();
+    Augmentation aug = augmented ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
+    SoftLabels s = ReffakdRun.softLabels(ae, pool, data.norm(), aug, so, cfg.seed());
+    Map<String, Object> options = new TreeMap<>();
+    options.put("per_class", so.perClass());
+    options.put("diagonal_boost", so.diagonalBoost());
+    options.put("similarity_temperature", so.similarityTemperature());
+    options.put("centered", so.centered());
+    options.put("augmented_draw", augmented);
+    options.put("paper_mode", so.isPaperMode(cfg.dataset()) && augmented);
+    Map<String, Object> prov = new LinkedHashMap<>();
+    prov.put("code_version", org.reffakd.nn.util.CodeVersion.get());
+    prov.put("dataset_sha256", data.provenance(cfg).get("dataset_sha256"));
+    prov.put("val_size", cfg.valSize());
+    prov.put("image_size", cfg.imageSize());
+    String variant = cfg.softVariant();
+    String key = key(cfg.dataset(), encoderSha256, variant, options, cfg.seed(), prov);
+    return new SoftLabelRecord(key, cfg.dataset(), variant, encoderSha256, cfg.seed(),
+        data.train().classNames(), s.similarityRows(), s.softRows(), options, prov);
+  }
+
+  /** {@code <dataset>/<hash of everything that determines the matrix>}. */
+  static String key(String dataset, String encoder, String variant, Map<String, Object> options,
+                    long seed, Map<String, Object> prov) {
+    String basis = String.join("|", dataset, encoder, variant, new TreeMap<>(options).toString(),
+        Long.toString(seed), String.valueOf(prov.get("dataset_sha256")),
+        String.valueOf(prov.get("val_size")), String.valueOf(prov.get("image_size")));
+    return dataset + "/" + ArtifactStore.sha256(basis).substring(0, 24);
+  }
+}

@@ -1,0 +1,113 @@
+package org.reffakd.nn.train;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One finished student epoch: the typed form of a line of {@code metrics.csv}, of an entry of
+ * result.json's {@code history} and of a {@code reffakd.epoch} event's row. {@link #toMap} and
+ * {@link #fromMap} are the one place that knows the column names.
+ *
+ * @param terms    the loss's named terms (columns {@code loss_<term>})
+ * @param valTop1  top-1 on the validation split, NaN when the run has none
+ */
+public record EpochRow(int epoch, double lr, double loss, Map<String, Double> terms,
+                       double trainAcc, double valTop1, double testTop1, double testTop5,
+                       double seconds, double trainSeconds, double imagesPerS) {
+
+  public EpochRow {
+    terms = Map.copyOf(terms);
+  }
+
+  /** The flat row, columns in the order of metrics.csv. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("epoch", epoch);
+    row.put("lr", lr);
+    row.put("loss", loss);
+    terms.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(t -> row.put("loss_" + t.getKey(), t.getValue()));
+    row.put("train_acc", trainAcc);
+    if (!Double.isNaN(valTop1)) {
+      row.put("val_top1", valTop1);
+    }
+    row.put("test_top1", testTop1);
+    row.put("test_top5", testTop5);
+    row.put("seconds", seconds);
+    row.put("train_seconds", trainSeconds);
+    row.put("images_per_s", imagesPerS);
+    return row;
+  }
+
+  /** Parses a row written by {@link #toMap} (values may be numbers or numeric strings). */
+  public static EpochRow fromMap(Map<String, ?> m) {
+    Map<String, Double> terms = new LinkedHashMap<>();
+    for (Map.Entry<String, ?> e : m.entrySet()) {
+      if (e.getKey().startsWith("loss_")) {
+        terms.put(e.getKey().substring(5), num(e.getValue()));
+      }
+    }
+    return new EpochRow((int) num(m.get("epoch")), num(m.get("lr")), num(m.get("loss")), terms,
+        num(m.get("train_acc")), m.containsKey("val_top1") ? num(m.get("val_top1")) : Double.NaN,
+        num(m.get("test_top1")), num(m.get("test_top5")), num(m.get("seconds")),
+        num(m.get("train_seconds")), num(m.get("images_per_s")));
+  }
+
+  public static List<EpochRow> fromMaps(List<? extends Map<String, ?>> rows) {
+    return rows.stream().map(EpochRow::fromMap).toList();
+  }
+
+  public static List<Map<String, Object>> toMaps(List<EpochRow> rows) {
+    return rows.stream().map(EpochRow::toMap).toList();
+  }
+
+  private static double num(Object o) {
+    if (o instanceof Number n) {
+      return n.doubleValue();
+    }
+    if (o == null || o.toString().isBlank()) {
+      return Double.NaN;
+    }
+    return Double.parseDouble(o.toString());
+  }
+
+  /**
+   * Which epoch a protocol selects: the honest one picks the best validation accuracy (first on
+   * ties) and reports the test accuracy there; the paper's picks the best test accuracy.
+   */
+  public record Selection(int bestValEpoch, double testAtBestVal, int bestTestEpoch,
+                          double bestTest, double lastTest, double lastTop5) {
+
+    public static Selection of(List<EpochRow> history) {
+      EpochRow bestVal = null;
+      EpochRow bestTest = null;
+      for (EpochRow r : history) {
+        if (!Double.isNaN(r.valTop1()) && (bestVal == null || r.valTop1() > bestVal.valTop1())) {
+          bestVal = r;
+        }
+        if (bestTest == null || r.testTop1() > bestTest.testTop1()) {
+          bestTest = r;
+        }
+      }
+      EpochRow last = history.get(history.size() - 1);
+      return new Selection(bestVal == null ? 0 : bestVal.epoch(),
+          bestVal == null ? Double.NaN : bestVal.testTop1(), bestTest.epoch(),
+          bestTest.testTop1(), last.testTop1(), last.testTop5());
+    }
+
+    /** result.json's {@code test_accuracy} object. */
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      if (bestValEpoch > 0) {
+        m.put("at_best_val", testAtBestVal);
+        m.put("best_val_epoch", bestValEpoch);
+      }
+      m.put("best", bestTest);
+      m.put("best_epoch", bestTestEpoch);
+      m.put("last", lastTest);
+      m.put("last_top5", lastTop5);
+      return m;
+    }
+  }
+}
