@@ -20,7 +20,6 @@ import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.axis.ValueAxis;
-import org.jfree.chart.labels.StandardXYItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.DefaultDrawingSupplier;
 import org.jfree.chart.plot.XYPlot;
@@ -128,6 +127,7 @@ final class StudyPlots {
     StatisticalBarRenderer r = new StatisticalBarRenderer();
     r.setErrorIndicatorPaint(Color.BLACK);
     r.setDrawBarOutline(true);
+    r.setIncludeBaseInRange(false);
     CategoryPlot plot = new CategoryPlot(ds, new CategoryAxis(null), y, r);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
@@ -198,21 +198,26 @@ final class StudyPlots {
       flops = nf >= nw;
     }
     boolean useFlops = flops;
+    // one series (one colour) per route; each point labelled "route @ fraction"
     XYSeriesCollection ds = new XYSeriesCollection();
+    Map<String, XYSeries> byRoute = new LinkedHashMap<>();
+    Map<String, String> labels = new java.util.HashMap<>();
     double lo = Double.POSITIVE_INFINITY;
     double hi = 0;
-    Map<String, Integer> seen = new LinkedHashMap<>();
     for (RouteSummary s : summaries) {
       double x = useFlops ? s.cost().total().trainingFlops() : s.cost().total().wallSeconds();
       double y = s.headlineStats().mean();
       if (!positive(x) || Double.isNaN(y)) {
         continue;
       }
-      String key = s.route() + " @ " + fraction(s.trainFraction());
-      int dup = seen.merge(key, 1, Integer::sum);
-      XYSeries xy = new XYSeries(dup == 1 ? key : key + " #" + dup);
+      XYSeries xy = byRoute.computeIfAbsent(s.route(), r -> {
+        XYSeries n = new XYSeries(r, false, true);
+        ds.addSeries(n);
+        return n;
+      });
       xy.add(x, 100 * y);
-      ds.addSeries(xy);
+      labels.put(ds.indexOf(xy.getKey()) + ":" + (xy.getItemCount() - 1),
+          s.route() + " @ " + fraction(s.trainFraction()));
       lo = Math.min(lo, x);
       hi = Math.max(hi, x);
     }
@@ -221,14 +226,19 @@ final class StudyPlots {
         : "total wall seconds (measured; autoencoder and teacher included)");
     xAxis.setSmallestValue(1e-9);
     if (hi > 0) {
-      xAxis.setRange(lo / 2, hi * 2);
+      double from = Math.floor(Math.log10(lo / 1.5));
+      double to = Math.ceil(Math.log10(hi * 1.5));
+      xAxis.setRange(Math.pow(10, from), Math.pow(10, to));
+      if (to - from <= 12) {
+        xAxis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
+      }
     } else {
       xAxis.setRange(1, 10);
     }
     NumberAxis y = new NumberAxis("test top-1 at best-val epoch (%), mean over seeds");
     y.setAutoRangeIncludesZero(false);
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(false, true);
-    r.setDefaultItemLabelGenerator(new StandardXYItemLabelGenerator("{0}"));
+    r.setDefaultItemLabelGenerator((dataset, series, item) -> labels.get(series + ":" + item));
     r.setDefaultItemLabelsVisible(true);
     r.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     XYPlot plot = new XYPlot(ds, xAxis, y, r);
@@ -236,6 +246,8 @@ final class StudyPlots {
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     plot.setNoDataMessage("no cost figures known");
+    // forward, so the routes get the same colours as in the other charts
+    plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
     return chart("Accuracy against total training cost (each route pays the full autoencoder "
         + "and teacher cost)", plot, false);
   }
@@ -340,6 +352,7 @@ final class StudyPlots {
   private static JFreeChart chart(String title, org.jfree.chart.plot.Plot plot, boolean legend) {
     JFreeChart c = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, legend);
     c.setBackgroundPaint(Color.WHITE);
+    c.setPadding(new org.jfree.chart.ui.RectangleInsets(4, 8, 4, 20));
     return c;
   }
 }

@@ -419,15 +419,16 @@ public final class StudyReport {
       } else {
         if (!better.isEmpty()) {
           b.append("better than ").append(md(base)).append(" (95% interval above 0): ")
-              .append(list(better)).append(". ");
+              .append(list(better)).append(".");
         }
         if (!worse.isEmpty()) {
-          b.append("worse than ").append(md(base)).append(" (95% interval below 0): ")
-              .append(list(worse)).append(". ");
+          b.append(better.isEmpty() ? "" : " ").append("worse than ").append(md(base))
+              .append(" (95% interval below 0): ")
+              .append(list(worse)).append(".");
         }
         long rest = withInterval.size() - better.size() - worse.size();
         if (rest > 0) {
-          b.append("The other ").append(rest).append(rest == 1 ? " route shows" : " routes show")
+          b.append(" ").append(rest).append(rest == 1 ? " other route shows" : " other routes show")
               .append(" no difference from ").append(md(base)).append(" beyond noise.");
         }
       }
@@ -451,7 +452,7 @@ public final class StudyReport {
 
   private static String list(List<RouteSummary> routes) {
     return routes.stream().map(s -> "`" + md(s.route()) + "` (Δ " + signedPp(s.paired().mean())
-        + " [" + signedPp(s.paired().low()) + ", " + signedPp(s.paired().high()) + "], n="
+        + " pp [" + signedPp(s.paired().low()) + ", " + signedPp(s.paired().high()) + "], n="
         + s.paired().n() + ")").collect(Collectors.joining(", "));
   }
 
