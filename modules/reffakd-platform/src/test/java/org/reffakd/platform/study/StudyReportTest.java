@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -194,6 +195,36 @@ class StudyReportTest {
     StudyReport.write(odd, dir);
     assertPng(dir.resolve("plots/heatmap-a_b_c-seed2.png"), 800, 700);
     assertFalse(Files.exists(dir.resolve("plots/heatmap-paper-seed1.png")), "stale plot removed");
+  }
+
+  @Test
+  void unknownCostsAndManyClassesStillGiveAReport() throws IOException {
+    List<JobResult> jobs = new ArrayList<>();
+    for (JobResult j : StudyFixture.data().jobs()) {
+      jobs.add(new JobResult(j.jobId(), j.loss(), j.variant(), j.grid(), j.trainFraction(),
+          j.seed(), j.curve(), j.usesAutoencoder(), j.usesTeacher(), null));
+    }
+    int c = 100;
+    List<String> classes = new ArrayList<>();
+    double[][] sim = new double[c][c];
+    for (int i = 0; i < c; i++) {
+      classes.add("class" + i);
+      for (int k = 0; k < c; k++) {
+        sim[i][k] = i == k ? 1 : Math.abs(Math.sin(i * 31 + k * 17)) * 0.5;
+      }
+    }
+    StudyData data = new StudyData("cifar100", "ce", null, jobs, Map.of(), Map.of(),
+        List.of(new SoftLabelMatrix("clean", 4, classes, sim, null)));
+    StudyReport.write(data, dir);
+    assertPng(dir.resolve("plots/cost.png"), 900, 500);
+    assertPng(dir.resolve("plots/heatmap-clean-seed4.png"), 800, 700);
+    String md = Files.readString(dir.resolve("report.md"));
+    assertTrue(md.contains("| ce | 1 | n/a | n/a | n/a | — | — | n/a | n/a | — | — | n/a |"), md);
+    JsonNode r = route(StudyReport.JSON.readTree(dir.resolve("study.json").toFile()),
+        StudyFixture.REFFAKD, 1.0);
+    assertTrue(r.get("costs").get("total").get("measured").get("wall_seconds").isNull(),
+        "a needed share that is unknown leaves the total unknown");
+    assertEquals("better than ce", r.get("verdict").asText());
   }
 
   static void assertPng(Path file, int width, int height) throws IOException {
