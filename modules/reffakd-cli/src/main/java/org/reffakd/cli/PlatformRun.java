@@ -25,7 +25,7 @@ final class PlatformRun {
         Path root = runDir.toAbsolutePath().getParent();
         try {
           var server = p.startDashboard(new DashboardOptions(web.host, web.port, root,
-              web.token));
+              web.token()));
           System.out.printf("dashboard: http://%s:%d/#/run/%s  (metrics: /metrics)%n",
               web.host, server.actualPort(), runDir.getFileName());
         } catch (RuntimeException e) {

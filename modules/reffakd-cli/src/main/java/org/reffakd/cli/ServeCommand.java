@@ -32,7 +32,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    DashboardOptions opts = new DashboardOptions(web.host, web.port, runs, web.token);
+    DashboardOptions opts = new DashboardOptions(web.host, web.port, runs, web.token());
     opts.validate();
     Platform p = Platform.start(kafka.options(runs.resolve("kafka"), runs.resolve("artifacts")));
     HttpServer server;
@@ -44,6 +44,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     System.out.printf("dashboard: http://%s:%d/  (metrics: /metrics)  runs folder: %s%n",
         web.host, server.actualPort(), runs.toAbsolutePath());
+    if (!opts.loopback()) {
+      System.out.println("dashboard: every request needs the token (Authorization: Bearer "
+          + "TOKEN); in a browser open /login?token=TOKEN once");
+    }
     JobWorker worker = null;
     if (kafka.bootstrap != null && !noWorker) {
       worker = new JobWorker(p.kafka(), p.pipeline(), runs, new ConsoleProgress(System.out),

@@ -69,6 +69,28 @@ class MainTest {
   }
 
   @Test
+  void dashboardTokenComesFromTheFlagOrReffakdToken() {
+    DashboardFlags none = new DashboardFlags();
+    picocli.CommandLine.populateCommand(none);
+    assertEquals("from-env", none.token(java.util.Map.of("REFFAKD_TOKEN", "from-env")));
+    assertEquals(null, none.token(java.util.Map.of()));
+    assertEquals(null, none.token(java.util.Map.of("REFFAKD_TOKEN", " ")));
+    DashboardFlags flag = new DashboardFlags();
+    picocli.CommandLine.populateCommand(flag, "--token", "from-flag");
+    assertEquals("from-flag", flag.token(java.util.Map.of("REFFAKD_TOKEN", "from-env")));
+    // serve beyond loopback without either: one line naming both
+    if (System.getenv("REFFAKD_TOKEN") == null) {
+      int[] rc = new int[1];
+      String err = captureErr(() -> rc[0] = Main.execute("serve", "--host", "0.0.0.0",
+          "--port", "0", "--runs", tmp.toString()))[0];
+      assertEquals(1, rc[0], err);
+      assertTrue(err.contains("--token or REFFAKD_TOKEN"), err);
+    }
+    String help = new picocli.CommandLine(new ServeCommand()).getUsageMessage();
+    assertTrue(help.contains("REFFAKD_TOKEN") && help.contains("/login?token="), help);
+  }
+
+  @Test
   void badParameterIsOneClearLineAndNonZeroExit() {
     int[] rc = new int[1];
     String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),

@@ -11,9 +11,10 @@ import java.nio.file.Path;
  *                 other address exposes the dashboard and then needs a {@code token}
  * @param port     TCP port, default {@value #DEFAULT_PORT}; 0 picks a free one
  * @param runsRoot folder whose sub-folders are run directories; default {@code runs}
- * @param token    shared secret that requests other than GET/HEAD/OPTIONS must present as
- *                 {@code Authorization: Bearer <token>}; null for none (allowed on loopback
- *                 only)
+ * @param token    shared secret: off loopback every request (but /health) must present it as
+ *                 {@code Authorization: Bearer <token>} or through the cookie /login sets; on
+ *                 loopback, requests other than GET/HEAD/OPTIONS; null for none (allowed on
+ *                 loopback only)
  */
 public record DashboardOptions(String host, int port, Path runsRoot, String token) {
 

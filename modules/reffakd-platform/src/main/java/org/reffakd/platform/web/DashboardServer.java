@@ -3,12 +3,19 @@ package org.reffakd.platform.web;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -18,11 +25,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.reffakd.platform.metrics.PlatformMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * stream and the Prometheus endpoint.
  *
  * <table>
- *   <caption>Endpoints (all GET; errors are {@code {"error": "..."}} with a 4xx/5xx status)</caption>
+ *   <caption>Endpoints (all GET and HEAD; errors are {@code {"error": "..."}} with a 4xx/5xx
+ *   status)</caption>
  *   <tr><td>{@code /}</td><td>the page: runs, one run ({@code #/run/ID}), a comparison
  *       ({@code #/compare?runs=A,B})</td></tr>
  *   <tr><td>{@code /api/runs[?status=S]}</td><td>{@code {root, runs: [{id, status, dataset, loss,
@@ -48,15 +59,22 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code /api/events[?run=ID]}</td><td>server-sent events, see {@link EventStream}</td></tr>
  *   <tr><td>{@code /metrics}</td><td>Prometheus text ({@link PlatformMetrics#scrape()})</td></tr>
  *   <tr><td>{@code /health}</td><td>{@code {"status": "ok"}}</td></tr>
+ *   <tr><td>{@code /login?token=T}</td><td>sets the session cookie, redirects to {@code /}</td></tr>
  * </table>
  *
  * <p>Safety: binds {@code 127.0.0.1} by default and refuses any other interface without a token
- * ({@link DashboardOptions#validate()}); with a token every request other than GET, HEAD and
- * OPTIONS must carry {@code Authorization: Bearer <token>} (routes added later through
- * {@link #router} that start or stop work are covered too); a cross-origin POST/PUT/DELETE is
- * refused; on loopback, a Host header naming another machine is refused (DNS rebinding). Static
- * files come from the {@code webroot} folder of the classpath through {@link StaticHandler},
- * which never serves outside it. Every file read and the reconstructions run on worker threads.
+ * ({@link DashboardOptions#validate()}). Off loopback every request but {@code /health} (for
+ * probes; it says nothing) must carry the token: {@code Authorization: Bearer <token>}, or the
+ * HttpOnly, SameSite=Strict cookie that {@code GET /login?token=<token>} sets (the page's
+ * requests and its EventSource send it); tokens are compared in constant time; and no absolute
+ * path of the server leaves it ({@link HiddenPaths}). On loopback a token, when given, guards
+ * every request other than GET, HEAD and OPTIONS (routes added later through {@link #router}
+ * that start or stop work are covered too), and a Host header other than {@code localhost},
+ * {@code 127.x.y.z} or {@code [::1]} (with an optional port) is refused (DNS rebinding). A
+ * cross-origin POST/PUT/DELETE is refused. HEAD is answered wherever GET is; every error,
+ * including the 414 and 431 Vert.x answers before routing, has a JSON body. Static files come
+ * from the {@code webroot} folder of the classpath through {@link StaticHandler}, which never
+ * serves outside it. Every file read and the reconstructions run on worker threads.
  */
 public final class DashboardServer {
 
@@ -77,15 +95,24 @@ public final class DashboardServer {
    */
   public static Future<HttpServer> start(Vertx vertx, DashboardOptions options,
                                          PlatformMetrics metrics) {
+    return start(vertx, options, metrics, options.host());
+  }
+
+  /**
+   * Starts the dashboard with the rules of {@code options.host()} on {@code bindHost}: lets a
+   * test serve an off-loopback configuration on 127.0.0.1.
+   */
+  static Future<HttpServer> start(Vertx vertx, DashboardOptions options, PlatformMetrics metrics,
+                                  String bindHost) {
     Router router;
     try {
       router = router(vertx, options, metrics);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return vertx.createHttpServer(new HttpServerOptions().setHost(options.host())
+    return vertx.createHttpServer(new HttpServerOptions().setHost(bindHost)
             .setPort(options.port()))
-        .requestHandler(router).listen()
+        .requestHandler(router).invalidRequestHandler(DashboardServer::invalid).listen()
         .onSuccess(s -> LOG.info("dashboard on http://{}:{}/ over {}", options.host(),
             s.actualPort(), options.runsRoot().toAbsolutePath().normalize()));
   }
@@ -105,14 +132,18 @@ public final class DashboardServer {
 
     Router r = Router.router(vertx);
     boolean loopback = options.loopback();
-    r.route().handler(ctx -> guard(ctx, options, loopback));
+    HiddenPaths hide = loopback ? HiddenPaths.NONE : HiddenPaths.under(store.root());
+    r.route().handler(ctx -> guard(ctx, options, loopback, hide));
 
-    r.get("/health").handler(ctx -> json(ctx, new JsonObject().put("status", "ok")));
-    r.get("/metrics").handler(ctx -> blocking(ctx, metrics::scrape).onSuccess(text ->
-        ctx.response().putHeader("Content-Type", PlatformMetrics.contentType())
-            .putHeader("Cache-Control", "no-store").end(text)));
+    get(r, "/health").handler(ctx -> json(ctx, new JsonObject().put("status", "ok")));
+    get(r, "/login").handler(ctx -> login(ctx, options));
+    get(r, "/metrics").handler(ctx -> blocking(ctx, metrics::scrape).onSuccess(text -> {
+      ctx.response().putHeader("Content-Type", PlatformMetrics.contentType())
+          .putHeader("Cache-Control", "no-store");
+      end(ctx, text);
+    }));
 
-    r.get("/api/runs").handler(ctx -> {
+    get(r, "/api/runs").handler(ctx -> {
       String status = single(ctx, "status");
       if (status != null && !RunStore.STATUSES.contains(status)) {
         throw ApiException.badRequest("status must be one of " + RunStore.STATUSES
@@ -123,15 +154,16 @@ public final class DashboardServer {
         if (status != null) {
           runs.removeIf(o -> !status.equals(o.getString("status")));
         }
-        return new JsonObject().put("root", store.root().toString())
+        return new JsonObject().put("root", hide.hides() ? HiddenPaths.HIDDEN
+                : store.root().toString())
             .put("runs", new JsonArray(new ArrayList<>(runs)));
       }).onSuccess(o -> json(ctx, o));
     });
-    r.get("/api/runs/:id").handler(ctx -> {
+    get(r, "/api/runs/:id").handler(ctx -> {
       String id = RunStore.checkId(ctx.pathParam("id"));
       blocking(ctx, () -> store.details(id, board.get(id))).onSuccess(o -> json(ctx, o));
     });
-    r.get("/api/runs/:id/metrics").handler(ctx -> {
+    get(r, "/api/runs/:id/metrics").handler(ctx -> {
       String id = RunStore.checkId(ctx.pathParam("id"));
       String stage = single(ctx, "stage");
       if (stage != null && !stage.equals("student") && !stage.equals("autoencoder")) {
@@ -140,7 +172,7 @@ public final class DashboardServer {
       }
       blocking(ctx, () -> store.metrics(id, board.get(id), stage)).onSuccess(o -> json(ctx, o));
     });
-    r.get("/api/runs/:id/reconstructions").handler(ctx -> {
+    get(r, "/api/runs/:id/reconstructions").handler(ctx -> {
       String id = RunStore.checkId(ctx.pathParam("id"));
       int n = intParam(ctx, "n", 8, 1, Reconstructions.MAX_IMAGES);
       blocking(ctx, () -> store.dir(id, board.get(id)))
@@ -148,7 +180,7 @@ public final class DashboardServer {
           .onSuccess(o -> json(ctx, o))
           .onFailure(ctx::fail);
     });
-    r.get("/api/compare").handler(ctx -> {
+    get(r, "/api/compare").handler(ctx -> {
       String runs = single(ctx, "runs");
       if (runs == null || runs.isBlank()) {
         throw ApiException.badRequest("runs is required: /api/compare?runs=ID,ID,...");
@@ -175,16 +207,16 @@ public final class DashboardServer {
         return new JsonObject().put("runs", out);
       }).onSuccess(o -> json(ctx, o));
     });
-    r.get("/api/events").handler(new EventStream(vertx, board));
+    get(r, "/api/events").handler(new EventStream(vertx, board));
     r.route("/api/*").handler(ctx -> ctx.fail(ApiException.notFound("no endpoint "
         + ctx.request().method() + " " + ctx.normalizedPath())));
 
     // Chart.js from its WebJar, under a stable name the page can load
-    r.get("/vendor/chart.umd.js").handler(ctx ->
+    get(r, "/vendor/chart.umd.js").handler(ctx ->
         ctx.reroute("/webjars/chart.js/" + chartJs + "/dist/chart.umd.js"));
-    r.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars")
+    get(r, "/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars")
         .setCachingEnabled(true).setMaxAgeSeconds(86400).setDirectoryListing(false));
-    r.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false)
+    get(r, "/*").handler(StaticHandler.create("webroot").setCachingEnabled(false)
         .setDirectoryListing(false).setIncludeHidden(false).setIndexPage("index.html"));
 
     r.route().failureHandler(DashboardServer::failure);
@@ -194,9 +226,19 @@ public final class DashboardServer {
     return r;
   }
 
+  /** A GET route that answers HEAD too (same headers, no body). */
+  private static Route get(Router r, String path) {
+    return r.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
+  }
+
   // ---- safety ----
 
-  private static void guard(RoutingContext ctx, DashboardOptions options, boolean loopback) {
+  private static final String COOKIE = "reffakd_session";
+  private static final String HIDE = "reffakd.hiddenPaths";
+
+  private static void guard(RoutingContext ctx, DashboardOptions options, boolean loopback,
+                            HiddenPaths hide) {
+    ctx.put(HIDE, hide);
     var res = ctx.response();
     res.putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("X-Frame-Options", "DENY")
@@ -204,20 +246,27 @@ public final class DashboardServer {
         .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
             + "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
             + "frame-ancestors 'none'");
-    HostAndPort authority = ctx.request().authority();
-    if (loopback && (authority == null || !loopbackName(authority.host()))) {
+    String host = ctx.request().getHeader("Host");
+    if (loopback && !loopbackHost(host != null ? host : authority(ctx))) {
       ctx.fail(new ApiException(403, "this dashboard listens on " + options.host()
           + " and answers requests for localhost only"));
       return;
     }
+    // off loopback every request needs the token (but /login, which checks it, and /health, for
+    // probes: it says nothing); on loopback, requests that are not reads
+    String path = ctx.normalizedPath();
+    boolean open = path.equals("/login") || path.equals("/health");
+    if (options.token() != null && (loopback ? !SAFE.contains(ctx.request().method()) : !open)
+        && !tokenMatches(ctx, options.token())) {
+      res.putHeader("WWW-Authenticate", "Bearer");
+      ctx.fail(new ApiException(401, (loopback ? ctx.request().method() + " needs"
+          : "this dashboard needs") + " the dashboard token: send 'Authorization: Bearer"
+          + " <token>', or open /login?token=<token> once in the browser"));
+      return;
+    }
     if (!SAFE.contains(ctx.request().method())) {
-      if (options.token() != null && !tokenMatches(ctx, options.token())) {
-        res.putHeader("WWW-Authenticate", "Bearer");
-        ctx.fail(new ApiException(401, ctx.request().method() + " needs the dashboard token:"
-            + " send 'Authorization: Bearer <token>'"));
-        return;
-      }
       String origin = ctx.request().getHeader("Origin");
+      String authority = authority(ctx);
       if (origin != null && authority != null && !origin.equals("http://" + authority)
           && !origin.equals("https://" + authority)) {
         ctx.fail(new ApiException(403, "cross-origin " + ctx.request().method()
@@ -228,19 +277,83 @@ public final class DashboardServer {
     ctx.next();
   }
 
-  private static boolean loopbackName(String host) {
-    String h = host.toLowerCase(java.util.Locale.ROOT);
-    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1")
-        || h.equals("[::1]");
+  /** The request's authority (HTTP/2's :authority), or null when it has none or a bad one. */
+  private static String authority(RoutingContext ctx) {
+    try {
+      HostAndPort a = ctx.request().authority();
+      return a == null ? null : a.toString();
+    } catch (RuntimeException e) {
+      return null; // Vert.x: "the 'Host' header is required" for a Host it cannot parse
+    }
   }
 
-  private static boolean tokenMatches(RoutingContext ctx, String token) {
-    String auth = ctx.request().getHeader("Authorization");
-    if (auth == null || !auth.startsWith("Bearer ")) {
+  /** {@code localhost}, an IPv4 loopback literal (127.x.y.z) or {@code [::1]}; then :port. */
+  private static final Pattern LOOPBACK_HOST = Pattern.compile(
+      "(?i)(localhost|127\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})|\\[::1\\])(:\\d{1,5})?");
+
+  /**
+   * Whether the Host header names this machine's loopback exactly: {@code localhost},
+   * {@code 127.x.y.z} or {@code [::1]}, optionally with a port. Anything else (an empty Host,
+   * {@code 127.0.0.1.evil.com}, {@code localhost.evil.com}, user info) is refused: a DNS
+   * rebinding page names its own host.
+   */
+  static boolean loopbackHost(String host) {
+    if (host == null) {
       return false;
     }
-    return MessageDigest.isEqual(auth.substring("Bearer ".length()).trim()
-        .getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
+    Matcher m = LOOPBACK_HOST.matcher(host);
+    if (!m.matches()) {
+      return false;
+    }
+    for (int g = 2; g <= 4; g++) {
+      if (m.group(g) != null && Integer.parseInt(m.group(g)) > 255) {
+        return false;
+      }
+    }
+    return m.group(5) == null || Integer.parseInt(m.group(5).substring(1)) <= 65535;
+  }
+
+  /** {@code Authorization: Bearer <token>}, or the cookie {@code /login} sets. */
+  private static boolean tokenMatches(RoutingContext ctx, String token) {
+    String auth = ctx.request().getHeader("Authorization");
+    if (auth != null && auth.startsWith("Bearer ")) {
+      return equal(auth.substring("Bearer ".length()).trim(), token);
+    }
+    Cookie c = ctx.request().getCookie(COOKIE);
+    return c != null && equal(c.getValue(), session(token));
+  }
+
+  private static boolean equal(String a, String b) {
+    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8),
+        b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The cookie's value: a digest of the token, so that the cookie does not hold the token. */
+  private static String session(String token) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+          ("reffakd-dashboard-session\0" + token).getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * {@code GET /login?token=T}: with the right token, sets an HttpOnly, SameSite=Strict session
+   * cookie (which the page's requests and its event stream send) and redirects to the page.
+   */
+  private static void login(RoutingContext ctx, DashboardOptions options) {
+    if (options.token() != null) {
+      String given = single(ctx, "token");
+      if (given == null || !equal(given, options.token())) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        throw new ApiException(401, "wrong or missing token: open /login?token=<token>");
+      }
+      ctx.response().addCookie(Cookie.cookie(COOKIE, session(options.token())).setPath("/")
+          .setHttpOnly(true).setSameSite(CookieSameSite.STRICT));
+    }
+    ctx.response().setStatusCode(303).putHeader("Location", "/")
+        .putHeader("Cache-Control", "no-store").end();
   }
 
   // ---- helpers ----
@@ -253,8 +366,25 @@ public final class DashboardServer {
   private static void json(RoutingContext ctx, JsonObject o) {
     if (!ctx.response().ended()) {
       ctx.response().putHeader("Content-Type", "application/json; charset=utf-8")
-          .putHeader("Cache-Control", "no-store").end(o.encode());
+          .putHeader("Cache-Control", "no-store");
+      end(ctx, hidden(ctx).json(o).encode());
     }
+  }
+
+  /** Ends with {@code body}, or with its length only when the request is a HEAD. */
+  private static void end(RoutingContext ctx, String body) {
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      ctx.response().putHeader("Content-Length", String.valueOf(
+          body.getBytes(StandardCharsets.UTF_8).length)).end();
+    } else {
+      ctx.response().end(body);
+    }
+  }
+
+  /** What this request may see of the server's paths (everything on loopback). */
+  static HiddenPaths hidden(RoutingContext ctx) {
+    HiddenPaths h = ctx.get(HIDE);
+    return h == null ? HiddenPaths.NONE : h;
   }
 
   private static String single(RoutingContext ctx, String name) {
@@ -302,6 +432,10 @@ public final class DashboardServer {
     } else if (t instanceof IllegalArgumentException) {
       code = 400;
       message = t.getMessage();
+    } else if (t instanceof VertxException && t.getMessage() != null
+        && t.getMessage().contains("'Host' header")) {
+      code = 400; // a Host Vert.x cannot parse (127.0.0.1@evil.com)
+      message = "malformed Host header";
     } else if (t != null) {
       code = 500;
       message = "internal error (" + t.getClass().getSimpleName() + "): " + t.getMessage();
@@ -317,9 +451,35 @@ public final class DashboardServer {
       }
       return;
     }
+    message = hidden(ctx).text(message, ctx.request().path());
     res.setStatusCode(code).putHeader("Content-Type", "application/json; charset=utf-8")
-        .putHeader("Cache-Control", "no-store")
-        .end(new JsonObject().put("error", message == null ? reason(code) : message).encode());
+        .putHeader("Cache-Control", "no-store");
+    end(ctx, new JsonObject().put("error", message == null ? reason(code) : message).encode());
+  }
+
+  /**
+   * A request Vert.x could not decode, before any route: 414 for a request line over
+   * {@link HttpServerOptions#DEFAULT_MAX_INITIAL_LINE_LENGTH} bytes, 431 for headers over
+   * {@link HttpServerOptions#DEFAULT_MAX_HEADER_SIZE}, 400 otherwise; as JSON like every error,
+   * and the connection is closed.
+   */
+  static void invalid(HttpServerRequest req) {
+    Throwable cause = req.decoderResult().cause();
+    int code = cause instanceof TooLongHttpLineException ? 414
+        : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String message = switch (code) {
+      case 414 -> "request line too long: the URI must fit in "
+          + HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH + " bytes";
+      case 431 -> "request headers too large: at most " + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE
+          + " bytes in all";
+      default -> "malformed request" + (cause == null || cause.getMessage() == null ? ""
+          : ": " + cause.getMessage());
+    };
+    req.response().setStatusCode(code)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store").putHeader("Connection", "close")
+        .end(new JsonObject().put("error", message).encode())
+        .onComplete(v -> req.connection().close());
   }
 
   private static String reason(int code) {

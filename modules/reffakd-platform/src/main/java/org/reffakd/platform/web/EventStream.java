@@ -3,6 +3,7 @@ package org.reffakd.platform.web;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -50,6 +51,11 @@ final class EventStream implements Handler<RoutingContext> {
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
         .putHeader("X-Accel-Buffering", "no");
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      res.end();
+      return;
+    }
+    HiddenPaths hide = DashboardServer.hidden(ctx);
     JsonObject snapshot = new JsonObject();
     board.all().forEach((id, live) -> {
       if (run == null || run.equals(id)) {
@@ -57,7 +63,7 @@ final class EventStream implements Handler<RoutingContext> {
       }
     });
     res.write("retry: 2000\n\n");
-    send(res, "snapshot", new JsonObject().put("runs", snapshot));
+    send(res, hide, "snapshot", new JsonObject().put("runs", snapshot));
     List<MessageConsumer<Object>> consumers = new ArrayList<>();
     EVENTS.forEach((address, name) -> consumers.add(vertx.eventBus().<Object>consumer(
         address, m -> {
@@ -74,7 +80,7 @@ final class EventStream implements Handler<RoutingContext> {
                 .put("dataset", body.getString("dataset"))
                 .put("classes", body.getValue("classes"));
           }
-          send(res, name, body);
+          send(res, hide, name, body);
         })));
     long ping = vertx.setPeriodic(15_000, id -> {
       if (!res.closed()) {
@@ -87,9 +93,11 @@ final class EventStream implements Handler<RoutingContext> {
     });
   }
 
-  private static void send(HttpServerResponse res, String event, JsonObject data) {
+  private static void send(HttpServerResponse res, HiddenPaths hide, String event,
+                           JsonObject data) {
     if (!res.closed()) {
-      res.write("event: " + event + "\ndata: " + Json.finite(data).encode() + "\n\n");
+      res.write("event: " + event + "\ndata: " + hide.json(Json.finite(data)).encode()
+          + "\n\n");
     }
   }
 }

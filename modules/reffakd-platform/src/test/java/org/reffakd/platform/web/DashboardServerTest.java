@@ -135,11 +135,16 @@ class DashboardServerTest {
 
   /** A request written byte for byte (no client-side path normalisation). */
   static Response raw(String target, String host) throws Exception {
-    try (Socket s = new Socket("127.0.0.1", port)) {
+    return rawRequest(port, "GET " + target + " HTTP/1.1\r\nHost: " + host
+        + "\r\nConnection: close\r\n\r\n");
+  }
+
+  /** A request written byte for byte; the answer's status, type and (de-chunked) body. */
+  static Response rawRequest(int p, String request) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", p)) {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
-      out.write(("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int status = Integer.parseInt(text.substring(9, 12));
@@ -360,6 +365,150 @@ class DashboardServerTest {
   void loopbackServerAnswersLocalHostNamesOnly() throws Exception {
     assertEquals(200, raw("/health", "localhost:" + port).status());
     raw("/api/runs", "attacker.example").clientError(403);
+  }
+
+  @Test
+  void hostHeaderMustNameLoopbackExactly() throws Exception {
+    for (String bad : List.of("127.0.0.1.evil.com", "127.0.0.1.evil.com:" + port,
+        "localhost.evil.com", "localhost.evil.com:" + port, "127.0.0.1@evil.com",
+        "evil.com@127.0.0.1", "", "127.0.0.256", "127.0.0.1:99999", "[::1].evil.com",
+        "0x7f.0.0.1", "attacker.example")) {
+      Response r = raw("/api/runs", bad);
+      assertTrue(r.status() >= 400 && r.status() < 500, "Host '" + bad + "' -> " + r.status());
+      assertNotNull(r.json().getString("error"), bad);
+    }
+    for (String good : List.of("127.0.0.1", "127.0.0.1:" + port, "localhost",
+        "LOCALHOST:" + port, "[::1]", "[::1]:" + port, "127.1.2.3:" + port)) {
+      assertEquals(200, raw("/api/runs", good).status(), good);
+    }
+  }
+
+  /** A dashboard configured as bound beyond loopback (0.0.0.0), listening on 127.0.0.1. */
+  static int exposed(String token) throws Exception {
+    return await(DashboardServer.start(vertx, new DashboardOptions("0.0.0.0", 0, runs, token),
+        metrics, "127.0.0.1")).actualPort();
+  }
+
+  static Response get(int p, String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + path))
+        .timeout(Duration.ofSeconds(30));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null),
+        r.body());
+  }
+
+  @Test
+  void offLoopbackEveryRouteNeedsTheToken() throws Exception {
+    int p = exposed("s3cret");
+    for (String path : List.of("/", "/index.html", "/app.js", "/api/runs", "/api/runs/" + RUN,
+        "/api/events", "/metrics", "/vendor/chart.umd.js", "/api/nothing")) {
+      assertTrue(get(p, path).clientError(401).contains("token"), path);
+      get(p, path, "Authorization", "Bearer wrong").clientError(401);
+      get(p, path, "Cookie", "reffakd_session=s3cret").clientError(401);
+    }
+    for (String path : List.of("/", "/api/runs", "/metrics", "/api/runs/" + RUN)) {
+      assertEquals(200, get(p, path, "Authorization", "Bearer s3cret").status(), path);
+    }
+    assertEquals(200, get(p, "/health").status(), "probes need no token");
+    HttpResponse<InputStream> sse = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + p + "/api/events"))
+        .header("Authorization", "Bearer s3cret").build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, sse.statusCode());
+    sse.body().close();
+
+    // the browser: /login?token= sets the session cookie, which every request then sends
+    get(p, "/login").clientError(401);
+    get(p, "/login?token=wrong").clientError(401);
+    HttpResponse<String> login = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + p + "/login?token=s3cret")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(303, login.statusCode());
+    assertEquals("/", login.headers().firstValue("Location").orElse(null));
+    String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(setCookie.toLowerCase().contains("; httponly")
+        && setCookie.contains("SameSite=Strict"),
+        setCookie);
+    assertFalse(setCookie.contains("s3cret"), "the cookie does not hold the token");
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+    for (String path : List.of("/", "/api/runs", "/metrics")) {
+      assertEquals(200, get(p, path, "Cookie", cookie).status(), path);
+    }
+    HttpResponse<InputStream> events = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + p + "/api/events")).header("Cookie", cookie).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, events.statusCode(), "EventSource sends the cookie");
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(events.body(),
+        StandardCharsets.UTF_8))) {
+      assertEquals("event: snapshot", next(in, "event:"));
+    }
+  }
+
+  @Test
+  void offLoopbackResponsesHoldNoAbsolutePath() throws Exception {
+    int p = exposed("t0k");
+    String[] auth = {"Authorization", "Bearer t0k"};
+    String root = runs.toAbsolutePath().normalize().toString();
+    String top = tmp.toAbsolutePath().normalize().toString();
+    vertx.eventBus().publish(Addresses.RUN_STATUS, new JsonObject().put("run", "elsewhere")
+        .put("status", "running").put("dir", tmp.resolve("outside/elsewhere").toString()));
+    vertx.eventBus().publish(Addresses.RUN_STATUS, new JsonObject().put("run", "moved")
+        .put("status", "running").put("dir", runs.resolve("not-a-run").toString()));
+    for (int i = 0; i < 100 && !get(p, "/api/runs", auth).body().contains("moved"); i++) {
+      Thread.sleep(50);
+    }
+    JsonObject list = get(p, "/api/runs", auth).json();
+    assertEquals(HiddenPaths.HIDDEN, list.getString("root"));
+    JsonObject d = get(p, "/api/runs/" + RUN, auth).json();
+    assertEquals(RUN, d.getString("dir"));
+    assertEquals(HiddenPaths.HIDDEN, d.getJsonObject("config").getString("data"));
+    JsonObject moved = get(p, "/api/runs/moved", auth).json();
+    assertEquals("not-a-run", moved.getJsonObject("live").getString("dir"));
+    for (String path : List.of("/api/runs", "/api/runs/" + RUN, "/api/runs/elsewhere",
+        "/api/runs/moved", "/api/runs/" + RUN + "/metrics", "/api/compare?runs=" + RUN
+        + ",interrupted", "/api/runs/corrupt", "/api/runs/nope", "/api/runs/nope/metrics")) {
+      Response r = get(p, path, auth);
+      assertFalse(r.body().contains(root), path + ": " + r.body());
+      assertFalse(r.body().contains(top), path + ": " + r.body());
+    }
+    assertTrue(get(p, "/api/runs/corrupt", auth).clientError(500).contains("corrupt/config.json"));
+    HttpResponse<InputStream> events = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + p + "/api/events")).header(auth[0], auth[1]).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(events.body(),
+        StandardCharsets.UTF_8))) {
+      String snapshot = next(in, "data:");
+      assertTrue(snapshot.contains("elsewhere"), snapshot);
+      assertFalse(snapshot.contains(top), snapshot);
+    }
+    // on loopback the paths are shown
+    assertEquals(root, get("/api/runs").json().getString("root"));
+  }
+
+  @Test
+  void errorsVertxAnswersBeforeTheRouterAreJson() throws Exception {
+    Response uri = rawRequest(port, "GET /api/runs?x=" + "a".repeat(20_000)
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assertTrue(uri.clientError(414).contains("too long"), uri.body());
+    Response header = rawRequest(port, "GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+        + "b".repeat(20_000) + "\r\nConnection: close\r\n\r\n");
+    assertTrue(header.clientError(431).contains("headers"), header.body());
+  }
+
+  @Test
+  void headIsAnsweredWhereverGetIs() throws Exception {
+    for (String path : List.of("/", "/api/runs", "/api/runs/" + RUN, "/metrics", "/health",
+        "/vendor/chart.umd.js", "/api/events")) {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + port + path))
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), path);
+      assertEquals("", r.body(), path);
+    }
   }
 
   @Test

@@ -307,8 +307,16 @@ class DeployConfigTest {
     List<String> targets = strings(job.path("static_configs").get(0).path("targets"));
     assertEquals(List.of("platform:" + DashboardOptions.DEFAULT_PORT), targets,
         "the compose service name and the server's port");
-    JsonNode services = yaml(DEPLOY.resolve("docker-compose.yml")).path("services");
+    JsonNode compose = yaml(DEPLOY.resolve("docker-compose.yml"));
+    JsonNode services = compose.path("services");
     assertTrue(services.has(targets.get(0).split(":")[0]));
+    // off loopback /metrics needs the token: the compose secret made of REFFAKD_TOKEN
+    assertEquals("Bearer", job.path("authorization").path("type").asText("Bearer"));
+    assertEquals("/run/secrets/reffakd_token", job.path("authorization")
+        .path("credentials_file").asText());
+    assertEquals("REFFAKD_TOKEN", compose.path("secrets").path("reffakd_token")
+        .path("environment").asText());
+    assertTrue(strings(services.path("prometheus").path("secrets")).contains("reffakd_token"));
     assertTrue(series.containsKey("reffakd_runs_total"), "and /metrics is what it scrapes");
   }
 
@@ -374,6 +382,8 @@ class DeployConfigTest {
     assertTrue(text.contains("kubernetes_sd_configs"));
     assertTrue(text.contains("__meta_kubernetes_pod_annotation_prometheus_io_scrape"));
     assertTrue(text.contains("__meta_kubernetes_pod_annotation_prometheus_io_port"));
+    assertTrue(prom.path("scrape_configs").get(0).path("authorization")
+        .path("credentials_file").asText().contains("reffakd-token"), "sends the token");
   }
 
   @Test
