@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             + "student is trained on hard labels plus those soft labels.",
         "",
         "Start with: reffakd run --dataset fashion-mnist   (then: reffakd help run)"},
-    subcommands = {RunCommand.class, ServeCommand.class, IngestCommand.class, WorkerCommand.class,
+    subcommands = {RunCommand.class, StudyCommand.class, ServeCommand.class, IngestCommand.class, WorkerCommand.class,
         SubmitCommand.class,
         TeacherCommand.class, PluginsCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})

@@ -152,7 +152,7 @@ public final class JobWorker implements AutoCloseable {
       if (id == null || !id.matches("[A-Za-z0-9._-]{1,200}")) {
         throw new IllegalArgumentException("missing or invalid run id '" + id + "'");
       }
-      cfg = RunConfig.JSON.convertValue(req.getJsonObject("config").getMap(), RunConfig.class)
+      cfg = RunConfig.JSON.convertValue(Stages.plain(req.getJsonObject("config")), RunConfig.class)
           .validate();
       fromTopic = req.getBoolean("from_topic", false);
       String kind = req.getString("kind", "run");

@@ -90,7 +90,7 @@ public final class Stages {
       SoftLabelRecord soft = key == null ? null : services.softLabels().fetch(key);
       JsonObject t = req.getJsonObject("teacher");
       Teachers.Ref teacher = t == null ? null : new Teachers.Ref(
-          t.getJsonObject("descriptor").getMap(), services.artifacts().get(t.getString("sha256")));
+          plain(t.getJsonObject("descriptor")), services.artifacts().get(t.getString("sha256")));
       JsonObject upstream = req.getJsonObject("upstream", new JsonObject());
       Map<String, Object> result = DistillStage.run(cfg, data, soft, teacher,
           Path.of(req.getString("dir")), progress, plain(upstream)).toMap();
@@ -130,7 +130,7 @@ public final class Stages {
 
   /** A JSON object as plain maps and lists. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> plain(JsonObject o) {
+  public static Map<String, Object> plain(JsonObject o) {
     try {
       return RunConfig.JSON.readValue(o.encode(), Map.class);
     } catch (IOException e) {

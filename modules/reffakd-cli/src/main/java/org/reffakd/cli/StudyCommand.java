@@ -1,0 +1,224 @@
+package org.reffakd.cli;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.reffakd.nn.run.RunConfig;
+import org.reffakd.platform.Platform;
+import org.reffakd.platform.pipeline.JobWorker;
+import org.reffakd.platform.study.StudyRunner;
+import org.reffakd.platform.study.StudySpec;
+import org.reffakd.nn.train.Progress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code reffakd study}: many losses, variants, seeds and grid points, compared honestly. */
+@Command(name = "study", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Compare distillation losses on one dataset over several seeds, with intervals.",
+        "Per seed: one autoencoder and one soft-label record per variant (published to "
+            + "reffakd.softlabels), and one teacher per training fraction if a loss needs it. "
+            + "Then every (loss, variant, seed, grid point, fraction) distillation job goes to "
+            + "reffakd.jobs, where the workers of the group reffakd-workers take it: --workers "
+            + "in this process (default 1), and any 'reffakd worker' on the same cluster "
+            + "(--kafka) and artefact store (--artifacts).",
+        "Each job carves a validation split of --val-size training images (seeded, stratified, "
+            + "never trained on) that selects the epoch; the headline is test accuracy at that "
+            + "epoch, mean +- std over seeds, and the paired difference against ce with a 95% "
+            + "t interval. The paper's protocol (best test epoch) is reported beside it.",
+        "Writes DIR/report.md, DIR/results.csv (one row per job), DIR/study.json, DIR/plots/*.png, "
+            + "DIR/soft-labels/<variant>-seed<S>/{similarity,soft_labels}.csv. Run it again "
+            + "with the same options and --out to resume: nothing finished is redone."})
+final class StudyCommand implements Callable<Integer> {
+
+  @Option(names = "--out", paramLabel = "DIR", required = true, description = "study folder")
+  Path out;
+  @Option(names = "--losses", split = ",", paramLabel = "L,L", description = "loss strategies "
+      + "(default ce,label-smoothing,tfkd-reg,reffakd,kd,dkd,reffakd-dkd); ce is the baseline")
+  List<String> losses;
+  @Option(names = "--variants", split = ",", paramLabel = "V,V", description = "soft-label "
+      + "variants for the losses that use soft labels: paper, clean, with +centered, +t<X>, "
+      + "+n<N>, +boost<B> (default paper,clean)")
+  List<String> variants;
+  @Option(names = "--seeds", paramLabel = "N|S,S", description = "N seeds (1..N), or a list "
+      + "(default 3)")
+  String seeds = "3";
+  @Option(names = "--grid", paramLabel = "KEY=V,V", description = "a grid axis, repeatable: "
+      + "alpha=0.1,0.5,0.9 (unqualified alpha and temperature are reffakd's), dkd.beta=1,8")
+  List<String> grid;
+  @Option(names = "--train-fraction", split = ",", paramLabel = "F,F", description = "fractions "
+      + "of the training images (after the validation split) the students train on, e.g. "
+      + "0.1,1 (default 1)")
+  List<Double> fractions;
+  @Option(names = "--teacher-arch", description = "teacher of kd, dkd, reffakd-dkd... (default "
+      + "lenet5bn-wide)")
+  String teacherArch = "lenet5bn-wide";
+  @Option(names = "--teacher-epochs", paramLabel = "N", description = "teacher epochs (default: "
+      + "--epochs)")
+  Integer teacherEpochs;
+  @Option(names = "--workers", paramLabel = "N", description = "in-process workers (default 1; "
+      + "0 leaves the jobs to 'reffakd worker' processes)")
+  int workers = 1;
+  @Option(names = "--from-topic", description = "the data is already on the samples topic: "
+      + "no ingest")
+  boolean fromTopic;
+
+  @Option(names = "--dataset", description = "dataset (default fashion-mnist)")
+  String dataset;
+  @Option(names = "--data", paramLabel = "DIR", description = "dataset folder")
+  String data;
+  @Option(names = "--config", paramLabel = "FILE", description = "base run config (JSON/YAML)")
+  Path config;
+  @Option(names = "--ae-epochs", paramLabel = "N", description = "autoencoder epochs (default 3)")
+  Integer aeEpochs;
+  @Option(names = "--epochs", paramLabel = "N", description = "student epochs (default 15)")
+  Integer epochs;
+  @Option(names = "--alpha", paramLabel = "A", description = "reffakd's alpha (default 0.5)")
+  String alpha;
+  @Option(names = "--temperature", paramLabel = "T", description = "reffakd's temperature "
+      + "(default 5)")
+  String temperature;
+  @Option(names = "--kl-reduction", paramLabel = "R", description = "reffakd's KL reduction: "
+      + "reference or batchmean (default reference)")
+  String klReduction;
+  @Option(names = "--param", paramLabel = "KEY=VALUE", description = "a loss parameter, "
+      + "repeatable: dkd.beta=8 for one loss, beta=8 for every loss that has it")
+  Map<String, String> params;
+  @Option(names = "--arch", description = "student architecture (default lenet5bn)")
+  String arch;
+  @Option(names = "--batch-size", paramLabel = "N", description = "batch size (default 128)")
+  Integer batchSize;
+  @Option(names = "--lr", description = "student learning rate (default 0.1)")
+  Double lr;
+  @Option(names = "--schedule", description = "cosine, step or constant (default cosine)")
+  String schedule;
+  @Option(names = "--no-augment", description = "turn off augmentation")
+  Boolean noAugment;
+  @Option(names = "--val-size", paramLabel = "N", description = "validation images (default "
+      + "5000)")
+  Integer valSize;
+  @Option(names = "--plugins", paramLabel = "DIR", description = "folder of loss plugin jars")
+  List<String> plugins;
+  @Option(names = "--threads", paramLabel = "N", description = "compute threads per job "
+      + "(default: cores, at most 2)")
+  Integer threads;
+  @Mixin
+  KafkaOptions kafka;
+
+  @Override
+  public Integer call() throws Exception {
+    RunConfig base = config != null ? RunConfig.read(config)
+        : RunConfig.defaults(dataset != null ? dataset : "fashion-mnist");
+    Map<String, Object> f = new LinkedHashMap<>();
+    put(f, "dataset", dataset);
+    put(f, "data", data);
+    put(f, "ae_epochs", aeEpochs);
+    put(f, "epochs", epochs);
+    put(f, "arch", arch);
+    put(f, "batch_size", batchSize);
+    put(f, "lr", lr);
+    put(f, "schedule", schedule);
+    put(f, "augment", noAugment == null ? null : !noAugment);
+    put(f, "val_size", valSize);
+    put(f, "plugins", plugins);
+    put(f, "threads", threads);
+    base = base.with(f);
+    if (base.data() == null) {
+      base = base.with("data", DataLocation.resolve(base.dataset(), null).toString());
+    }
+    base.validate();
+    Map<String, String> lp = new LinkedHashMap<>(base.lossParams());
+    if (params != null) {
+      lp.putAll(params);
+    }
+    put2(lp, "alpha", alpha);
+    put2(lp, "temperature", temperature);
+    put2(lp, "reffakd.reduction", klReduction);
+    Map<String, List<String>> axes = new LinkedHashMap<>();
+    for (String g : grid == null ? List.<String>of() : grid) {
+      int eq = g.indexOf('=');
+      if (eq <= 0 || eq == g.length() - 1) {
+        throw new IllegalArgumentException("--grid " + g + ": expected KEY=V1,V2,...");
+      }
+      axes.put(g.substring(0, eq), List.of(g.substring(eq + 1).split(",")));
+      lp.remove(g.substring(0, eq)); // the axis replaces a fixed value
+    }
+    StudySpec spec = new StudySpec(base,
+        losses != null ? losses : List.of("ce", "label-smoothing", "tfkd-reg", "reffakd", "kd",
+            "dkd", "reffakd-dkd"),
+        variants != null ? variants : List.of("paper", "clean"), seedList(seeds), axes, lp,
+        fractions != null ? fractions : List.of(1.0), teacherArch,
+        teacherEpochs != null ? teacherEpochs : base.epochs()).check();
+    if (workers < 0 || (workers == 0 && kafka.bootstrap == null)) {
+      throw new IllegalArgumentException("--workers " + workers + ": at least 1 without "
+          + "--kafka (nobody else can reach the embedded broker)");
+    }
+    System.out.printf("study %s: %d jobs (%s), results in %s%n", spec.id(), spec.jobs().size(),
+        String.join(",", spec.losses()), out);
+    long t0 = System.nanoTime();
+    try (Platform p = Platform.start(kafka.options(out.resolve("kafka"),
+        out.resolve("artifacts")))) {
+      System.out.printf("platform: Kafka %s (%s), ready in %.1fs%n",
+          p.kafka().bootstrapServers(), kafka.bootstrap == null ? "embedded" : "external",
+          (System.nanoTime() - t0) / 1e9);
+      if (!fromTopic) {
+        JsonObject in = p.ingest(base.dataset(), Path.of(base.data()));
+        System.out.printf("ingest: %d images to %s%n", in.getLong("images"),
+            in.getString("topic"));
+      }
+      List<JobWorker> ws = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        ws.add(new JobWorker(p.kafka(), p.pipeline(), out.resolve("jobs"), Progress.NONE,
+            "local-" + (i + 1)).withMetrics(p.metrics()).start());
+      }
+      try {
+        StudyRunner.Outcome o = new StudyRunner(p, spec, out, true, System.out).run();
+        System.out.printf("study done: %d jobs (%d run now, %d found done) in %.1f min; "
+            + "report: %s%n", o.jobs(), o.submitted(), o.reused(),
+            (System.nanoTime() - t0) / 6e10, out.resolve("report.md"));
+      } finally {
+        ws.forEach(JobWorker::close);
+      }
+    }
+    return 0;
+  }
+
+  static List<Long> seedList(String s) {
+    List<Long> out = new ArrayList<>();
+    try {
+      if (!s.contains(",")) {
+        int n = Integer.parseInt(s.trim());
+        if (n < 1 || n > 100) {
+          throw new IllegalArgumentException("--seeds " + s + ": between 1 and 100 seeds");
+        }
+        for (long i = 1; i <= n; i++) {
+          out.add(i);
+        }
+      } else {
+        for (String p : s.split(",")) {
+          out.add(Long.parseLong(p.trim()));
+        }
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--seeds " + s + ": a count (3) or a list (1,2,5)");
+    }
+    return out;
+  }
+
+  private static void put(Map<String, Object> f, String k, Object v) {
+    if (v != null) {
+      f.put(k, v);
+    }
+  }
+
+  private static void put2(Map<String, String> f, String k, String v) {
+    if (v != null) {
+      f.put(k, v);
+    }
+  }
+}

@@ -1,0 +1,363 @@
+package org.reffakd.platform.study;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.reffakd.nn.run.AutoencoderStage;
+import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.RunResult;
+import org.reffakd.nn.run.SoftLabelRecord;
+import org.reffakd.nn.run.SoftLabelVariant;
+import org.reffakd.nn.run.TeacherRun;
+import org.reffakd.nn.train.EpochRow;
+import org.reffakd.nn.train.Progress;
+import org.reffakd.nn.util.Csv;
+import org.reffakd.platform.Platform;
+import org.reffakd.platform.kafka.Topics;
+import org.reffakd.platform.pipeline.Jobs;
+import org.reffakd.platform.pipeline.Stages;
+import org.reffakd.spi.LossPlugin;
+
+/**
+ * Runs a study (see {@link StudySpec}) on a platform:
+ * <ol>
+ *   <li>per seed, one autoencoder (the bus's autoencoder stage) and one soft-label record per
+ *       variant (the similarity stage, which publishes it to {@code reffakd.softlabels});
+ *       per seed and fraction, one teacher when a loss needs it;
+ *   <li>every distillation job that has no result yet goes to {@code reffakd.jobs}, where any
+ *       worker of the group {@code reffakd-workers} takes it (in-process ones, or
+ *       {@code reffakd worker} on other machines);
+ *   <li>results are collected from {@code reffakd.runs} by job id, kept under
+ *       {@code DIR/results/}, and the report is rewritten after each one.
+ * </ol>
+ * Started again with the same folder it redoes nothing: finished autoencoders, soft labels,
+ * teachers and jobs are found and reused.
+ */
+public final class StudyRunner {
+
+  private final Platform platform;
+  private final StudySpec spec;
+  private final Path dir;
+  private final boolean fromTopic;
+  private final PrintStream log;
+
+  public StudyRunner(Platform platform, StudySpec spec, Path dir, boolean fromTopic,
+                     PrintStream log) {
+    this.platform = platform;
+    this.spec = spec;
+    this.dir = dir;
+    this.fromTopic = fromTopic;
+    this.log = log;
+  }
+
+  /** What a study did. */
+  public record Outcome(int jobs, int submitted, int reused, StudyData data) {}
+
+  public Outcome run() {
+    spec.check();
+    writeSpec();
+    Map<Long, Cost> aeCost = new TreeMap<>();
+    Map<Long, Cost> teacherCost = new TreeMap<>();
+    List<SoftLabelMatrix> matrices = new ArrayList<>();
+    Map<String, String> softKeys = new LinkedHashMap<>(); // variant/seed -> key
+    Map<String, JsonObject> teachers = new LinkedHashMap<>(); // seed/fraction -> reference
+    boolean soft = spec.anyNeeds(LossPlugin.Need.SOFT_LABELS);
+    boolean teacher = spec.anyNeeds(LossPlugin.Need.TEACHER);
+    for (long seed : spec.seeds()) {
+      RunConfig cfg = spec.base().with("seed", seed);
+      AutoencoderStage.Output ae = autoencoder(cfg, seed);
+      aeCost.put(seed, cost(ae.cost()));
+      for (String variant : soft ? spec.variants() : List.<String>of()) {
+        SoftLabelRecord r = softLabels(SoftLabelVariant.apply(cfg, variant), ae, variant, seed);
+        softKeys.put(variant + "/" + seed, r.key());
+        matrices.add(new SoftLabelMatrix(variant, seed, r.classes(), r.similarity(),
+            r.softLabels()));
+      }
+      for (double f : teacher ? spec.fractions() : List.<Double>of()) {
+        Path tdir = dir.resolve("teachers").resolve("seed" + seed + "-frac" + f);
+        Map<String, Object> t = teacher(cfg.with("train_fraction", f), tdir);
+        teachers.put(seed + "/" + f, platform.pipeline().teacherRef(tdir));
+        teacherCost.merge(seed, teacherCostOf(t), (a, b) -> a); // first fraction's per seed
+      }
+    }
+
+    List<StudySpec.Job> jobs = spec.jobs();
+    Map<String, JsonObject> done = collected(jobs);
+    int reused = done.size();
+    int submitted = 0;
+    for (StudySpec.Job j : jobs) {
+      if (done.containsKey(j.id())) {
+        continue;
+      }
+      Jobs.submitDistill(platform.kafka(), j.id(), j.config(),
+          j.usesSoftLabels() ? softKeys.get(j.variant() + "/" + j.seed()) : null,
+          j.usesTeacher() ? teachers.get(j.seed() + "/" + j.fraction()) : null, fromTopic);
+      submitted++;
+    }
+    log.printf("study %s: %d jobs, %d already done, %d submitted to %s%n", spec.id(),
+        jobs.size(), reused, submitted, Topics.JOBS);
+    StudyData data = data(jobs, done, aeCost, teacherCost, matrices);
+    report(data);
+    if (submitted > 0) {
+      await(jobs, done, aeCost, teacherCost, matrices);
+      data = data(jobs, done, aeCost, teacherCost, matrices);
+      report(data);
+    }
+    log.printf("study %s: report in %s%n", spec.id(), dir.resolve(StudyReport.REPORT_MD));
+    return new Outcome(jobs.size(), submitted, reused, data);
+  }
+
+  private AutoencoderStage.Output autoencoder(RunConfig cfg, long seed) {
+    Path work = dir.resolve("autoencoders").resolve("seed" + seed);
+    Path saved = work.resolve("output.json");
+    if (Files.isRegularFile(saved)) {
+      AutoencoderStage.Output o = AutoencoderStage.Output.fromMap(readMap(saved));
+      if (Files.isRegularFile(platform.pipeline().artifacts().root().resolve("sha256")
+          .resolve(o.encoderSha256().substring(0, 2)).resolve(o.encoderSha256()))) {
+        return o;
+      }
+    }
+    log.printf("study: autoencoder of seed %d%n", seed);
+    JsonObject r = Platform.await(platform.pipeline().autoencoder("study-ae-seed" + seed, cfg,
+        work, fromTopic));
+    r.remove("run");
+    r.remove("data_seconds");
+    AutoencoderStage.Output o = AutoencoderStage.Output.fromMap(Stages.plain(r));
+    writeJson(saved, o.toMap());
+    return o;
+  }
+
+  private SoftLabelRecord softLabels(RunConfig cfg, AutoencoderStage.Output ae, String variant,
+                                     long seed) {
+    Path folder = dir.resolve("soft-labels").resolve(variant.replaceAll("[^A-Za-z0-9.+_-]", "_")
+        + "-seed" + seed);
+    Path saved = folder.resolve("record.json");
+    SoftLabelRecord r;
+    if (Files.isRegularFile(saved)) {
+      try {
+        r = SoftLabelRecord.fromJson(Files.readString(saved));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (r.encoderSha256().equals(ae.encoderSha256())) {
+        platform.softLabels().publish(r); // idempotent (compacted, same key and value)
+        return r;
+      }
+    }
+    JsonObject reply = Platform.await(platform.pipeline().softLabels("study-soft-" + variant
+        + "-seed" + seed, cfg, ae.encoderSha256(), fromTopic));
+    // read back from the topic, as the distillation jobs will
+    r = platform.softLabels().fetch(reply.getString("key"));
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + folder, e);
+    }
+    Csv.writeMatrix(folder.resolve("similarity.csv"), r.classes(), r.toSoftLabels().similarity());
+    Csv.writeMatrix(folder.resolve("soft_labels.csv"), r.classes(), r.toSoftLabels().soft());
+    writeString(saved, r.toJson());
+    return r;
+  }
+
+  private Map<String, Object> teacher(RunConfig cfg, Path tdir) {
+    Path descriptor = tdir.resolve("teacher.json");
+    if (Files.isRegularFile(descriptor)) {
+      return readMap(descriptor);
+    }
+    log.printf("study: teacher %s of seed %d, fraction %s%n", spec.teacherArch(), cfg.seed(),
+        cfg.trainFraction());
+    RunConfig t = cfg.with(Map.of("arch", spec.teacherArch(), "epochs", spec.teacherEpochs(),
+        "loss", "ce", "loss_params", Map.of(), "ae_epochs", 0));
+    return TeacherRun.execute(t, tdir, Progress.NONE, log);
+  }
+
+  /** The results of the study's jobs already on reffakd.runs or under DIR/results. */
+  private Map<String, JsonObject> collected(List<StudySpec.Job> jobs) {
+    Map<String, JsonObject> done = new LinkedHashMap<>();
+    Set<String> ids = jobs.stream().map(StudySpec.Job::id).collect(
+        java.util.stream.Collectors.toSet());
+    Path results = dir.resolve("results");
+    for (StudySpec.Job j : jobs) {
+      Path f = results.resolve(j.id() + ".json");
+      if (Files.isRegularFile(f)) {
+        try {
+          done.put(j.id(), new JsonObject(Files.readString(f)));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    Jobs.results(platform.kafka()).forEach((k, v) -> {
+      if (ids.contains(k) && !done.containsKey(k)) {
+        done.put(k, v);
+        writeString(results.resolve(k + ".json"), v.encodePrettily());
+      }
+    });
+    return done;
+  }
+
+  /** Follows reffakd.runs until every job has a result; rewrites the report after each. */
+  private void await(List<StudySpec.Job> jobs, Map<String, JsonObject> done,
+                     Map<Long, Cost> aeCost, Map<Long, Cost> teacherCost,
+                     List<SoftLabelMatrix> matrices) {
+    Set<String> ids = jobs.stream().map(StudySpec.Job::id).collect(
+        java.util.stream.Collectors.toSet());
+    TopicPartition tp = new TopicPartition(Topics.RUNS, 0);
+    long t0 = System.nanoTime();
+    int atStart = done.size();
+    try (KafkaConsumer<byte[], byte[]> c = platform.kafka().createConsumer("reffakd-study")) {
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      while (done.size() < jobs.size()) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+          String k = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+          if (k == null || !ids.contains(k) || done.containsKey(k) || r.value() == null) {
+            continue;
+          }
+          JsonObject v = new JsonObject(new String(r.value(), StandardCharsets.UTF_8));
+          done.put(k, v);
+          writeString(dir.resolve("results").resolve(k + ".json"), v.encodePrettily());
+          int n = done.size() - atStart;
+          double per = (System.nanoTime() - t0) / 1e9 / n;
+          int left = jobs.size() - done.size();
+          log.printf("study: %d/%d jobs done, %d left, about %s left%s%n", done.size(),
+              jobs.size(), left, minutes(per * left),
+              "failed".equals(v.getString("status")) ? " (" + k + " failed: "
+                  + v.getString("error") + ")" : "");
+          report(data(jobs, done, aeCost, teacherCost, matrices));
+        }
+      }
+    }
+  }
+
+  private static String minutes(double s) {
+    return s < 90 ? Math.round(s) + " s" : Math.round(s / 60) + " min";
+  }
+
+  private StudyData data(List<StudySpec.Job> jobs, Map<String, JsonObject> done,
+                         Map<Long, Cost> aeCost, Map<Long, Cost> teacherCost,
+                         List<SoftLabelMatrix> matrices) {
+    List<JobResult> results = new ArrayList<>();
+    for (StudySpec.Job j : jobs) {
+      JsonObject v = done.get(j.id());
+      if (v == null || "failed".equals(v.getString("status"))) {
+        continue;
+      }
+      RunResult r = RunResult.fromMap(Stages.plain(v));
+      List<EpochPoint> curve = new ArrayList<>();
+      for (EpochRow e : r.history()) {
+        curve.add(new EpochPoint(e.epoch(), e.valTop1(), e.testTop1()));
+      }
+      results.add(new JobResult(j.id(), j.loss(), j.variant(), j.gridPoint(), j.fraction(),
+          j.seed(), curve, j.usesSoftLabels(), j.usesTeacher(), cost(r.cost())));
+    }
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("study", spec.id());
+    settings.put("losses", spec.losses());
+    settings.put("variants", spec.variants());
+    settings.put("seeds", spec.seeds());
+    settings.put("grid", spec.grid());
+    settings.put("params", spec.params());
+    settings.put("train_fractions", spec.fractions());
+    settings.put("teacher", spec.teacherArch() + ", " + spec.teacherEpochs() + " epochs");
+    settings.put("jobs", jobs.size());
+    settings.put("jobs_done", done.size());
+    settings.put("config", RunConfig.JSON.convertValue(spec.base(), Map.class));
+    return new StudyData(spec.base().dataset(), "ce", settings, results, aeCost, teacherCost,
+        matrices);
+  }
+
+  private void report(StudyData data) {
+    try {
+      StudyReport.write(data, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the study report to " + dir + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** A cost as result.json and the stages write it ({computed, measured}). */
+  @SuppressWarnings("unchecked")
+  static Cost cost(Map<String, ?> c) {
+    if (c == null || c.isEmpty()) {
+      return Cost.UNKNOWN;
+    }
+    Map<String, Object> comp = (Map<String, Object>) c.get("computed");
+    Map<String, Object> meas = (Map<String, Object>) c.get("measured");
+    return new Cost(((Number) comp.get("parameters")).longValue(),
+        num(comp.get("macs_per_image")), num(comp.get("training_flops")),
+        num(meas.get("wall_seconds")), num(meas.get("cpu_seconds")),
+        num(meas.get("peak_rss_mb")));
+  }
+
+  /** A teacher's cost from its teacher.json. */
+  @SuppressWarnings("unchecked")
+  static Cost teacherCostOf(Map<String, Object> t) {
+    Map<String, Object> c = (Map<String, Object>) t.get("cost");
+    return new Cost(((Number) t.get("parameters")).longValue(), num(c.get("macs_per_image")),
+        num(c.get("training_flops")), num(c.get("training_seconds")),
+        num(c.get("cpu_seconds_this_invocation")), num(c.get("peak_rss_mb")));
+  }
+
+  private static double num(Object o) {
+    return o instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+
+  private void writeSpec() {
+    Path f = dir.resolve("study-spec.json");
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", spec.id());
+    m.put("spec", RunConfig.JSON.convertValue(spec, Map.class));
+    if (Files.isRegularFile(f)) {
+      String old = String.valueOf(readMap(f).get("id"));
+      if (!old.equals(spec.id())) {
+        throw new IllegalArgumentException("--out " + dir + " holds another study (" + old
+            + "); this one is " + spec.id() + ": use another --out, or the same options");
+      }
+    }
+    writeJson(f, m);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> readMap(Path f) {
+    try {
+      return RunConfig.JSON.readValue(f.toFile(), Map.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeJson(Path f, Object o) {
+    try {
+      writeString(f, RunConfig.JSON.writeValueAsString(o));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writeString(Path f, String s) {
+    try {
+      Files.createDirectories(f.getParent());
+      Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+      Files.writeString(tmp, s);
+      Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + f + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package org.reffakd.platform.study;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.reffakd.nn.loss.ConfiguredLoss;
+import org.reffakd.nn.loss.LossRegistry;
+import org.reffakd.nn.run.ArtifactStore;
+import org.reffakd.nn.run.ReffakdRun;
+import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.SoftLabelVariant;
+import org.reffakd.spi.LossPlugin;
+
+/**
+ * What a study compares: losses x soft-label variants x seeds x grid points x training-set
+ * fractions, on one base config. Parameters ({@code params} and {@code grid}) are keyed like
+ * {@code --param}: {@code dkd.beta} for one loss; an unqualified {@code alpha} or
+ * {@code temperature} is reffakd's (the reference's grid is reffakd's); any other unqualified
+ * key goes to every loss that has the parameter.
+ *
+ * @param base          the config every job starts from (dataset, data, epochs, ...)
+ * @param losses        loss strategies; {@code ce} is the baseline the report compares with
+ * @param variants      soft-label variants for the losses that use soft labels
+ * @param seeds         the seeds; a seed fixes initialisation, data order and splits
+ * @param grid          axis name to values
+ * @param fractions     training-set fractions
+ * @param teacherArch   the teacher of kd-like losses (one per seed and fraction)
+ * @param teacherEpochs its epochs
+ */
+public record StudySpec(RunConfig base, List<String> losses, List<String> variants,
+                        List<Long> seeds, Map<String, List<String>> grid,
+                        Map<String, String> params, List<Double> fractions, String teacherArch,
+                        int teacherEpochs) {
+
+  /** Soft-label-using losses' reserved unqualified keys. */
+  private static final List<String> REFFAKD_KEYS = List.of("alpha", "temperature");
+
+  /** One distillation job. */
+  public record Job(String id, String loss, String variant, Map<String, String> gridPoint,
+                    double fraction, long seed, RunConfig config, boolean usesSoftLabels,
+                    boolean usesTeacher) {}
+
+  /** A short hash of everything that determines the study's results: its id. */
+  public String id() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    Map<?, ?> cfg = RunConfig.JSON.convertValue(base.with("threads", 1), Map.class);
+    m.put("base", cfg);
+    m.put("losses", losses);
+    m.put("variants", variants);
+    m.put("seeds", seeds);
+    m.put("grid", grid);
+    m.put("params", params);
+    m.put("fractions", fractions);
+    m.put("teacher", teacherArch + "/" + teacherEpochs);
+    return ArtifactStore.sha256(new java.util.TreeMap<>(m).toString()).substring(0, 10);
+  }
+
+  /** Whether a loss needs something (checked by building it). */
+  public boolean needs(String loss, LossPlugin.Need need) {
+    try (ConfiguredLoss l = build(loss, Map.of())) {
+      return l.needs(need);
+    }
+  }
+
+  public boolean anyNeeds(LossPlugin.Need need) {
+    return losses.stream().anyMatch(l -> needs(l, need));
+  }
+
+  /** Every job, in a fixed order: fraction, seed, loss, variant, grid point. */
+  public List<Job> jobs() {
+    List<Job> jobs = new ArrayList<>();
+    String sid = id();
+    for (double f : fractions) {
+      for (long seed : seeds) {
+        for (String loss : losses) {
+          boolean soft = needs(loss, LossPlugin.Need.SOFT_LABELS);
+          boolean teacher = needs(loss, LossPlugin.Need.TEACHER);
+          List<Map<String, String>> points = points(loss);
+          for (String variant : soft ? variants : List.of("-")) {
+            for (Map<String, String> point : points) {
+              Map<String, String> lp = new LinkedHashMap<>(applicable(loss, params));
+              lp.putAll(point);
+              RunConfig cfg = base.with(Map.of("seed", seed, "train_fraction", f, "loss", loss,
+                  "loss_params", lp));
+              if (soft) {
+                cfg = SoftLabelVariant.apply(cfg, variant);
+              }
+              if (teacher) {
+                cfg = cfg.with("teacher", "artifact"); // the job carries the teacher's SHA-256
+              }
+              String grid = point.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                  .reduce((a, b) -> a + "," + b).orElse("");
+              String id = ("s" + sid + "-" + loss + "-" + variant + (grid.isEmpty() ? ""
+                  : "-" + grid) + "-f" + f + "-seed" + seed).replaceAll("[^A-Za-z0-9._-]", "_");
+              jobs.add(new Job(id, loss, variant, point, f, seed, cfg.validate(), soft, teacher));
+            }
+          }
+        }
+      }
+    }
+    return jobs;
+  }
+
+  /** The grid points of a loss: the cartesian product of the axes it has. */
+  List<Map<String, String>> points(String loss) {
+    List<Map<String, String>> pts = new ArrayList<>();
+    pts.add(new LinkedHashMap<>());
+    for (Map.Entry<String, List<String>> axis : grid.entrySet()) {
+      if (applicable(loss, Map.of(axis.getKey(), "x")).isEmpty()) {
+        continue;
+      }
+      String key = applicable(loss, Map.of(axis.getKey(), "x")).keySet().iterator().next();
+      List<Map<String, String>> next = new ArrayList<>();
+      for (Map<String, String> p : pts) {
+        for (String v : axis.getValue()) {
+          Map<String, String> q = new LinkedHashMap<>(p);
+          q.put(key, v);
+          next.add(q);
+        }
+      }
+      pts = next;
+    }
+    return pts;
+  }
+
+  /** The parameters (by their plain names) that apply to a loss. */
+  Map<String, String> applicable(String loss, Map<String, String> given) {
+    Map<String, String> out = new LinkedHashMap<>();
+    java.util.Set<String> has;
+    try (ConfiguredLoss l = build(loss, Map.of())) {
+      has = l.effectiveParameters().getOrDefault(loss, Map.of()).keySet();
+    }
+    for (Map.Entry<String, String> e : given.entrySet()) {
+      String k = e.getKey();
+      int dot = k.indexOf('.');
+      if (dot > 0) {
+        if (k.substring(0, dot).equals(loss) && has.contains(k.substring(dot + 1))) {
+          out.put(k.substring(dot + 1), e.getValue());
+        }
+      } else if (REFFAKD_KEYS.contains(k) ? loss.equals("reffakd") && has.contains(k)
+          : has.contains(k)) {
+        out.put(k, e.getValue());
+      }
+    }
+    return out;
+  }
+
+  private ConfiguredLoss build(String loss, Map<String, String> p) {
+    return ConfiguredLoss.create(LossRegistry.discover(LossRegistry.pluginDirs(
+        base.plugins().stream().map(java.nio.file.Path::of).toList())), loss, p);
+  }
+
+  /** Fails with one line naming the problem before anything trains. */
+  public StudySpec check() {
+    if (losses.isEmpty() || seeds.isEmpty() || fractions.isEmpty()) {
+      throw new IllegalArgumentException("study: --losses, --seeds and --train-fraction need "
+          + "at least one value each");
+    }
+    for (String v : variants) {
+      SoftLabelVariant.apply(base, v);
+    }
+    for (String loss : losses) {
+      if (loss.contains(":") || loss.contains(",")) {
+        throw new IllegalArgumentException("study: --losses takes strategy names; a hybrid "
+            + "such as " + loss + " is a run's --loss");
+      }
+      try (ConfiguredLoss l = build(loss, Map.of())) {
+        l.needs();
+      }
+      for (Map<String, String> pt : points(loss)) {
+        Map<String, String> lp = new LinkedHashMap<>(applicable(loss, params));
+        lp.putAll(pt);
+        build(loss, lp).close(); // validates values against the loss's schema
+      }
+    }
+    for (String k : grid.keySet()) {
+      if (losses.stream().allMatch(l -> applicable(l, Map.of(k, "x")).isEmpty())) {
+        throw new IllegalArgumentException("study: --grid " + k + ": no loss of the study has "
+            + "that parameter");
+      }
+    }
+    ReffakdRun.loss(base.with(Map.of("loss", "ce", "loss_params", Map.of()))).close();
+    return this;
+  }
+}
