@@ -86,7 +86,7 @@ class PlatformTest {
     assertTrue(soft.containsKey(key), soft.keySet().toString());
     SoftLabelRecord onTopic = platform.softLabels().fetch(key);
     assertEquals(fromTopic.getJsonArray("soft_labels").encode(),
-        RunConfig.JSON.writeValueAsString(onTopic.softLabels()));
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(onTopic.softLabels()));
     assertTrue(readAll(Topics.RUNS).containsKey("topic-run"));
   }
 

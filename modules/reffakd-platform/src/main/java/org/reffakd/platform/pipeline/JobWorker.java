@@ -114,6 +114,8 @@ public final class JobWorker implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> parts) {
           assigned.addAll(parts);
+          System.out.println("worker " + name + ": holds " + assigned.size() + " partitions of "
+              + Topics.JOBS);
         }
 
         @Override
