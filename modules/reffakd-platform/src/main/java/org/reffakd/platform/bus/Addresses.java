@@ -19,29 +19,36 @@ public final class Addresses {
   public static final String INGEST = "reffakd.ingest";
 
   /**
-   * Load a run's data (from the files, or from the samples topic when {@code from_topic}).
-   * Request: {@code {run}}. Reply: {@code {train, test, source}} (image counts).
+   * Train (or resume) an autoencoder. Request: {@code {run, config, dir, from_topic}} (config
+   * as in config.json, dir the stage's work folder for checkpoints). Reply: the encoder
+   * artefact {@code {encoder_sha256, channels, side, best_val_mse, best_epoch, val_images,
+   * parameters, history, seconds, cost, data_seconds}}.
    */
-  public static final String LOAD = "reffakd.data.load";
-
-  /** Train the autoencoder of a run. Request: {@code {run}}. Reply: {@code {val_mse, epoch}}. */
   public static final String AUTOENCODER_TRAIN = "reffakd.autoencoder.train";
 
   /**
-   * Compute a run's similarity and soft labels and publish them to {@code reffakd.softlabels}.
-   * Request: {@code {run}}. Reply: {@code {classes, similarity, soft_labels}} (C x C arrays).
+   * Compute a soft-label record from an encoder artefact and publish it to
+   * {@code reffakd.softlabels}. Request: {@code {run, config, encoder_sha256, from_topic}}.
+   * Reply: the record {@code {key, dataset, variant, encoder_sha256, seed, classes,
+   * similarity, soft_labels, options, provenance, seconds}}.
    */
   public static final String SIMILARITY_COMPUTE = "reffakd.similarity.compute";
 
-  /** Train a run's student. Request: {@code {run}}. Reply: the run's result.json object. */
+  /**
+   * Train a student. Request: {@code {run, config, dir, soft_label_key, teacher?, from_topic,
+   * upstream}}: the soft labels are read back from {@code reffakd.softlabels} by key, the
+   * teacher is {@code {sha256, descriptor}} in the artefact store, upstream is what earlier
+   * stages report into result.json. Reply: the result (result.json), also sent to
+   * {@code reffakd.runs} under the run id.
+   */
   public static final String DISTILL = "reffakd.distill";
 
   // ---- events (published, any number of listeners) ----
 
-  /** The autoencoder of a run is trained. {@code {run, val_mse, epoch}}. */
+  /** An autoencoder is trained: the reply of {@link #AUTOENCODER_TRAIN}, with {@code run}. */
   public static final String AUTOENCODER_TRAINED = "reffakd.autoencoder.trained";
 
-  /** A run's soft labels are ready. {@code {run, dataset, classes, similarity, soft_labels}}. */
+  /** A soft-label record is published: the reply of {@link #SIMILARITY_COMPUTE}. */
   public static final String SOFTLABELS_READY = "reffakd.softlabels.ready";
 
   /**
