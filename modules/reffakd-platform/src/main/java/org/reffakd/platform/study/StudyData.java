@@ -8,11 +8,24 @@ import java.util.TreeMap;
 /**
  * Everything the report needs. {@code baseline} is the route every other route is compared
  * against (normally {@code "ce"}); {@code autoencoderCost} and {@code teacherCost} are per seed,
- * empty when there is none.
+ * empty when there is none. {@code teacherCostByFraction}, when it has a fraction, replaces
+ * {@code teacherCost} for the routes of that training fraction (a study trains one teacher per
+ * seed and fraction, on the same images as the students).
  */
 public record StudyData(String dataset, String baseline, Map<String, Object> settings,
     List<JobResult> jobs, Map<Long, Cost> autoencoderCost, Map<Long, Cost> teacherCost,
-    List<SoftLabelMatrix> softLabels) {
+    List<SoftLabelMatrix> softLabels, Map<Double, Map<Long, Cost>> teacherCostByFraction) {
+
+  public StudyData(String dataset, String baseline, Map<String, Object> settings,
+                   List<JobResult> jobs, Map<Long, Cost> autoencoderCost,
+                   Map<Long, Cost> teacherCost, List<SoftLabelMatrix> softLabels) {
+    this(dataset, baseline, settings, jobs, autoencoderCost, teacherCost, softLabels, Map.of());
+  }
+
+  /** The teacher costs per seed that apply to the routes of a training fraction. */
+  public Map<Long, Cost> teacherCostAt(double fraction) {
+    return teacherCostByFraction.getOrDefault(fraction, teacherCost);
+  }
 
   public StudyData {
     baseline = baseline == null ? "ce" : baseline;
@@ -24,5 +37,7 @@ public record StudyData(String dataset, String baseline, Map<String, Object> set
     teacherCost = teacherCost == null ? Map.of()
         : java.util.Collections.unmodifiableMap(new TreeMap<>(teacherCost));
     softLabels = softLabels == null ? List.of() : List.copyOf(softLabels);
+    teacherCostByFraction = teacherCostByFraction == null ? Map.of()
+        : java.util.Collections.unmodifiableMap(new TreeMap<>(teacherCostByFraction));
   }
 }

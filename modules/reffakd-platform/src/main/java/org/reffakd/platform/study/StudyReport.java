@@ -190,6 +190,9 @@ public final class StudyReport {
     }
     root.set("autoencoder_cost", perSeedCost(data.autoencoderCost()));
     root.set("teacher_cost", perSeedCost(data.teacherCost()));
+    ObjectNode byFraction = root.putObject("teacher_cost_by_fraction");
+    data.teacherCostByFraction().forEach((f, c) -> byFraction.set(f.toString(),
+        perSeedCost(c)));
     ArrayNode soft = root.putArray("soft_labels");
     for (SoftLabelMatrix m : data.softLabels()) {
       ObjectNode o = soft.addObject();

@@ -71,7 +71,7 @@ public final class StudyRunner {
     spec.check();
     writeSpec();
     Map<Long, Cost> aeCost = new TreeMap<>();
-    Map<Long, Cost> teacherCost = new TreeMap<>();
+    Map<Double, Map<Long, Cost>> teacherCost = new TreeMap<>();
     List<SoftLabelMatrix> matrices = new ArrayList<>();
     Map<String, String> softKeys = new LinkedHashMap<>(); // variant/seed -> key
     Map<String, JsonObject> teachers = new LinkedHashMap<>(); // seed/fraction -> reference
@@ -91,7 +91,7 @@ public final class StudyRunner {
         Path tdir = dir.resolve("teachers").resolve("seed" + seed + "-frac" + f);
         Map<String, Object> t = teacher(cfg.with("train_fraction", f), tdir);
         teachers.put(seed + "/" + f, platform.pipeline().teacherRef(tdir));
-        teacherCost.merge(seed, teacherCostOf(t), (a, b) -> a); // first fraction's per seed
+        teacherCost.computeIfAbsent(f, x -> new TreeMap<>()).put(seed, teacherCostOf(t));
       }
     }
 
@@ -212,7 +212,7 @@ public final class StudyRunner {
 
   /** Follows reffakd.runs until every job has a result; rewrites the report after each. */
   private void await(List<StudySpec.Job> jobs, Map<String, JsonObject> done,
-                     Map<Long, Cost> aeCost, Map<Long, Cost> teacherCost,
+                     Map<Long, Cost> aeCost, Map<Double, Map<Long, Cost>> teacherCost,
                      List<SoftLabelMatrix> matrices) {
     Set<String> ids = jobs.stream().map(StudySpec.Job::id).collect(
         java.util.stream.Collectors.toSet());
@@ -249,7 +249,7 @@ public final class StudyRunner {
   }
 
   private StudyData data(List<StudySpec.Job> jobs, Map<String, JsonObject> done,
-                         Map<Long, Cost> aeCost, Map<Long, Cost> teacherCost,
+                         Map<Long, Cost> aeCost, Map<Double, Map<Long, Cost>> teacherCost,
                          List<SoftLabelMatrix> matrices) {
     List<JobResult> results = new ArrayList<>();
     for (StudySpec.Job j : jobs) {
@@ -277,8 +277,8 @@ public final class StudyRunner {
     settings.put("jobs", jobs.size());
     settings.put("jobs_done", done.size());
     settings.put("config", RunConfig.JSON.convertValue(spec.base(), Map.class));
-    return new StudyData(spec.base().dataset(), "ce", settings, results, aeCost, teacherCost,
-        matrices);
+    return new StudyData(spec.base().dataset(), "ce", settings, results, aeCost, Map.of(),
+        matrices, teacherCost);
   }
 
   private void report(StudyData data) {

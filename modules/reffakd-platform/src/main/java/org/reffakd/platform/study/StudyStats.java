@@ -128,10 +128,10 @@ public final class StudyStats {
     Map<String, Map<Double, TreeMap<Long, JobResult>>> g = group(data);
     CostSummary ae = data.autoencoderCost().isEmpty() ? CostSummary.UNKNOWN
         : CostSummary.mean(data.autoencoderCost().values());
-    CostSummary teacher = data.teacherCost().isEmpty() ? CostSummary.UNKNOWN
-        : CostSummary.mean(data.teacherCost().values());
     List<RouteSummary> out = new ArrayList<>();
     for (double fraction : fractions(data)) {
+      CostSummary teacher = data.teacherCostAt(fraction).isEmpty() ? CostSummary.UNKNOWN
+          : CostSummary.mean(data.teacherCostAt(fraction).values());
       TreeMap<Long, JobResult> base = g.getOrDefault(data.baseline(), Map.of()).get(fraction);
       for (Map.Entry<String, Map<Double, TreeMap<Long, JobResult>>> e : g.entrySet()) {
         TreeMap<Long, JobResult> bySeed = e.getValue().get(fraction);
