@@ -31,6 +31,8 @@ import picocli.CommandLine.Option;
             + "never trained on) that selects the epoch; the headline is test accuracy at that "
             + "epoch, mean +- std over seeds, and the paired difference against ce with a 95% "
             + "t interval. The paper's protocol (best test epoch) is reported beside it.",
+        "Run's options apply to every job where they fit; --alpha, --temperature and "
+            + "--kl-reduction are reffakd's, --param dkd.beta=8 names another loss's parameter.",
         "Writes DIR/report.md, DIR/results.csv (one row per job), DIR/study.json, DIR/plots/*.png, "
             + "DIR/soft-labels/<variant>-seed<S>/{similarity,soft_labels}.csv. Run it again "
             + "with the same options and --out to resume: nothing finished is redone."})
@@ -68,77 +70,15 @@ final class StudyCommand implements Callable<Integer> {
       + "no ingest")
   boolean fromTopic;
 
-  @Option(names = "--dataset", description = "dataset (default fashion-mnist)")
-  String dataset;
-  @Option(names = "--data", paramLabel = "DIR", description = "dataset folder")
-  String data;
-  @Option(names = "--config", paramLabel = "FILE", description = "base run config (JSON/YAML)")
-  Path config;
-  @Option(names = "--ae-epochs", paramLabel = "N", description = "autoencoder epochs (default 3)")
-  Integer aeEpochs;
-  @Option(names = "--epochs", paramLabel = "N", description = "student epochs (default 15)")
-  Integer epochs;
-  @Option(names = "--alpha", paramLabel = "A", description = "reffakd's alpha (default 0.5)")
-  String alpha;
-  @Option(names = "--temperature", paramLabel = "T", description = "reffakd's temperature "
-      + "(default 5)")
-  String temperature;
-  @Option(names = "--kl-reduction", paramLabel = "R", description = "reffakd's KL reduction: "
-      + "reference or batchmean (default reference)")
-  String klReduction;
-  @Option(names = "--param", paramLabel = "KEY=VALUE", description = "a loss parameter, "
-      + "repeatable: dkd.beta=8 for one loss, beta=8 for every loss that has it")
-  Map<String, String> params;
-  @Option(names = "--arch", description = "student architecture (default lenet5bn)")
-  String arch;
-  @Option(names = "--batch-size", paramLabel = "N", description = "batch size (default 128)")
-  Integer batchSize;
-  @Option(names = "--lr", description = "student learning rate (default 0.1)")
-  Double lr;
-  @Option(names = "--schedule", description = "cosine, step or constant (default cosine)")
-  String schedule;
-  @Option(names = "--no-augment", description = "turn off augmentation")
-  Boolean noAugment;
-  @Option(names = "--val-size", paramLabel = "N", description = "validation images (default "
-      + "5000)")
-  Integer valSize;
-  @Option(names = "--plugins", paramLabel = "DIR", description = "folder of loss plugin jars")
-  List<String> plugins;
-  @Option(names = "--threads", paramLabel = "N", description = "compute threads per job "
-      + "(default: cores, at most 2)")
-  Integer threads;
+  @Mixin
+  ConfigOptions common;
   @Mixin
   KafkaOptions kafka;
 
   @Override
   public Integer call() throws Exception {
-    RunConfig base = config != null ? RunConfig.read(config)
-        : RunConfig.defaults(dataset != null ? dataset : "fashion-mnist");
-    Map<String, Object> f = new LinkedHashMap<>();
-    put(f, "dataset", dataset);
-    put(f, "data", data);
-    put(f, "ae_epochs", aeEpochs);
-    put(f, "epochs", epochs);
-    put(f, "arch", arch);
-    put(f, "batch_size", batchSize);
-    put(f, "lr", lr);
-    put(f, "schedule", schedule);
-    put(f, "augment", noAugment == null ? null : !noAugment);
-    put(f, "val_size", valSize);
-    put(f, "plugins", plugins);
-    put(f, "threads", threads);
-    base = base.with(f);
-    if (base.data() == null) {
-      base = base.with("data", DataLocation.resolve(base.dataset(), null).toString());
-    }
-    base.validate();
-    Map<String, String> lp = new LinkedHashMap<>(base.lossParams());
-    if (params != null) {
-      lp.putAll(params);
-    }
-    put2(lp, "alpha", alpha);
-    put2(lp, "temperature", temperature);
-    put2(lp, "reffakd.reduction", klReduction);
+    RunConfig base = common.base().validate();
+    Map<String, String> lp = common.lossParams(base.lossParams());
     Map<String, List<String>> axes = new LinkedHashMap<>();
     for (String g : grid == null ? List.<String>of() : grid) {
       int eq = g.indexOf('=');
@@ -208,17 +148,5 @@ final class StudyCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--seeds " + s + ": a count (3) or a list (1,2,5)");
     }
     return out;
-  }
-
-  private static void put(Map<String, Object> f, String k, Object v) {
-    if (v != null) {
-      f.put(k, v);
-    }
-  }
-
-  private static void put2(Map<String, String> f, String k, String v) {
-    if (v != null) {
-      f.put(k, v);
-    }
   }
 }

@@ -3,6 +3,7 @@ package org.reffakd.platform.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
+import org.reffakd.nn.train.EpochRow;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -307,19 +308,18 @@ public final class PlatformMetrics implements AutoCloseable {
       return;
     }
     String strategy = strategy(m);
-    for (String key : row.fieldNames()) {
-      String term = key.equals("loss") ? "total"
-          : key.startsWith("loss_") ? key.substring("loss_".length()) : null;
-      if (term != null) {
-        setIfFinite("reffakd.student.loss", "Student loss per strategy and term",
-            Tags.of("strategy", strategy, "term", tags.bound("term", term)),
-            number(row.getValue(key)));
-      }
-    }
-    setIfFinite("reffakd.student.accuracy", "Student test accuracy (0..1)",
-        Tags.of("strategy", strategy, "kind", "top1"), number(row.getValue("test_top1")));
-    setIfFinite("reffakd.student.accuracy", "Student test accuracy (0..1)",
-        Tags.of("strategy", strategy, "kind", "top5"), number(row.getValue("test_top5")));
+    EpochRow r = EpochRow.fromMap(row.getMap());
+    setIfFinite("reffakd.student.loss", "Student loss per strategy and term",
+        Tags.of("strategy", strategy, "term", "total"), r.loss());
+    r.terms().forEach((term, v) -> setIfFinite("reffakd.student.loss",
+        "Student loss per strategy and term",
+        Tags.of("strategy", strategy, "term", tags.bound("term", term)), v));
+    setIfFinite("reffakd.student.accuracy", "Student accuracy (0..1)",
+        Tags.of("strategy", strategy, "kind", "top1"), r.testTop1());
+    setIfFinite("reffakd.student.accuracy", "Student accuracy (0..1)",
+        Tags.of("strategy", strategy, "kind", "top5"), r.testTop5());
+    setIfFinite("reffakd.student.accuracy", "Student accuracy (0..1)",
+        Tags.of("strategy", strategy, "kind", "val_top1"), r.valTop1());
   }
 
   private void onRunStatus(JsonObject m, Vertx vertx) {

@@ -31,6 +31,12 @@ public final class Jobs {
     JsonObject req = new JsonObject().put("run", id)
         .put("config", new JsonObject(RunConfig.JSON.convertValue(cfg, java.util.Map.class)))
         .put("from_topic", fromTopic);
+    send(kafka, id, req);
+    return id;
+  }
+
+  /** Publishes a request on {@code reffakd.jobs} under its id; returns once it is durable. */
+  private static void send(ClientConfig kafka, String id, JsonObject req) {
     try (KafkaProducer<byte[], byte[]> p = kafka.createProducer()) {
       p.send(new ProducerRecord<>(Topics.JOBS, id.getBytes(StandardCharsets.UTF_8),
           req.encode().getBytes(StandardCharsets.UTF_8))).get();
@@ -40,7 +46,6 @@ public final class Jobs {
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot submit to " + Topics.JOBS + ": " + e.getCause(), e);
     }
-    return id;
   }
 
   /**
@@ -55,15 +60,7 @@ public final class Jobs {
     if (teacher != null) {
       req.put("teacher", teacher);
     }
-    try (KafkaProducer<byte[], byte[]> p = kafka.createProducer()) {
-      p.send(new ProducerRecord<>(Topics.JOBS, jobId.getBytes(StandardCharsets.UTF_8),
-          req.encode().getBytes(StandardCharsets.UTF_8))).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot submit to " + Topics.JOBS + ": " + e.getCause(), e);
-    }
+    send(kafka, jobId, req);
   }
 
   /** Every result on {@code reffakd.runs} now, by id (the latest per id). */

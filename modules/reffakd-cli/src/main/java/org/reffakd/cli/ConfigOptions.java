@@ -1,0 +1,136 @@
+package org.reffakd.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.reffakd.nn.run.RunConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that describe the data, the models and the training budget, shared by
+ * {@code run}, {@code submit} and {@code study}: each one, when given, overrides the value from
+ * {@code --config} or the defaults.
+ */
+final class ConfigOptions {
+
+  @Option(names = "--dataset", description = "fashion-mnist, mnist, cifar10, cifar100, "
+      + "tiny-imagenet or folder (default: fashion-mnist)")
+  String dataset;
+  @Option(names = "--data", paramLabel = "DIR", description = "dataset folder (default for "
+      + "fashion-mnist: /usr/share/datasets/fashion-mnist)")
+  String data;
+  @Option(names = "--config", paramLabel = "FILE", description = "read the run config from a "
+      + "JSON file (as written to config.json) or the same fields in YAML (.yaml/.yml)")
+  Path config;
+  @Option(names = "--ae-epochs", paramLabel = "N", description = "autoencoder epochs (default 3; "
+      + "paper 200)")
+  Integer aeEpochs;
+  @Option(names = "--epochs", paramLabel = "N", description = "student epochs (default 15; "
+      + "paper 200)")
+  Integer epochs;
+  @Option(names = "--alpha", paramLabel = "A", description = "the strategies' alpha parameter "
+      + "(reffakd default 0.5)")
+  String alpha;
+  @Option(names = "--temperature", paramLabel = "T", description = "the strategies' "
+      + "temperature parameter (reffakd default 5)")
+  String temperature;
+  @Option(names = "--kl-reduction", paramLabel = "R", description = "reffakd's KL reduction: "
+      + "reference (PyTorch KLDivLoss default, mean over N*C, as the authors' code) or "
+      + "batchmean (default reference)")
+  String klReduction;
+  @Option(names = "--param", paramLabel = "KEY=VALUE", description = "any strategy parameter, "
+      + "repeatable: beta=8 for every strategy that has it, dkd.beta=8 for one")
+  Map<String, String> params;
+  @Option(names = "--plugins", paramLabel = "DIR", description = "folder of loss plugin jars, "
+      + "repeatable (also searched: $REFFAKD_PLUGINS or ~/.reffakd/plugins)")
+  List<String> plugins;
+  @Option(names = "--arch", description = "student: lenet5bn, resnet18, resnet18-w16 "
+      + "(default lenet5bn)")
+  String arch;
+  @Option(names = "--batch-size", paramLabel = "N", description = "batch size (default 128)")
+  Integer batchSize;
+  @Option(names = "--lr", description = "student learning rate (default 0.1)")
+  Double lr;
+  @Option(names = "--schedule", description = "student schedule: cosine, step (x0.2 at 30/60/80%%"
+      + " of epochs) or constant (default cosine)")
+  String schedule;
+  @Option(names = "--ae-lr", description = "autoencoder learning rate (default 0.1)")
+  Double aeLr;
+  @Option(names = "--image-size", paramLabel = "PX", description = "training resolution "
+      + "(default 32; 64 for tiny-imagenet)")
+  Integer imageSize;
+  @Option(names = "--no-augment", description = "turn off flip/rotation/crop augmentation")
+  Boolean noAugment;
+  @Option(names = "--soft-per-class", paramLabel = "N", description = "images drawn per class "
+      + "for the similarity (default 40, paper)")
+  Integer softPerClass;
+  @Option(names = "--soft-boost", paramLabel = "B", description = "diagonal boost (default: "
+      + "paper's, 0.008 for MNIST-like, 0.0225 otherwise)")
+  Double softBoost;
+  @Option(names = "--soft-temperature", paramLabel = "T", description = "softmax(avg/T) over "
+      + "similarities, an option beyond the paper (default 1 = paper)")
+  Double softTemperature;
+  @Option(names = "--soft-centered", description = "centre embeddings before cosines "
+      + "(beyond the paper)")
+  Boolean softCentered;
+  @Option(names = "--val-size", paramLabel = "N", description = "images of the student's "
+      + "validation split, carved from the training set (seeded, stratified, never trained on); "
+      + "it selects the epoch reported as test_accuracy.at_best_val; 0 = none (default 5000)")
+  Integer valSize;
+  @Option(names = "--threads", paramLabel = "N", description = "compute threads for matrix "
+      + "products and im2col (default: cores, at most 2); results do not depend on it")
+  Integer threads;
+
+  /** --config (or the defaults), with the given flags on top; data resolved; not validated. */
+  RunConfig base() {
+    RunConfig b = config != null ? RunConfig.read(config)
+        : RunConfig.defaults(dataset != null ? dataset : "fashion-mnist");
+    Map<String, Object> f = new LinkedHashMap<>();
+    put(f, "dataset", dataset);
+    put(f, "data", data);
+    put(f, "image_size", imageSize);
+    put(f, "arch", arch);
+    put(f, "ae_epochs", aeEpochs);
+    put(f, "ae_lr", aeLr);
+    put(f, "epochs", epochs);
+    put(f, "batch_size", batchSize);
+    put(f, "lr", lr);
+    put(f, "schedule", schedule);
+    put(f, "augment", noAugment == null ? null : !noAugment);
+    put(f, "plugins", plugins);
+    put(f, "soft_per_class", softPerClass);
+    put(f, "soft_diagonal_boost", softBoost);
+    put(f, "soft_temperature", softTemperature);
+    put(f, "soft_centered", softCentered);
+    put(f, "threads", threads);
+    put(f, "val_size", valSize);
+    RunConfig cfg = b.with(f);
+    return cfg.data() != null ? cfg
+        : cfg.with("data", DataLocation.resolve(cfg.dataset(), null).toString());
+  }
+
+  /** The loss parameters given on the command line, on top of {@code base}. */
+  Map<String, String> lossParams(Map<String, String> base) {
+    Map<String, String> p = new LinkedHashMap<>(base);
+    if (params != null) {
+      p.putAll(params);
+    }
+    if (alpha != null) {
+      p.put("alpha", alpha);
+    }
+    if (temperature != null) {
+      p.put("temperature", temperature);
+    }
+    if (klReduction != null) {
+      p.put("reffakd.reduction", klReduction);
+    }
+    return p;
+  }
+
+  static void put(Map<String, Object> f, String key, Object value) {
+    if (value != null) {
+      f.put(key, value);
+    }
+  }
+}
