@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
             + "(--kafka) and artefact store (--artifacts).",
         "Each job carves a validation split of --val-size training images (seeded, stratified, "
             + "never trained on) that selects the epoch; the headline is test accuracy at that "
-            + "epoch, mean +- std over seeds, and the paired difference against ce with a 95% "
+            + "epoch, mean +- std over seeds, and the paired difference against ce with a 95%% "
             + "t interval. The paper's protocol (best test epoch) is reported beside it.",
         "Run's options apply to every job where they fit; --alpha, --temperature and "
             + "--kl-reduction are reffakd's, --param dkd.beta=8 names another loss's parameter.",
