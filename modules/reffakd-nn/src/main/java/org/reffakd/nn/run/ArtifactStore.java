@@ -55,6 +55,11 @@ public final class ArtifactStore {
     return sha;
   }
 
+  /** Whether the store holds a file of this checksum (not verified: {@link #get} does). */
+  public boolean contains(String sha) {
+    return Files.isRegularFile(path(sha));
+  }
+
   /** The stored file of a checksum, verified; fails naming the checksum and the store. */
   public Path get(String sha) {
     Path p = path(sha);

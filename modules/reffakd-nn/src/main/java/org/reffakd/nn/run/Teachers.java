@@ -59,10 +59,6 @@ public final class Teachers {
     return new Ref(describe(dir), dir.resolve(WEIGHTS));
   }
 
-  public static Network load(Path dir, int channels, int size, int classes) {
-    return load(ref(dir), channels, size, classes);
-  }
-
   public static Network load(Ref ref, int channels, int size, int classes) {
     Map<String, Object> d = ref.descriptor();
     Path dir = ref.weights();

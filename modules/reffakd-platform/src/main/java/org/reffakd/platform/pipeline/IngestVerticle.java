@@ -55,7 +55,7 @@ public final class IngestVerticle extends VerticleBase {
   public static JsonObject ingest(ClientConfig kafka, String dataset, Path data) {
     ImageDataset train = Datasets.load(dataset, data, "train");
     ImageDataset test = Datasets.load(dataset, data,
-        dataset.equals("tiny-imagenet") ? "val" : "test");
+        org.reffakd.nn.run.Splits.testSplit(dataset));
     try (DatasetPublisher p = new DatasetPublisher(kafka)) {
       DatasetPublisher.Result r = p.publish(train, test);
       return new JsonObject().put("topic", r.topic()).put("images", r.images())

@@ -3,7 +3,6 @@ package org.reffakd.platform.pipeline;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -94,26 +93,6 @@ public final class SoftLabelTopic implements SoftLabelStore, AutoCloseable {
           + " names itself " + found.key());
     }
     return found;
-  }
-
-  /** Every key on the topic now, with its latest record's variant (for tools and tests). */
-  public Map<String, String> keys() {
-    Map<String, String> m = new java.util.LinkedHashMap<>();
-    TopicPartition tp = new TopicPartition(Topics.SOFTLABELS, 0);
-    try (KafkaConsumer<byte[], byte[]> c = kafka.createConsumer("reffakd-softlabels-reader")) {
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      long end = c.endOffsets(List.of(tp)).get(tp);
-      while (c.position(tp) < end) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          if (r.key() != null) {
-            m.put(new String(r.key(), StandardCharsets.UTF_8), r.value() == null ? null
-                : new String(r.value(), StandardCharsets.UTF_8));
-          }
-        }
-      }
-    }
-    return m;
   }
 
   @Override

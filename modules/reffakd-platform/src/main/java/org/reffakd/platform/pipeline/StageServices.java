@@ -62,10 +62,4 @@ public final class StageServices {
     }
     return cached;
   }
-
-  /** Where the data of a run comes from, for logs. */
-  public String describe(RunConfig cfg, boolean fromTopic) {
-    DataSource src = fromTopic ? topic : files;
-    return src == null ? "none" : (fromTopic ? "topic " : "files ") + src.describe(cfg);
-  }
 }

@@ -126,8 +126,7 @@ public final class StudyRunner {
     Path saved = work.resolve("output.json");
     if (Files.isRegularFile(saved)) {
       AutoencoderStage.Output o = AutoencoderStage.Output.fromMap(readMap(saved));
-      if (Files.isRegularFile(platform.pipeline().artifacts().root().resolve("sha256")
-          .resolve(o.encoderSha256().substring(0, 2)).resolve(o.encoderSha256()))) {
+      if (platform.pipeline().artifacts().contains(o.encoderSha256())) {
         return o;
       }
     }

@@ -160,7 +160,7 @@ final class Reconstructions {
     }
     Path dir = Path.of(cfg.data());
     ImageDataset test = Datasets.load(cfg.dataset(), dir,
-        cfg.dataset().equals("tiny-imagenet") ? "val" : "test");
+        org.reffakd.nn.run.Splits.testSplit(cfg.dataset()));
     int[] pick = pick(test.labels(), test.numClasses(), MAX_IMAGES);
     PreparedImages imgs = PreparedImages.of(test.subset(pick, "test"), cfg.imageSize());
     ImageDataset train = Datasets.load(cfg.dataset(), dir, "train");
