@@ -299,7 +299,7 @@
       plots.replaceChildren(...((s.plots || []).length ? [el('div', {class: 'plots'}, ...s.plots.map(name =>
         el('figure', {class: 'plot'},
           el('img', {src: 'api/studies/' + encodeURIComponent(id) + '/plots/' + encodeURIComponent(name) + '?t=' + t,
-            alt: captions[name] || name, loading: 'lazy'}),
+            alt: captions[name] || name}),
           el('figcaption', {text: (captions[name] || name)}))))]
         : [notice('No plots yet: they are drawn once jobs finish.')]));
       jobs.replaceChildren(jobsTable(s));

@@ -89,6 +89,10 @@ class StudyDashboardTest {
    * absolute data path.
    */
   static StudyData study(int done, int total) {
+    return study(done, total, tmp.resolve("secret-data"));
+  }
+
+  static StudyData study(int done, int total, Path data) {
     List<JobResult> all = new ArrayList<>();
     for (long seed = 1; seed <= 2; seed++) {
       all.add(job("ce", "-", Map.of(), seed, 0.80 + 0.01 * seed, false));
@@ -98,8 +102,7 @@ class StudyDashboardTest {
     settings.put("study", "t1");
     settings.put("jobs", total);
     settings.put("jobs_done", done);
-    settings.put("config", Map.of("data", tmp.resolve("secret-data").toAbsolutePath()
-        .toString(), "epochs", 3));
+    settings.put("config", Map.of("data", data.toAbsolutePath().toString(), "epochs", 3));
     return new StudyData("fashion-mnist", "ce", settings, all.subList(0, done),
         Map.of(1L, new Cost(5000, 1e6, 2e12, 30, 60, 800)), Map.of(),
         List.of(new SoftLabelMatrix("paper", 1, List.of("shirt", "coat", "bag"),
