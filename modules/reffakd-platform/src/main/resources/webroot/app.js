@@ -1,6 +1,7 @@
-// ReffAKD dashboard: the list of runs (#/), one run (#/run/ID) and a comparison
-// (#/compare?runs=A,B). Data from the JSON API; live updates from the server-sent events of
-// api/events (progress, epoch, run_status, autoencoder_trained, softlabels_ready).
+// ReffAKD dashboard: the list of runs and studies (#/), one run (#/run/ID), a comparison
+// (#/compare?runs=A,B) and one study (#/study/ID). Data from the JSON API; live updates from the
+// server-sent events of api/events (progress, epoch, run_status, autoencoder_trained,
+// softlabels_ready); a study, which writes no events, is polled while it has jobs to do.
 'use strict';
 
 (function () {
@@ -128,7 +129,8 @@
       location.hash = '#/compare?runs=' + encodeURIComponent([...selected].join(','));
     }}, 'Compare selected');
     const root = el('span', {class: 'muted'});
-    view.replaceChildren(section('Runs', el('div', {class: 'toolbar'}, compare, root),
+    const studiesBox = el('div', {id: 'studies'});
+    view.replaceChildren(studiesBox, section('Runs', el('div', {class: 'toolbar'}, compare, root),
       el('table', {class: 'runs'},
         el('thead', {}, el('tr', {}, el('th'), el('th', {text: 'run'}), el('th', {text: 'status'}),
           el('th', {text: 'dataset'}), el('th', {text: 'loss'}), el('th', {text: 'seed'}),
@@ -163,14 +165,204 @@
       }
     }
 
+    // studies write no events: polled while one of them has jobs to do
+    let studyTimer = null;
+    async function loadStudies() {
+      const data = await api('api/studies');
+      const list = data.studies || [];
+      studiesBox.replaceChildren(...(list.length ? [section('Studies', el('table', {class: 'studies'},
+        el('thead', {}, el('tr', {}, el('th', {text: 'study'}), el('th', {text: 'dataset'}),
+          el('th', {text: 'jobs done'}), el('th', {text: 'changed'}))),
+        el('tbody', {}, ...list.map(st => el('tr', {'data-study': st.id},
+          el('td', {}, el('a', {href: '#/study/' + encodeURIComponent(st.id), text: st.id}),
+            st.error ? el('span', {class: 'error', text: ' ' + st.error}) : null),
+          el('td', {text: st.dataset || '-'}),
+          el('td', {}, progressBar(st.jobs_done, st.jobs)),
+          el('td', {class: 'muted', text: st.modified ? new Date(st.modified).toLocaleString() : '-'}))))))] : []));
+      if (list.some(st => !studyDone(st.jobs_done, st.jobs))) {
+        studyTimer = setTimeout(() => loadStudies().catch(showError), STUDY_POLL_MS);
+      }
+    }
+
     let pending = null;
     function reloadSoon() {
       if (!pending) pending = setTimeout(() => { pending = null; load().catch(showError); }, 500);
     }
     load().catch(showError);
+    loadStudies().catch(showError);
     return {
       onEvent(name) { if (name === 'run_status' || name === 'epoch') reloadSoon(); },
-      destroy() { clearTimeout(pending); }
+      destroy() { clearTimeout(pending); clearTimeout(studyTimer); }
+    };
+  }
+
+  // ---------- one study ----------
+
+  const STUDY_POLL_MS = 4000;
+
+  function studyDone(done, total) {
+    return typeof done === 'number' && typeof total === 'number' && done >= total;
+  }
+
+  function progressBar(done, total) {
+    const frac = typeof done === 'number' && typeof total === 'number' && total > 0
+      ? Math.min(1, done / total) : 0;
+    const bar = el('span', {class: 'bar'});
+    bar.style.width = (100 * frac).toFixed(1) + '%';
+    return el('span', {class: 'progress', title: fmt(done) + ' of ' + fmt(total) + ' jobs done'},
+      el('span', {class: 'track'}, bar), el('span', {class: 'count', text: fmt(done) + ' / ' + fmt(total)}));
+  }
+
+  // mean ± std, as percentages
+  function meanStd(s) {
+    if (!s || typeof s.mean !== 'number') return '-';
+    return pct(s.mean) + (typeof s.std === 'number' ? ' \u00b1 ' + (100 * s.std).toFixed(2) : '');
+  }
+
+  function pp(v) {
+    return (v >= 0 ? '+' : '') + (100 * v).toFixed(2);
+  }
+
+  // the paired difference: mean [95% CI] in percentage points
+  function delta(p) {
+    if (!p || typeof p.mean !== 'number') return '-';
+    const ci = typeof p.ci95_low === 'number' && typeof p.ci95_high === 'number'
+      ? ' [' + pp(p.ci95_low) + ', ' + pp(p.ci95_high) + ']' : ' (n=' + fmt(p.n) + ': no interval)';
+    return pp(p.mean) + ' pp' + ci;
+  }
+
+  function sci(v) {
+    return typeof v === 'number' ? (v === 0 ? '0' : v.toExponential(2)) : '-';
+  }
+
+  function verdictClass(v) {
+    if (!v) return 'verdict';
+    if (v.startsWith('better')) return 'verdict better';
+    if (v.startsWith('worse')) return 'verdict worse';
+    return 'verdict';
+  }
+
+  function studyPage(id) {
+    const head = el('div', {class: 'study-head'});
+    const table = el('div', {id: 'study-routes'}, notice('Loading...'));
+    const plots = el('div', {id: 'study-plots'});
+    const jobs = el('div', {id: 'study-jobs'});
+    view.replaceChildren(head, section('Routes', table), section('Plots', plots), section('Jobs', jobs));
+    let shown = null; // the study.json (modified time) on the page
+    let timer = null;
+    let stopped = false;
+
+    async function load() {
+      timer = null;
+      try {
+        const s = await api('api/studies/' + encodeURIComponent(id));
+        if (stopped) return;
+        const err = document.getElementById('page-error');
+        if (err) err.remove();
+        if (s.modified !== shown) {
+          shown = s.modified;
+          render(s);
+        }
+        if (!studyDone(s.jobs_done, s.jobs_total)) schedule();
+      } catch (e) {
+        if (stopped) return;
+        showError(e);
+        if (e.status !== 404) schedule(); // a passing failure: try again
+      }
+    }
+
+    function schedule() {
+      if (!stopped && !timer) timer = setTimeout(load, STUDY_POLL_MS);
+    }
+
+    function render(s) {
+      const done = studyDone(s.jobs_done, s.jobs_total);
+      const settings = s.settings || {};
+      const fractions = settings.train_fractions;
+      head.replaceChildren(
+        el('h1', {}, 'Study ' + id + ' ', el('span', {class: 'badge ' + (done ? 'finished' : 'running'),
+          text: done ? 'finished' : 'running'})),
+        el('p', {class: 'muted'}, [s.dataset, s.baseline && ('baseline ' + s.baseline),
+          Array.isArray(settings.losses) && ('losses ' + settings.losses.join(', ')),
+          Array.isArray(settings.variants) && ('variants ' + settings.variants.join(', ')),
+          Array.isArray(settings.seeds) && ('seeds ' + settings.seeds.join(', ')),
+          Array.isArray(fractions) && ('train fractions ' + fractions.join(', ')),
+          settings.teacher && ('teacher ' + settings.teacher)]
+          .filter(Boolean).join(' \u00b7 ')),
+        el('div', {class: 'study-progress'}, progressBar(s.jobs_done, s.jobs_total),
+          el('span', {class: 'muted', text: done ? ' all jobs done'
+            : ' jobs done; refreshes every ' + (STUDY_POLL_MS / 1000) + ' s'}),
+          el('span', {class: 'muted', text: s.modified ? ' \u00b7 updated ' + new Date(s.modified).toLocaleString() : ''})));
+      table.replaceChildren(routesTable(s));
+      const t = encodeURIComponent(s.modified || '');
+      const captions = s.plot_captions || {};
+      plots.replaceChildren(...((s.plots || []).length ? [el('div', {class: 'plots'}, ...s.plots.map(name =>
+        el('figure', {class: 'plot'},
+          el('img', {src: 'api/studies/' + encodeURIComponent(id) + '/plots/' + encodeURIComponent(name) + '?t=' + t,
+            alt: captions[name] || name}),
+          el('figcaption', {text: (captions[name] || name)}))))]
+        : [notice('No plots yet: they are drawn once jobs finish.')]));
+      jobs.replaceChildren(jobsTable(s));
+    }
+
+    function routesTable(s) {
+      const routes = s.routes || [];
+      const prot = s.protocols || {};
+      if (!routes.length) return notice('No finished jobs yet.');
+      return el('div', {},
+        el('div', {class: 'scroll'}, el('table', {class: 'study-routes'},
+          el('thead', {}, el('tr', {},
+            el('th', {text: 'route'}), el('th', {text: 'train fraction'}), el('th', {text: 'n'}),
+            el('th', {text: 'test acc. at best-val epoch', title: prot.headline || ''}),
+            el('th', {text: '\u0394 vs ' + (s.baseline || 'baseline') + ' [95% CI]', title: prot.paired_difference || ''}),
+            el('th', {text: 'verdict'}),
+            el('th', {class: 'optimistic', text: 'best test epoch (paper protocol, optimistic)', title: prot.paper_protocol || ''}),
+            el('th', {text: 'wall s (total)', title: prot.cost || ''}),
+            el('th', {text: 'training FLOPs (total)', title: prot.cost || ''}),
+            el('th', {text: 'parameters (total)', title: prot.cost || ''}))),
+          el('tbody', {}, ...routes.map(r => {
+            const total = (r.costs && r.costs.total) || {};
+            const measured = total.measured || {};
+            const computed = total.computed || {};
+            const seeds = r.test_at_best_val && r.test_at_best_val.per_seed;
+            return el('tr', {'data-route': r.route + '@' + r.train_fraction},
+              el('td', {text: r.route}),
+              el('td', {text: fmt(r.train_fraction)}),
+              el('td', {text: fmt(r.n)}),
+              el('td', {text: meanStd(r.test_at_best_val),
+                title: seeds ? Object.entries(seeds).map(([k, v]) => 'seed ' + k + ': ' + pct(v)).join(', ') : null}),
+              el('td', {text: delta(r.paired_difference)}),
+              el('td', {}, el('span', {class: verdictClass(r.verdict), text: r.verdict || '-'})),
+              el('td', {class: 'optimistic', text: meanStd(r.paper_protocol)}),
+              el('td', {text: fmt(measured.wall_seconds, 1)}),
+              el('td', {text: sci(computed.training_flops)}),
+              el('td', {text: fmt(computed.parameters, 0)}));
+          })))),
+        el('p', {class: 'muted', text: 'Headline: ' + (prot.headline || 'test accuracy at the best-validation epoch')
+          + '. \u0394: ' + (prot.paired_difference || 'paired difference to the baseline') + '.'}),
+        el('p', {class: 'muted', text: 'The paper-protocol column (' + (prot.paper_protocol || 'best test epoch')
+          + ') picks the epoch on the test set and is optimistic; do not compare it with the headline.'}),
+        prot.cost ? el('p', {class: 'muted', text: 'Cost: ' + prot.cost + '.'}) : null);
+    }
+
+    function jobsTable(s) {
+      const list = Array.isArray(s.jobs) ? s.jobs : [];
+      if (!list.length) return notice('No finished jobs yet.');
+      return el('details', {}, el('summary', {text: list.length + ' finished jobs'}),
+        el('div', {class: 'scroll'}, el('table', {class: 'study-jobs'},
+          el('thead', {}, el('tr', {}, ...['job', 'route', 'train fraction', 'seed', 'best-val epoch',
+            'test at best-val', 'best test (optimistic)', 'last test', 'wall s'].map(h => el('th', {text: h})))),
+          el('tbody', {}, ...list.map(j => el('tr', {},
+            el('td', {text: j.job_id}), el('td', {text: j.route}), el('td', {text: fmt(j.train_fraction)}),
+            el('td', {text: fmt(j.seed)}), el('td', {text: fmt(j.best_val_epoch)}),
+            el('td', {text: pct(j.test_at_best_val)}), el('td', {text: pct(j.best_test)}),
+            el('td', {text: pct(j.last_test)}),
+            el('td', {text: fmt(j.student_cost && j.student_cost.measured && j.student_cost.measured.wall_seconds, 1)})))))));
+    }
+
+    load();
+    return {
+      destroy() { stopped = true; clearTimeout(timer); }
     };
   }
 
@@ -466,7 +658,9 @@
     const hash = location.hash || '#/';
     const run = hash.match(/^#\/run\/([^?]+)$/);
     const cmp = hash.match(/^#\/compare(?:\?runs=(.*))?$/);
+    const study = hash.match(/^#\/study\/([^?]+)$/);
     if (run) page = runPage(decodeURIComponent(run[1]));
+    else if (study) page = studyPage(decodeURIComponent(study[1]));
     else if (cmp) page = comparePage(cmp[1] ? decodeURIComponent(cmp[1]).split(',').filter(Boolean) : []);
     else page = listPage();
   }

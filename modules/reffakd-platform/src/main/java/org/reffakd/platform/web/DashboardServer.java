@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
+import io.vertx.core.buffer.Buffer;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.Cookie;
@@ -44,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * <table>
  *   <caption>Endpoints (all GET and HEAD; errors are {@code {"error": "..."}} with a 4xx/5xx
  *   status)</caption>
- *   <tr><td>{@code /}</td><td>the page: runs, one run ({@code #/run/ID}), a comparison
- *       ({@code #/compare?runs=A,B})</td></tr>
+ *   <tr><td>{@code /}</td><td>the page: runs and studies, one run ({@code #/run/ID}), a
+ *       comparison ({@code #/compare?runs=A,B}), one study ({@code #/study/ID})</td></tr>
  *   <tr><td>{@code /api/runs[?status=S]}</td><td>{@code {root, runs: [{id, status, dataset, loss,
  *       seed, arch, epochs, epochs_done, best_top1, last_top1, modified, live?}]}}, newest first;
  *       status {@code running|finished|failed|incomplete}</td></tr>
@@ -56,6 +57,15 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code /api/runs/ID/reconstructions[?n=1..16]}</td><td>PNG data URLs of test images
  *       and their reconstructions (409 before the autoencoder is trained)</td></tr>
  *   <tr><td>{@code /api/compare?runs=A,B,...}</td><td>up to 12 runs' per-epoch student rows</td></tr>
+ *   <tr><td>{@code /api/studies}</td><td>{@code {studies: [{id, dataset, jobs, jobs_done,
+ *       modified}]}}, newest first: the folders under the runs root (or the root itself) that
+ *       hold a study.json ({@link StudyStore})</td></tr>
+ *   <tr><td>{@code /api/studies/ID}</td><td>study.json as written, plus {@code plots} (PNG
+ *       names), {@code plot_captions}, {@code jobs_total}, {@code jobs_done} and
+ *       {@code modified}; read again on every request (the study rewrites it after each
+ *       job)</td></tr>
+ *   <tr><td>{@code /api/studies/ID/plots/NAME.png}</td><td>one of the study's plots
+ *       (image/png)</td></tr>
  *   <tr><td>{@code /api/events[?run=ID]}</td><td>server-sent events, see {@link EventStream}</td></tr>
  *   <tr><td>{@code /metrics}</td><td>Prometheus text ({@link PlatformMetrics#scrape()})</td></tr>
  *   <tr><td>{@code /health}</td><td>{@code {"status": "ok"}}</td></tr>
@@ -126,6 +136,7 @@ public final class DashboardServer {
     options.validate();
     metrics.attach(vertx);
     RunStore store = new RunStore(options.runsRoot());
+    StudyStore studies = new StudyStore(options.runsRoot());
     RunStatusBoard board = new RunStatusBoard(vertx);
     Reconstructions recon = new Reconstructions(vertx);
     String chartJs = chartJsVersion();
@@ -206,6 +217,28 @@ public final class DashboardServer {
         }
         return new JsonObject().put("runs", out);
       }).onSuccess(o -> json(ctx, o));
+    });
+    get(r, "/api/studies").handler(ctx -> blocking(ctx, () -> new JsonObject()
+        .put("studies", new JsonArray(new ArrayList<>(studies.list()))))
+        .onSuccess(o -> json(ctx, o)));
+    get(r, "/api/studies/:id").handler(ctx -> {
+      String id = ctx.pathParam("id");
+      blocking(ctx, () -> studies.details(id)).onSuccess(o -> json(ctx, o));
+    });
+    get(r, "/api/studies/:id/plots/:name").handler(ctx -> {
+      String id = ctx.pathParam("id");
+      String name = ctx.pathParam("name");
+      blocking(ctx, () -> studies.plot(id, name)).onSuccess(png -> {
+        // the page asks for ?t=<study modified>, so a rewritten plot is a new URL; a reader
+        // without it revalidates
+        ctx.response().putHeader("Content-Type", "image/png")
+            .putHeader("Cache-Control", "no-cache");
+        if (ctx.request().method() == HttpMethod.HEAD) {
+          ctx.response().putHeader("Content-Length", String.valueOf(png.length)).end();
+        } else {
+          ctx.response().end(Buffer.buffer(png));
+        }
+      });
     });
     get(r, "/api/events").handler(new EventStream(vertx, board));
     r.route("/api/*").handler(ctx -> ctx.fail(ApiException.notFound("no endpoint "

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 /**
  * Reads run directories under the runs root into the dashboard's JSON. Plain blocking file
  * reads: callers run these methods on worker threads. A run id is the name of its directory
- * under the root ({@link #checkId}); a run the event bus announced with a {@code dir} elsewhere
+ * under the root ({@link #checkId}), or under the root's {@code jobs} folder when the root is a
+ * study ({@link StudyStore}); a run the event bus announced with a {@code dir} elsewhere
  * is found through that dir. Nothing outside those folders is ever read.
  */
 final class RunStore {
@@ -31,6 +32,9 @@ final class RunStore {
 
   /** Run statuses: the three of RUN_STATUS plus {@code incomplete} (see the README section). */
   static final Set<String> STATUSES = Set.of("running", "finished", "failed", "incomplete");
+
+  /** The folder of a study that holds its jobs' run folders. */
+  static final String STUDY_JOBS = "jobs";
 
   private final Path root;
   private final Map<Path, Cached> summaries = new ConcurrentHashMap<>();
@@ -72,9 +76,11 @@ final class RunStore {
   /** The directory of run {@code id}, or null when there is none (yet). */
   Path dirOrNull(String id, JsonObject live) {
     checkId(id);
-    Path d = root.resolve(id).normalize();
-    if (d.getParent() != null && d.getParent().equals(root) && isRunDir(d)) {
-      return d;
+    for (Path base : bases()) {
+      Path d = base.resolve(id).normalize();
+      if (d.getParent() != null && d.getParent().equals(base) && isRunDir(d)) {
+        return d;
+      }
     }
     if (live != null && live.getString("dir") != null) {
       Path ld = Path.of(live.getString("dir")).toAbsolutePath().normalize();
@@ -92,6 +98,14 @@ final class RunStore {
         .put("loss", live.getString("loss")).put("files", new JsonArray()));
   }
 
+  /**
+   * Where run folders are: the root, and its {@code jobs} folder when the root is a study
+   * ({@code reffakd serve --runs STUDY}: each job of the study is a run folder there).
+   */
+  private List<Path> bases() {
+    return StudyStore.isStudyDir(root) ? List.of(root, root.resolve(STUDY_JOBS)) : List.of(root);
+  }
+
   private static boolean isRunDir(Path d) {
     return Files.isDirectory(d) && (Files.isRegularFile(d.resolve("config.json"))
         || Files.isRegularFile(d.resolve("result.json"))
@@ -101,17 +115,20 @@ final class RunStore {
   /** Every run under the root and every live one, most recently changed first. */
   List<JsonObject> list(Map<String, JsonObject> live) {
     Map<String, JsonObject> out = new LinkedHashMap<>();
-    if (Files.isDirectory(root)) {
+    for (Path base : bases()) {
+      if (!Files.isDirectory(base)) {
+        continue;
+      }
       List<Path> dirs;
-      try (Stream<Path> s = Files.list(root)) {
+      try (Stream<Path> s = Files.list(base)) {
         dirs = s.filter(p -> ID.matcher(p.getFileName().toString()).matches())
             .filter(RunStore::isRunDir).toList();
       } catch (IOException e) {
-        throw new ApiException(500, "cannot list the runs folder " + root + ": " + e);
+        throw new ApiException(500, "cannot list the runs folder " + base + ": " + e);
       }
       for (Path d : dirs) {
         String id = d.getFileName().toString();
-        out.put(id, summary(id, d, live.get(id)));
+        out.putIfAbsent(id, summary(id, d, live.get(id)));
       }
     }
     live.forEach((id, l) -> {

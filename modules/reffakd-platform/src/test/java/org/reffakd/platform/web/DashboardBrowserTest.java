@@ -37,6 +37,7 @@ import org.reffakd.nn.train.Progress;
 import org.reffakd.platform.bus.Addresses;
 import org.reffakd.platform.bus.BusProgress;
 import org.reffakd.platform.metrics.PlatformMetrics;
+import org.reffakd.platform.study.StudyReport;
 
 /**
  * The dashboard in a real browser (Debian's headless Chromium through chromedriver): the page of
@@ -147,6 +148,68 @@ class DashboardBrowserTest {
       List<String> errors = consoleErrors(driver, js);
       assertTrue(errors.isEmpty(), "console errors: " + errors);
       copyToDocs(shot);
+    } finally {
+      if (browser != null) {
+        browser.quit();
+      }
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      metrics.close();
+    }
+  }
+
+  /**
+   * A study being written: its page shows the progress, the routes and the plots, and fills in
+   * when the study rewrites its files after more jobs (the page polls), then stops polling.
+   */
+  @Test
+  void studyFillsInAsJobsFinish() throws Exception {
+    assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "the browser test needs Debian's Chromium and its driver");
+    Path runs = tmp.resolve("runs");
+    Path study = runs.resolve("study-live");
+    StudyReport.write(StudyDashboardTest.study(1, 4, tmp.resolve("data")), study);
+    PlatformMetrics metrics = new PlatformMetrics(
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    Vertx vertx = metrics.newVertx(new VertxOptions());
+    WebDriver browser = null;
+    try {
+      int port = DashboardServerTest.await(DashboardServer.start(vertx,
+          new DashboardOptions("127.0.0.1", 0, runs, null), metrics)).actualPort();
+      String base = "http://127.0.0.1:" + port + "/";
+      browser = chromium();
+      WebDriver driver = browser;
+      JavascriptExecutor js = (JavascriptExecutor) driver;
+      driver.get(base + "#/");
+      waitFor("the study listed", 10, () ->
+          !driver.findElements(By.cssSelector("table.studies tr[data-study='study-live']"))
+              .isEmpty());
+      driver.get(base + "#/study/study-live");
+      waitFor("1 / 4 jobs and the running badge", 10, () ->
+          driver.findElements(By.cssSelector(".study-progress .count")).stream()
+              .anyMatch(e -> e.getText().equals("1 / 4"))
+          && !driver.findElements(By.cssSelector("h1 .badge.running")).isEmpty());
+      assertEquals(1, driver.findElements(By.cssSelector("table.study-routes tbody tr")).size());
+      waitFor("the plots loaded", 15, () -> ((Number) js.executeScript(
+          "const im = [...document.querySelectorAll('#study-plots img')];"
+              + "return im.length > 0 && im.every(i => i.complete && i.naturalWidth > 100)"
+              + " ? im.length : 0")).intValue() > 0);
+
+      StudyReport.write(StudyDashboardTest.study(4, 4, tmp.resolve("data")), study); // three more jobs finished
+      waitFor("4 / 4 jobs and the finished badge", 20, () ->
+          driver.findElements(By.cssSelector(".study-progress .count")).stream()
+              .anyMatch(e -> e.getText().equals("4 / 4"))
+          && !driver.findElements(By.cssSelector("h1 .badge.finished")).isEmpty());
+      assertEquals(2, driver.findElements(By.cssSelector("table.study-routes tbody tr")).size());
+      String table = driver.findElement(By.id("study-routes")).getText();
+      assertTrue(table.contains("optimistic"), table);
+      assertTrue(table.contains("+4.00 pp"), table);
+      waitFor("the redrawn plots loaded", 15, () -> ((Number) js.executeScript(
+          "const im = [...document.querySelectorAll('#study-plots img')];"
+              + "return im.length > 0 && im.every(i => i.complete && i.naturalWidth > 100)"
+              + " ? im.length : 0")).intValue() > 0);
+      screenshot(driver, "dashboard-study.png");
+      List<String> errors = consoleErrors(driver, js);
+      assertTrue(errors.isEmpty(), "console errors: " + errors);
     } finally {
       if (browser != null) {
         browser.quit();
