@@ -50,10 +50,18 @@ final class RunOptions {
     return checked(softVariant == null ? cfg : SoftLabelVariant.apply(cfg, softVariant));
   }
 
-  /** Validates a config, its loss, the loss's parameters and plugins, before anything runs. */
+  /**
+   * Validates a config, its loss, the loss's parameters and plugins, before anything runs. A
+   * plugin jar that could not be loaded fails the run when the loss is not found (the message
+   * names the jar); when the loss is found elsewhere, it is a warning on stderr, one line a jar.
+   */
   static RunConfig checked(RunConfig cfg) {
     cfg.validate();
-    ReffakdRun.loss(cfg).close();
+    try (var loss = ReffakdRun.loss(cfg)) {
+      for (String problem : loss.pluginProblems()) {
+        System.err.println("warning: plugin not loaded: " + problem);
+      }
+    }
     return cfg;
   }
 }

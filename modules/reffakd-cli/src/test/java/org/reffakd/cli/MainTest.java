@@ -123,6 +123,28 @@ class MainTest {
   }
 
   @Test
+  void aMissingPluginFolderFailsAndABrokenJarIsNamed() throws Exception {
+    int[] rc = new int[1];
+    Path missing = tmp.resolve("no-such-dir");
+    String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),
+        "--plugins", missing.toString(), "--write-config", tmp.resolve("m.json").toString()))[0];
+    assertEquals(1, rc[0], err);
+    assertTrue(err.contains("plugin folder " + missing + " does not exist"), err);
+    Path dir = Files.createDirectories(tmp.resolve("plugins"));
+    Path jar = Files.writeString(dir.resolve("broken.jar"), "this is not a zip file");
+    // the run's loss is not found: the run fails, naming the broken jar
+    err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(), "--plugins",
+        dir.toString(), "--loss", "mine", "--write-config", tmp.resolve("b.json").toString()))[0];
+    assertEquals(1, rc[0], err);
+    assertTrue(err.contains("unknown loss 'mine'") && err.contains(jar.toString()), err);
+    // the run's loss is found elsewhere: a warning naming the jar, and the run goes on
+    err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(), "--plugins",
+        dir.toString(), "--write-config", tmp.resolve("w.json").toString()))[0];
+    assertEquals(0, rc[0], err);
+    assertTrue(err.contains("warning: plugin not loaded: " + jar), err);
+  }
+
+  @Test
   void lossesThatNeedATeacherFailAtStartWithoutOne() {
     int[] rc = new int[1];
     String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),

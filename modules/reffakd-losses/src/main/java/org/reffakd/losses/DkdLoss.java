@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
+import org.reffakd.spi.LossMath;
 import org.reffakd.spi.LossOutput;
 import org.reffakd.spi.ParameterSpec;
 import org.reffakd.spi.Parameters;
@@ -92,8 +93,8 @@ public final class DkdLoss extends BuiltInLoss {
       int o = i * c;
       int g = in.labels()[i];
       // student: s = z / T, log-sum-exp over all classes and over the non-target ones
-      double lseAll = logSumExp(z, o, c, -1, t);
-      double lseOther = logSumExp(z, o, c, g, t);
+      double lseAll = LossMath.logSumExp(z, o, c, -1, t);
+      double lseOther = LossMath.logSumExp(z, o, c, g, t);
       double logPsG = z[o + g] / t - lseAll;
       double logPsO = lseOther - lseAll;
       double psG = Math.exp(logPsG);
@@ -103,15 +104,15 @@ public final class DkdLoss extends BuiltInLoss {
       }
       // teacher, used as given
       double logPtG = teacherLogP[o + g];
-      double logPtO = logSumExp(teacherLogP, o, c, g, 1.0);
+      double logPtO = LossMath.logSumExp(teacherLogP, o, c, g, 1.0);
       double ptG = Math.exp(logPtG);
       double ptO = Math.exp(logPtO);
-      // TCKD: KL((ptG, ptO) || (psG, psO)), 0 log 0 = 0
+      // TCKD: KL((ptG, ptO) || (psG, psO)), 0 log 0 = 0; a NaN teacher propagates (!= 0)
       double kl = 0;
-      if (ptG > 0) {
+      if (ptG != 0) {
         kl += ptG * (logPtG - logPsG);
       }
-      if (ptO > 0) {
+      if (ptO != 0) {
         kl += ptO * (logPtO - logPsO);
       }
       tckd += kl;
@@ -120,7 +121,7 @@ public final class DkdLoss extends BuiltInLoss {
         grad[o + j] += a * ((j == g ? 1 : 0) - psHat[j]);
       }
       // NCKD: KL(pt_hat || ps_hat) over j != g
-      if (ptO > 0) {
+      if (ptO != 0) {
         double klN = 0;
         for (int j = 0; j < c; j++) {
           if (j == g) {
@@ -128,7 +129,7 @@ public final class DkdLoss extends BuiltInLoss {
           }
           double logPtHat = teacherLogP[o + j] - logPtO;
           double ptHat = Math.exp(logPtHat);
-          if (ptHat > 0) {
+          if (ptHat != 0) {
             klN += ptHat * (logPtHat - (z[o + j] / t - lseOther));
           }
           grad[o + j] += nScale * (psHat[j] - ptHat);
@@ -141,26 +142,6 @@ public final class DkdLoss extends BuiltInLoss {
     terms.put("tckd", w * alpha * t * t * tckd / n);
     terms.put("nckd", w * beta * t * t * nckd / n);
     return new LossOutput(terms, grad);
-  }
-
-  /** log sum_j exp(x[off + j] / t) over j in [0, c) except {@code skip} (-1: none). */
-  private static double logSumExp(double[] x, int off, int c, int skip, double t) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int j = 0; j < c; j++) {
-      if (j != skip) {
-        max = Math.max(max, x[off + j] / t);
-      }
-    }
-    if (max == Double.NEGATIVE_INFINITY) {
-      return max;
-    }
-    double s = 0;
-    for (int j = 0; j < c; j++) {
-      if (j != skip) {
-        s += Math.exp(x[off + j] / t - max);
-      }
-    }
-    return max + Math.log(s);
   }
 
   /** The parameter schema shared with {@code reffakd-dkd}. */

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
+import org.reffakd.spi.LossMath;
 import org.reffakd.spi.LossOutput;
 import org.reffakd.spi.ParameterSpec;
 import org.reffakd.spi.Parameters;
@@ -31,18 +32,8 @@ public final class KdLoss extends BuiltInLoss {
     int c = in.classes();
     double[] grad = new double[n * c];
     double ce = LossMath.crossEntropy(in.logits(), n, c, in.labels(), ceWeight, grad);
-    double[] logq = new double[n * c];
-    LossMath.logSoftmax(in.logits(), n, c, t, logq);
     double[] p = LossMath.softmax(teacher, n, c, t);
-    double kl = 0;
-    double gscale = kdWeight * t / n; // d/dz of w T^2 KL / n = w T (q - p) / n
-    for (int i = 0; i < n; i++) {
-      int o = i * c;
-      kl += LossMath.klRow(p, logq, o, c);
-      for (int j = 0; j < c; j++) {
-        grad[o + j] += gscale * (Math.exp(logq[o + j]) - p[o + j]);
-      }
-    }
+    double kl = LossMath.klToSoftmax(p, in.logits(), n, c, t, kdWeight * t * t / n, grad);
     Map<String, Double> terms = new LinkedHashMap<>();
     terms.put("ce", ceWeight * ce);
     terms.put("kd", kdWeight * t * t * kl / n);

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
+import org.reffakd.spi.LossMath;
 import org.reffakd.spi.LossOutput;
 import org.reffakd.spi.ParameterSpec;
 import org.reffakd.spi.Parameters;
@@ -20,25 +21,21 @@ import org.reffakd.spi.Parameters;
  */
 public final class ReffakdLoss extends BuiltInLoss {
 
+  static final String NAME = "reffakd";
+
   /** The pure loss. Terms: {@code ce}, {@code kd}. */
   static LossOutput reffakd(LossInput in, double alpha, double t, boolean batchmean) {
+    double[] p = in.softTargets();
+    if (p == null) {
+      throw new IllegalArgumentException(NAME + ": needs soft labels, but the input has none"
+          + " (LossInput.softTargets() is null)");
+    }
     int n = in.n();
     int c = in.classes();
     double[] grad = new double[n * c];
     double ce = LossMath.crossEntropy(in.logits(), n, c, in.labels(), 1 - alpha, grad);
-    double[] logq = new double[n * c];
-    LossMath.logSoftmax(in.logits(), n, c, t, logq);
     double denom = batchmean ? n : (double) n * c;
-    double[] p = in.softTargets();
-    double kl = 0;
-    double gscale = alpha * t / denom; // d/dz of a T^2 KL / denom = a T (q - p) / denom
-    for (int i = 0; i < n; i++) {
-      int o = i * c;
-      kl += LossMath.klRow(p, logq, o, c);
-      for (int j = 0; j < c; j++) {
-        grad[o + j] += gscale * (Math.exp(logq[o + j]) - p[o + j]);
-      }
-    }
+    double kl = LossMath.klToSoftmax(p, in.logits(), n, c, t, alpha * t * t / denom, grad);
     Map<String, Double> terms = new LinkedHashMap<>();
     terms.put("ce", (1 - alpha) * ce);
     terms.put("kd", alpha * t * t * kl / denom);
@@ -46,7 +43,7 @@ public final class ReffakdLoss extends BuiltInLoss {
   }
 
   public ReffakdLoss() {
-    super("reffakd", "ReffAKD: CE + KL to the autoencoder soft label (Doshi & Kim, 2023)",
+    super(NAME, "ReffAKD: CE + KL to the autoencoder soft label (Doshi & Kim, 2023)",
         Set.of(Need.SOFT_LABELS));
   }
 

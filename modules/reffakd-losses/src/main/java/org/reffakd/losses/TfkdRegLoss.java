@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
+import org.reffakd.spi.LossMath;
 import org.reffakd.spi.LossOutput;
 import org.reffakd.spi.ParameterSpec;
 import org.reffakd.spi.Parameters;
@@ -37,18 +38,9 @@ public final class TfkdRegLoss extends BuiltInLoss {
       teacher[i * c + in.labels()[i]] = correctProb;
     }
     double[] q = LossMath.softmax(teacher, n, c, t);
-    double[] logp = new double[n * c];
-    LossMath.logSoftmax(in.logits(), n, c, 1.0, logp);
     double denom = (double) n * c;
-    double gscale = alpha * multiplier / denom;
-    double kl = 0;
-    for (int i = 0; i < n; i++) {
-      int o = i * c;
-      kl += LossMath.klRow(q, logp, o, c);
-      for (int j = 0; j < c; j++) {
-        grad[o + j] += gscale * (Math.exp(logp[o + j]) - q[o + j]);
-      }
-    }
+    double kl = LossMath.klToSoftmax(q, in.logits(), n, c, 1.0, alpha * multiplier / denom,
+        grad);
     Map<String, Double> terms = new LinkedHashMap<>();
     terms.put("ce", (1 - alpha) * ce);
     terms.put("reg", alpha * multiplier * kl / denom);

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
+import org.reffakd.spi.LossMath;
 import org.reffakd.spi.LossOutput;
 
 /**

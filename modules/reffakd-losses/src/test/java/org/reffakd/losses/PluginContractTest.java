@@ -116,6 +116,34 @@ class PluginContractTest {
     }
   }
 
+  @Test
+  void reffakdWithoutSoftLabelsNamesWhatIsMissing() {
+    LossInput full = TestSupport.randomInput(3, 4, 5, 0);
+    LossInput noSoft = new LossInput(full.logits(), full.n(), full.classes(), full.labels(),
+        null, null, 0);
+    assertMentions(missing("reffakd", noSoft), "reffakd:", "soft labels");
+  }
+
+  @Test
+  void aNanInSoftTargetsOrTeacherLogitsIsNotHidden() {
+    LossInput full = TestSupport.randomInput(5, 4, 5, 30);
+    double[] soft = full.softTargets().clone();
+    soft[7] = Double.NaN;
+    double[] teacher = full.teacherLogits().clone();
+    teacher[7] = Double.NaN;
+    LossInput badSoft = new LossInput(full.logits(), full.n(), full.classes(), full.labels(),
+        soft, full.teacherLogits(), 30);
+    LossInput badTeacher = new LossInput(full.logits(), full.n(), full.classes(), full.labels(),
+        full.softTargets(), teacher, 30);
+    for (String s : List.of("reffakd", "reffakd-dkd", "kd", "dkd")) {
+      LossInput in = s.startsWith("reffakd") ? badSoft : badTeacher;
+      var out = TestSupport.create(s, Map.of()).compute(in);
+      // the loss must not look finite while the gradient is NaN: both show the NaN
+      assertTrue(Double.isNaN(out.total()), s + ": total " + out.total());
+      assertTrue(Double.isNaN(out.gradient()[7]), s + ": gradient " + out.gradient()[7]);
+    }
+  }
+
   private static String missing(String strategy, LossInput in) {
     LossFunction f = TestSupport.create(strategy, Map.of());
     return assertThrows(IllegalArgumentException.class, () -> f.compute(in)).getMessage();

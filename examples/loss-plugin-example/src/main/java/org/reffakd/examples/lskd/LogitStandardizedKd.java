@@ -1,11 +1,13 @@
 package org.reffakd.examples.lskd;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
+import org.reffakd.spi.LossMath;
 import org.reffakd.spi.LossOutput;
 import org.reffakd.spi.LossPlugin;
 import org.reffakd.spi.ParameterSpec;
@@ -31,34 +33,25 @@ public final class LogitStandardizedKd implements LossPlugin {
     int c = in.classes();
     double[] z = in.logits();
     double[] grad = new double[n * c];
-    // cross-entropy on the raw logits
-    double ce = 0;
+    // cross-entropy on the raw logits (the SPI's helper adds its weighted gradient)
+    double ce = LossMath.crossEntropy(z, n, c, in.labels(), ceWeight, grad);
+    // standardize every row of student and teacher, then the usual KD between them
+    Standardized[] s = new Standardized[n];
+    double[] ys = new double[n * c];
+    double[] yt = new double[n * c];
     for (int i = 0; i < n; i++) {
-      int o = i * c;
-      double[] logp = logSoftmax(z, o, c, 1);
-      ce -= logp[in.labels()[i]];
-      for (int j = 0; j < c; j++) {
-        grad[o + j] += ceWeight * (Math.exp(logp[j]) - (j == in.labels()[i] ? 1 : 0)) / n;
-      }
+      s[i] = standardize(z, i * c, c);
+      System.arraycopy(s[i].y, 0, ys, i * c, c);
+      System.arraycopy(standardize(in.teacherLogits(), i * c, c).y, 0, yt, i * c, c);
     }
-    ce /= n;
-    double kl = 0;
+    double[] p = LossMath.softmax(yt, n, c, t);
+    double w = kdWeight * t * t / n;
+    double[] gy = new double[n * c]; // d/dy of kd_weight * T^2 * KL / n
+    double kl = LossMath.klToSoftmax(p, ys, n, c, t, w, gy);
     for (int i = 0; i < n; i++) {
-      int o = i * c;
-      Standardized s = standardize(z, o, c);
-      Standardized ts = standardize(in.teacherLogits(), o, c);
-      double[] logq = logSoftmax(s.y, 0, c, t);
-      double[] logp = logSoftmax(ts.y, 0, c, t);
-      double[] gy = new double[c];
+      double[] gz = s[i].backward(Arrays.copyOfRange(gy, i * c, (i + 1) * c));
       for (int j = 0; j < c; j++) {
-        double p = Math.exp(logp[j]);
-        kl += p * (logp[j] - logq[j]);
-        // d/dy of kd_weight * T^2 * KL / n = kd_weight * T * (q - p) / n
-        gy[j] = kdWeight * t * (Math.exp(logq[j]) - p) / n;
-      }
-      double[] gz = s.backward(gy);
-      for (int j = 0; j < c; j++) {
-        grad[o + j] += gz[j];
+        grad[i * c + j] += gz[j];
       }
     }
     Map<String, Double> terms = new LinkedHashMap<>();
@@ -107,23 +100,6 @@ public final class LogitStandardizedKd implements LossPlugin {
       y[j] = d[j] / (s + EPS);
     }
     return new Standardized(y, d, s);
-  }
-
-  static double[] logSoftmax(double[] x, int off, int c, double t) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int j = 0; j < c; j++) {
-      max = Math.max(max, x[off + j] / t);
-    }
-    double sum = 0;
-    for (int j = 0; j < c; j++) {
-      sum += Math.exp(x[off + j] / t - max);
-    }
-    double lse = max + Math.log(sum);
-    double[] out = new double[c];
-    for (int j = 0; j < c; j++) {
-      out[j] = x[off + j] / t - lse;
-    }
-    return out;
   }
 
   @Override

@@ -23,22 +23,41 @@ import org.reffakd.spi.Parameters;
  * <p>Parameters are given as {@code key=value}: a plain key ({@code alpha}) goes to every
  * strategy of the loss that declares it, {@code strategy.key} ({@code dkd.beta}) to that one
  * only. A key no strategy declares is refused before training starts.
+ *
+ * <p><b>Checked at the boundary.</b> Every trainer calls a loss through this class, so it checks
+ * what crosses the plugin contract, once per batch, before the step: the input (labels in
+ * [0, classes), logits, soft targets and teacher logits finite, soft targets and teacher logits
+ * present when a strategy needs them) and each strategy's output (a finite gradient of n x
+ * classes values, finite terms). A violation fails with one message that names the loss, the
+ * strategy and its origin (jar or built-in), and the epoch and batch; a strategy that throws is
+ * reported the same way. A NaN therefore never reaches the weights.
  */
 public final class ConfiguredLoss implements LossFunction {
 
-  private record Part(String name, double weight, LossFunction fn) {}
+  private record Part(String name, double weight, LossFunction fn, PluginOrigin origin,
+                      Set<LossPlugin.Need> needs) {
+
+    /** {@code built-in loss 'ce'} or {@code loss plugin 'lskd' from /path/lskd.jar}. */
+    String who() {
+      return origin.builtIn() ? "built-in loss '" + name + "'"
+          : "loss plugin '" + name + "' from " + origin;
+    }
+  }
 
   private final String spec;
   private final List<Part> parts;
   private final Set<LossPlugin.Need> needs;
   private final Map<String, Map<String, Object>> effectiveParams;
+  private final List<String> pluginProblems;
 
   private ConfiguredLoss(String spec, List<Part> parts, Set<LossPlugin.Need> needs,
-                         Map<String, Map<String, Object>> effectiveParams) {
+                         Map<String, Map<String, Object>> effectiveParams,
+                         List<String> pluginProblems) {
     this.spec = spec;
     this.parts = parts;
     this.needs = needs;
     this.effectiveParams = effectiveParams;
+    this.pluginProblems = pluginProblems;
   }
 
   /** Parses {@code name} or {@code name:weight,name:weight,...}. */
@@ -75,7 +94,8 @@ public final class ConfiguredLoss implements LossFunction {
     Set<LossPlugin.Need> needs = EnumSet.noneOf(LossPlugin.Need.class);
     Map<String, Map<String, Object>> effective = new LinkedHashMap<>();
     for (Map.Entry<String, Double> e : weights.entrySet()) {
-      LossPlugin plugin = registry.get(e.getKey()).plugin();
+      LossRegistry.Entry entry = registry.get(e.getKey());
+      LossPlugin plugin = entry.plugin();
       String name = plugin.name();
       Map<String, String> mine = new LinkedHashMap<>();
       Set<String> declared = new LinkedHashSet<>();
@@ -95,8 +115,24 @@ public final class ConfiguredLoss implements LossFunction {
       }
       Parameters validated = Parameters.validate(name, plugin.parameters(), mine);
       effective.put(name, validated.asMap());
-      parts.add(new Part(name, e.getValue(), plugin.create(validated)));
-      needs.addAll(plugin.needs());
+      LossFunction fn;
+      try {
+        fn = plugin.create(validated);
+      } catch (RuntimeException | LinkageError ex) {
+        for (Part made : parts) {
+          made.fn().close();
+        }
+        Part failed = new Part(name, e.getValue(), null, entry.origin(), Set.of());
+        throw new IllegalStateException(failed.who() + " failed to create: " + message(ex), ex);
+      }
+      if (fn == null) {
+        throw new IllegalStateException(new Part(name, 1, null, entry.origin(), Set.of()).who()
+            + " failed to create: create() returned null");
+      }
+      Set<LossPlugin.Need> partNeeds = EnumSet.noneOf(LossPlugin.Need.class);
+      partNeeds.addAll(plugin.needs());
+      parts.add(new Part(name, e.getValue(), fn, entry.origin(), partNeeds));
+      needs.addAll(partNeeds);
     }
     for (String k : params.keySet()) {
       if (!used.contains(k)) {
@@ -104,7 +140,7 @@ public final class ConfiguredLoss implements LossFunction {
             + k + "'" + (k.contains(".") ? "" : " (use strategy.key for one strategy)"));
       }
     }
-    return new ConfiguredLoss(spec, List.copyOf(parts), needs, effective);
+    return new ConfiguredLoss(spec, List.copyOf(parts), needs, effective, registry.problems());
   }
 
   public String spec() {
@@ -119,20 +155,43 @@ public final class ConfiguredLoss implements LossFunction {
     return needs.contains(n);
   }
 
+  /**
+   * What the registry this loss was found in could not load (broken jars, missing classes), one
+   * line each naming the jar: the loss itself was found, so these are warnings.
+   */
+  public List<String> pluginProblems() {
+    return pluginProblems;
+  }
+
   /** Strategy name to its effective parameters (defaults filled in), for provenance. */
   public Map<String, Map<String, Object>> effectiveParameters() {
     return effectiveParams;
   }
 
+  /** {@link #compute(LossInput, int)} without a batch number. */
   @Override
   public LossOutput compute(LossInput in) {
+    return compute(in, 0);
+  }
+
+  /**
+   * The loss of one batch, its input and every strategy's output checked (see the class
+   * comment).
+   *
+   * @param batch 1-based batch number within the epoch, for messages; 0 when unknown
+   * @throws IllegalArgumentException the input is invalid, or a strategy refused it
+   * @throws IllegalStateException    a strategy failed or returned an invalid result
+   */
+  public LossOutput compute(LossInput in, int batch) {
+    String where = "epoch " + (in.epoch() + 1) + (batch > 0 ? ", batch " + batch : "");
+    checkInput(in, where);
     if (parts.size() == 1 && parts.get(0).weight() == 1) {
-      return parts.get(0).fn().compute(in);
+      return call(parts.get(0), in, where);
     }
     Map<String, Double> terms = new LinkedHashMap<>();
     double[] grad = new double[in.logits().length];
     for (Part p : parts) {
-      LossOutput o = p.fn().compute(in);
+      LossOutput o = call(p, in, where);
       for (Map.Entry<String, Double> t : o.terms().entrySet()) {
         terms.merge(t.getKey(), p.weight() * t.getValue(), Double::sum);
       }
@@ -141,7 +200,131 @@ public final class ConfiguredLoss implements LossFunction {
         grad[i] += p.weight() * g[i];
       }
     }
-    return new LossOutput(terms, grad);
+    LossOutput sum = new LossOutput(terms, grad);
+    if (!Double.isFinite(sum.total())) {
+      throw new IllegalStateException("loss " + spec + " (" + origins() + "), " + where
+          + ": the weighted total is " + sum.total());
+    }
+    return sum;
+  }
+
+  /** One strategy on one batch, its failure or its invalid result named. */
+  private LossOutput call(Part p, LossInput in, String where) {
+    String who = (parts.size() > 1 ? "loss " + spec + ": " : "") + p.who();
+    LossOutput o;
+    try {
+      o = p.fn().compute(in);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(who + " refused the input of " + where + ": "
+          + message(e), e);
+    } catch (RuntimeException | LinkageError e) {
+      throw new IllegalStateException(who + " failed in " + where + ": " + message(e), e);
+    }
+    String bad = null;
+    if (o == null) {
+      bad = "no result (null)";
+    } else if (o.gradient() == null) {
+      bad = "no gradient (null)";
+    } else if (o.gradient().length != in.logits().length) {
+      bad = "a gradient of " + o.gradient().length + " values, expected " + in.n() + " x "
+          + in.classes();
+    } else {
+      int k = firstNonFinite(o.gradient());
+      if (k >= 0) {
+        bad = "a gradient holding " + o.gradient()[k] + " at " + cell(k, in.classes());
+      } else {
+        for (Map.Entry<String, Double> t : o.terms().entrySet()) {
+          if (t.getValue() == null || !Double.isFinite(t.getValue())) {
+            bad = "the term '" + t.getKey() + "' = " + t.getValue();
+            break;
+          }
+        }
+      }
+    }
+    if (bad != null) {
+      throw new IllegalStateException(who + " returned " + bad + " in " + where);
+    }
+    return o;
+  }
+
+  /** The contract's input side, checked before any strategy sees the batch. */
+  private void checkInput(LossInput in, String where) {
+    String bad = null;
+    int c = in.classes();
+    int[] labels = in.labels();
+    for (int i = 0; i < labels.length && bad == null; i++) {
+      if (labels[i] < 0 || labels[i] >= c) {
+        bad = "label " + labels[i] + " of row " + i + " is outside [0, " + c + ")";
+      }
+    }
+    if (bad == null) {
+      int k = firstNonFinite(in.logits());
+      if (k >= 0) {
+        bad = "the student logits hold " + in.logits()[k] + " at " + cell(k, c)
+            + " (the student diverged: learning rate too high?)";
+      }
+    }
+    if (bad == null) {
+      bad = checkDistribution(in.softTargets(), c);
+    }
+    if (bad == null && in.teacherLogits() != null) {
+      int k = firstNonFinite(in.teacherLogits());
+      if (k >= 0) {
+        bad = "the teacher logits hold " + in.teacherLogits()[k] + " at " + cell(k, c);
+      }
+    }
+    for (Part p : parts) {
+      if (bad != null) {
+        break;
+      }
+      if (p.needs().contains(LossPlugin.Need.SOFT_LABELS) && in.softTargets() == null) {
+        bad = p.who() + " needs soft labels, but the input has none";
+      } else if (p.needs().contains(LossPlugin.Need.TEACHER) && in.teacherLogits() == null) {
+        bad = p.who() + " needs teacher logits, but the input has none";
+      }
+    }
+    if (bad != null) {
+      throw new IllegalArgumentException("loss " + spec + " (" + origins() + "), " + where
+          + ": " + bad);
+    }
+  }
+
+  private static String checkDistribution(double[] soft, int c) {
+    if (soft == null) {
+      return null;
+    }
+    for (int k = 0; k < soft.length; k++) {
+      if (!(soft[k] >= 0) || soft[k] == Double.POSITIVE_INFINITY) {
+        return "the soft targets hold " + soft[k] + " at " + cell(k, c)
+            + " (a target is a probability, finite and >= 0)";
+      }
+    }
+    return null;
+  }
+
+  private static int firstNonFinite(double[] a) {
+    for (int k = 0; k < a.length; k++) {
+      if (!Double.isFinite(a[k])) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  private static String cell(int k, int classes) {
+    return "row " + (k / classes) + ", class " + (k % classes);
+  }
+
+  /** {@code built-in} for one built-in strategy; {@code name: origin, ...} for a hybrid. */
+  private String origins() {
+    if (parts.size() == 1) {
+      return parts.get(0).origin().toString();
+    }
+    return String.join(", ", parts.stream().map(p -> p.name() + ": " + p.origin()).toList());
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   @Override

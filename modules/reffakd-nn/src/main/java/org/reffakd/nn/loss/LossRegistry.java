@@ -96,8 +96,22 @@ public final class LossRegistry {
     return r;
   }
 
-  /** The plugin folders to search: the given ones plus $REFFAKD_PLUGINS or ~/.reffakd/plugins. */
+  /**
+   * The plugin folders to search: the given ones plus $REFFAKD_PLUGINS or ~/.reffakd/plugins.
+   * A folder given explicitly must exist (a typo would otherwise silently drop the plugins it
+   * was meant to supply); the default folder is searched only when it exists.
+   *
+   * @throws IllegalArgumentException a given folder does not exist or is not a folder
+   */
   public static List<Path> pluginDirs(List<Path> given) {
+    for (Path dir : given) {
+      if (!Files.exists(dir)) {
+        throw new IllegalArgumentException("plugin folder " + dir + " does not exist");
+      }
+      if (!Files.isDirectory(dir)) {
+        throw new IllegalArgumentException("plugin folder " + dir + " is not a folder");
+      }
+    }
     List<Path> dirs = new ArrayList<>(given);
     String env = System.getenv(PLUGIN_DIR_ENV);
     Path def = env != null && !env.isBlank() ? Path.of(env)
@@ -163,7 +177,10 @@ public final class LossRegistry {
     return List.copyOf(problems);
   }
 
-  /** The usable strategy of that name; otherwise a message naming what is known. */
+  /**
+   * The usable strategy of that name; otherwise a message naming what is known and every jar
+   * that could not be loaded (the strategy may be in one of them).
+   */
   public Entry get(String name) {
     Entry refused = null;
     for (Entry e : entries) {

@@ -77,6 +77,43 @@ class LossRegistryTest {
   }
 
   @Test
+  void anExplicitPluginFolderMustExistTheDefaultMayBeAbsent() throws Exception {
+    Path missing = tmp.resolve("no").resolve("such");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LossRegistry.pluginDirs(List.of(missing)));
+    assertEquals("plugin folder " + missing + " does not exist", e.getMessage());
+    Path file = Files.writeString(tmp.resolve("plugins.txt"), "not a folder");
+    IllegalArgumentException notDir = assertThrows(IllegalArgumentException.class,
+        () -> LossRegistry.pluginDirs(List.of(file)));
+    assertEquals("plugin folder " + file + " is not a folder", notDir.getMessage());
+    // nothing given: the default folder is searched only if it exists, never an error
+    for (Path d : LossRegistry.pluginDirs(List.of())) {
+      assertTrue(Files.isDirectory(d), d.toString());
+    }
+    Path dir = Files.createDirectories(tmp.resolve("empty"));
+    assertEquals(dir, LossRegistry.pluginDirs(List.of(dir)).get(0));
+  }
+
+  @Test
+  void aBrokenJarIsNamedWhenTheLossIsMissingAndReportedWhenItIsFound() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("broken"));
+    Path work = Files.createDirectories(tmp.resolve("bw"));
+    Files.copy(PluginJars.build(work, "static-init", Map.of("q.Boom",
+        PluginJars.plugin("q", "Boom", "boom", true)), "q.Boom\n"), dir.resolve("boom.jar"));
+    LossRegistry r = LossRegistry.discover(List.of(dir));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ConfiguredLoss.create(r, "boom", Map.of()));
+    assertTrue(e.getMessage().contains("unknown loss 'boom'")
+        && e.getMessage().contains(dir.resolve("boom.jar").toString())
+        && e.getMessage().contains("ExceptionInInitializerError"), e.getMessage());
+    // the run's loss is found elsewhere: the broken jar is still reported, for a warning
+    try (ConfiguredLoss ce = ConfiguredLoss.create(r, "ce", Map.of())) {
+      assertTrue(ce.pluginProblems().stream().anyMatch(p -> p.startsWith(
+          dir.resolve("boom.jar").toString())), ce.pluginProblems().toString());
+    }
+  }
+
+  @Test
   void twoStrategiesWithOneNameAreBothRefusedNamingBothOrigins() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("dup"));
     Path work = Files.createDirectories(tmp.resolve("w"));

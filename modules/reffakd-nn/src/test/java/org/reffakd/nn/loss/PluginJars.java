@@ -83,4 +83,23 @@ final class PluginJars {
         + "  }\n"
         + "}\n";
   }
+
+  /**
+   * Source of a plugin without parameters whose {@code create(Parameters p)} runs
+   * {@code createBody} (statements that return a LossFunction).
+   */
+  static String custom(String pkg, String cls, String name, String createBody) {
+    return "package " + pkg + ";\n"
+        + "import java.util.*;\nimport org.reffakd.spi.*;\n"
+        + "public class " + cls + " implements LossPlugin {\n"
+        + "  public String name() { return \"" + name + "\"; }\n"
+        + "  public String version() { return \"1.0\"; }\n"
+        + "  public String description() { return \"test plugin\"; }\n"
+        + "  public Set<Need> needs() { return Set.of(); }\n"
+        + "  public List<ParameterSpec> parameters() { return List.of(); }\n"
+        + "  public LossFunction create(Parameters p) {\n"
+        + "    " + createBody + "\n"
+        + "  }\n"
+        + "}\n";
+  }
 }
