@@ -24,6 +24,23 @@ final class DashboardFlags {
       + "GET/HEAD/OPTIONS")
   String token;
 
+  /**
+   * Serves the dashboard over {@code root} on this platform and prints the link to
+   * {@code fragment} (e.g. {@code #/run/ID}). A busy port must not stop the training: it says
+   * so and goes on without the page.
+   */
+  void start(org.reffakd.platform.Platform p, java.nio.file.Path root, String fragment) {
+    try {
+      var server = p.startDashboard(new org.reffakd.platform.web.DashboardOptions(host, port,
+          root, token()));
+      System.out.printf("dashboard: http://%s:%d/%s  (metrics: /metrics)%n", host,
+          server.actualPort(), fragment);
+    } catch (RuntimeException e) {
+      System.out.println("dashboard not started: " + e.getMessage()
+          + " (use --port, or --no-dashboard)");
+    }
+  }
+
   /** --token, else $REFFAKD_TOKEN, else null. */
   String token() {
     return token(System.getenv());

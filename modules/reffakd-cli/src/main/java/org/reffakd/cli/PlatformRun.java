@@ -6,7 +6,6 @@ import java.util.Map;
 import org.reffakd.nn.run.ReffakdRun;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.platform.Platform;
-import org.reffakd.platform.web.DashboardOptions;
 
 /** A run through the platform: broker (embedded or external), ingest, the stage verticles. */
 final class PlatformRun {
@@ -22,17 +21,7 @@ final class PlatformRun {
           p.kafka().bootstrapServers(), kafka.bootstrap == null ? "embedded" : "external",
           (System.nanoTime() - t0) / 1e9);
       if (dashboard) {
-        Path root = runDir.toAbsolutePath().getParent();
-        try {
-          var server = p.startDashboard(new DashboardOptions(web.host, web.port, root,
-              web.token()));
-          System.out.printf("dashboard: http://%s:%d/#/run/%s  (metrics: /metrics)%n",
-              web.host, server.actualPort(), runDir.getFileName());
-        } catch (RuntimeException e) {
-          // a busy port must not stop the training: say so and go on without the page
-          System.out.println("dashboard not started: " + e.getMessage()
-              + " (use --port, or --no-dashboard)");
-        }
+        web.start(p, runDir.toAbsolutePath().getParent(), "#/run/" + runDir.getFileName());
       }
       if (!fromTopic) {
         JsonObject in = p.ingest(cfg.dataset(), Path.of(cfg.data()));

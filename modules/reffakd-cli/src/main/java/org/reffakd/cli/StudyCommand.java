@@ -74,6 +74,11 @@ final class StudyCommand implements Callable<Integer> {
   ConfigOptions common;
   @Mixin
   KafkaOptions kafka;
+  @Mixin
+  DashboardFlags web;
+  @Option(names = "--no-dashboard", description = "do not serve the live dashboard (the study "
+      + "view fills in as jobs finish)")
+  boolean noDashboard;
 
   @Override
   public Integer call() throws Exception {
@@ -106,6 +111,9 @@ final class StudyCommand implements Callable<Integer> {
       System.out.printf("platform: Kafka %s (%s), ready in %.1fs%n",
           p.kafka().bootstrapServers(), kafka.bootstrap == null ? "embedded" : "external",
           (System.nanoTime() - t0) / 1e9);
+      if (!noDashboard) {
+        web.start(p, out.toAbsolutePath(), "#/study/" + out.toAbsolutePath().getFileName());
+      }
       if (!fromTopic) {
         JsonObject in = p.ingest(base.dataset(), Path.of(base.data()));
         System.out.printf("ingest: %d images to %s%n", in.getLong("images"),

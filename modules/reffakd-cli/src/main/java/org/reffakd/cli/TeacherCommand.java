@@ -36,6 +36,13 @@ final class TeacherCommand implements Callable<Integer> {
   @Option(names = "--schedule", defaultValue = "cosine", description = "cosine, step or "
       + "constant (default ${DEFAULT-VALUE})")
   String schedule;
+  @Option(names = "--val-size", paramLabel = "N", defaultValue = "5000", description = "images "
+      + "held out of training to select the epoch, as a run does (default ${DEFAULT-VALUE})")
+  int valSize;
+  @Option(names = "--train-fraction", paramLabel = "F", defaultValue = "1", description = "train "
+      + "on this fraction of the training images left after the validation split (default "
+      + "${DEFAULT-VALUE})")
+  double trainFraction;
   @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
   long seed;
   @Option(names = "--threads", paramLabel = "N", description = "compute threads (default: "
@@ -50,9 +57,12 @@ final class TeacherCommand implements Callable<Integer> {
     String dataDir = DataLocation.resolve(dataset, data).toString();
     Path cfgFile = out.resolve("config.json");
     RunConfig cfg = Files.isRegularFile(cfgFile) ? RunConfig.read(cfgFile)
-        : d.with(Map.of("data", dataDir, "arch", arch, "ae_epochs", 0, "epochs", epochs,
-            "lr", lr, "schedule", schedule, "loss", "ce", "loss_params", Map.of(), "seed", seed,
-            "threads", threads != null ? threads : d.threads()));
+        : d.with(Map.ofEntries(Map.entry("data", dataDir), Map.entry("arch", arch),
+            Map.entry("ae_epochs", 0), Map.entry("epochs", epochs), Map.entry("lr", lr),
+            Map.entry("schedule", schedule), Map.entry("loss", "ce"),
+            Map.entry("loss_params", Map.of()), Map.entry("seed", seed),
+            Map.entry("threads", threads != null ? threads : d.threads()),
+            Map.entry("val_size", valSize), Map.entry("train_fraction", trainFraction)));
     if (Files.isRegularFile(cfgFile)) {
       System.out.println("resuming the teacher in " + out + " with its config.json");
     }

@@ -164,6 +164,7 @@ class MainTest {
     Path run = tmp.resolve("run");
     assertEquals(0, Main.execute("run", "--data", data.toString(), "--kafka-dir",
         broker.toString(), "--from-topic", "--no-dashboard", "--ae-epochs", "1", "--epochs", "1",
+        "--val-size", "200",
         "--out",
         run.toString()));
     java.util.Map<?, ?> result = new com.fasterxml.jackson.databind.ObjectMapper().readValue(

@@ -34,16 +34,18 @@ class PluginFolderEndToEndTest {
     Path jar = plugins.resolve("reffakd-example-lskd.jar");
     packClasses(Path.of("target", "classes"), jar);
     Path data = tmp.resolve("data");
-    FashionSubset.writeIdx(data, 3000, 500);
+    FashionSubset.writeIdx(data, 4000, 500);
 
     String listing = cli("plugins", "--plugins", plugins.toString());
     assertTrue(listing.lines().anyMatch(l -> l.startsWith("lskd ") && l.contains(jar.toString())),
         listing);
 
     cli("teacher", "--data", data.toString(), "--arch", "lenet5bn", "--epochs", "1",
+        "--val-size", "300",
         "--out", tmp.resolve("teacher").toString());
     Path run = tmp.resolve("run");
     cli("run", "--data", data.toString(), "--plugins", plugins.toString(), "--loss", "lskd",
+        "--val-size", "300",
         "--teacher", tmp.resolve("teacher").toString(), "--param", "temperature=2",
         "--ae-epochs", "1", "--epochs", "2", "--no-dashboard", "--out", run.toString());
     Map<?, ?> result = new ObjectMapper().readValue(run.resolve("result.json").toFile(),
