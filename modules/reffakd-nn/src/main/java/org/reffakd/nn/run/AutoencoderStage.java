@@ -60,9 +60,13 @@ public final class AutoencoderStage {
     return p;
   }
 
-  /** Trains (or resumes, in workDir) the autoencoder and stores the best checkpoint. */
+  /**
+   * Trains (or resumes, in workDir) the autoencoder and stores the best checkpoint; first checks
+   * that the whole run can finish on this data ({@link ReffakdRun#preflight}).
+   */
   public static Output run(RunConfig cfg, RunData data, Path workDir, ArtifactStore store,
                            Progress progress) {
+    ReffakdRun.preflight(cfg, data);
     Costs.Meter meter = new Costs.Meter();
     PreparedImages pool = data.parts(cfg).pool();
     Autoencoder ae = new Autoencoder(pool.channels(), cfg.seed());

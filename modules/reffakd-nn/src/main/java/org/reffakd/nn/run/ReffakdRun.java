@@ -101,6 +101,68 @@ public final class ReffakdRun {
     cfg.write(runDir.resolve("config.json"));
   }
 
+  /**
+   * Checks, once the data is loaded and before anything trains, everything that would make the
+   * run fail later: the validation split fits the training images, every class keeps
+   * soft_per_class images in the pool (the soft-label draw) and at least one in the student's
+   * training subset (train_fraction), the autoencoder has images to train and select on, the
+   * test split is not empty, and the teacher predicts the data's classes. {@link
+   * AutoencoderStage#run} calls it first, so every route fails here rather than after the
+   * autoencoder. The message names the setting and the option that changes it.
+   */
+  public static void preflight(RunConfig cfg, RunData data) {
+    int n = data.trainImages().count();
+    if (cfg.valSize() >= n) {
+      throw new IllegalArgumentException("val_size " + cfg.valSize() + " leaves no training "
+          + "images: the training split has " + n + " (use --val-size N, smaller)");
+    }
+    if (data.testImages().count() == 0) {
+      throw new IllegalArgumentException("the " + Splits.testSplit(cfg.dataset())
+          + " split of " + cfg.data() + " has no images");
+    }
+    RunData.Parts parts = data.parts(cfg);
+    List<String> names = data.train().classNames();
+    int[] pool = perClass(parts.pool());
+    int[] student = perClass(parts.student());
+    String after = cfg.valSize() == 0 ? "" : " after the validation split of " + cfg.valSize()
+        + " images";
+    for (int c = 0; c < pool.length; c++) {
+      if (pool[c] < cfg.softPerClass()) {
+        int min = java.util.Arrays.stream(pool).min().orElse(0);
+        throw new IllegalArgumentException("soft_per_class " + cfg.softPerClass() + " needs "
+            + cfg.softPerClass() + " training images of every class, but class '" + names.get(c)
+            + "' has " + pool[c] + after + " (use --soft-per-class " + Math.max(2, min)
+            + (cfg.valSize() == 0 ? "" : ", or a smaller --val-size") + ")");
+      }
+      if (student[c] < 1) {
+        throw new IllegalArgumentException("train_fraction " + cfg.trainFraction()
+            + " leaves no training image of class '" + names.get(c) + "'" + after
+            + " (use a larger --train-fraction)");
+      }
+    }
+    int nVal = (int) Math.round(parts.pool().count() * cfg.aeValFraction());
+    if (cfg.aeEpochs() > 0 && (nVal < 1 || nVal >= parts.pool().count())) {
+      throw new IllegalArgumentException("ae_val_fraction " + cfg.aeValFraction() + " of "
+          + parts.pool().count() + " pool images leaves the autoencoder " + nVal
+          + " validation images: it needs at least one, and one to train on");
+    }
+    if (cfg.teacher() != null) {
+      Object tc = Teachers.describe(Path.of(cfg.teacher())).get("classes_count");
+      if (tc instanceof Number t && t.intValue() != names.size()) {
+        throw new IllegalArgumentException("--teacher " + cfg.teacher() + " predicts "
+            + t.intValue() + " classes, the dataset has " + names.size());
+      }
+    }
+  }
+
+  private static int[] perClass(PreparedImages images) {
+    int[] counts = new int[images.classes()];
+    for (int l : images.labels()) {
+      counts[l]++;
+    }
+    return counts;
+  }
+
   /** What a run's result.json reports of its autoencoder, with the stage timings so far. */
   public static Map<String, Object> upstream(AutoencoderStage.Output ae,
                                              Map<String, Double> timings) {

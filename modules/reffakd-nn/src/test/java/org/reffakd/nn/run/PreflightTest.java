@@ -1,0 +1,68 @@
+package org.reffakd.nn.run;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reffakd.nn.train.Progress;
+
+/**
+ * A run that cannot finish fails before the autoencoder trains, naming the setting; the same
+ * directory then runs with a setting that fits.
+ */
+class PreflightTest {
+
+  @TempDir
+  static Path tmp;
+  static Path data;
+  static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+  @BeforeAll
+  static void subset() throws Exception {
+    data = tmp.resolve("fmnist");
+    FashionSubset.writeIdx(data, 300, 100); // about 30 images a class
+  }
+
+  private static RunConfig config(Map<String, ?> more) {
+    RunConfig c = RunConfig.defaults("fashion-mnist").with(Map.of("data", data.toString(),
+        "ae_epochs", 1, "epochs", 1, "batch_size", 64, "seed", 7, "threads", 1,
+        "val_size", 100));
+    return c.with(more);
+  }
+
+  @Test
+  void tooFewImagesPerClassFailsBeforeTheAutoencoderAndTheSameDirectoryRunsAfter() {
+    Path dir = tmp.resolve("few");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ReffakdRun(config(Map.of()), dir, Progress.NONE, QUIET).execute());
+    assertTrue(e.getMessage().startsWith("soft_per_class 40 needs 40 training images of every "
+        + "class, but class '"), e.getMessage());
+    assertTrue(e.getMessage().contains("after the validation split of 100 images"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("--soft-per-class"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("checkpoints/autoencoder-last.ckpt")),
+        "the autoencoder trained before the run failed");
+    // fewer soft-label images fit: the same directory runs to the end
+    new ReffakdRun(config(Map.of("soft_per_class", 5)), dir, Progress.NONE, QUIET).execute();
+    assertTrue(Files.isRegularFile(dir.resolve("result.json")));
+  }
+
+  @Test
+  void aValidationSplitThatStarvesAClassFailsBeforeTheAutoencoder() {
+    Path dir = tmp.resolve("val");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ReffakdRun(config(Map.of("soft_per_class", 5, "val_size", 280)), dir,
+            Progress.NONE, QUIET).execute());
+    assertTrue(e.getMessage().startsWith("soft_per_class 5 needs 5"), e.getMessage());
+    assertTrue(e.getMessage().contains("or a smaller --val-size"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("checkpoints/autoencoder-last.ckpt")));
+  }
+}
