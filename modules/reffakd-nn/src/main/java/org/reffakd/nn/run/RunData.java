@@ -3,6 +3,7 @@ package org.reffakd.nn.run;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.reffakd.nn.data.Datasets;
 import org.reffakd.nn.data.ImageDataset;
@@ -30,7 +31,16 @@ public record RunData(ImageDataset train, ImageDataset test, PreparedImages trai
     }
     PreparedImages trainImg = PreparedImages.of(train, cfg.imageSize());
     PreparedImages testImg = PreparedImages.of(test, cfg.imageSize());
-    Normalization norm = trainImg.statistics();
+    Normalization raw = trainImg.statistics();
+    Normalization norm = raw.safe();
+    List<Integer> flat = raw.constantChannels();
+    if (!flat.isEmpty()) {
+      log.printf("warning: %s: channel%s %s of the training images %s constant (std %s < %s):"
+              + " normalised with std 1, only centred%n", source,
+          flat.size() == 1 ? "" : "s", channelNames(flat, trainImg.channels()),
+          flat.size() == 1 ? "is" : "are", fmt(flat.stream().mapToDouble(c -> raw.std()[c])
+              .toArray()), Normalization.MIN_STD);
+    }
     log.printf("data: %s train %d, test %d images, %d classes, %dx%d -> %dx%d, mean %s std %s%n",
         cfg.dataset(), train.size(), test.size(), train.numClasses(), train.height(),
         train.width(), cfg.imageSize(), cfg.imageSize(), fmt(norm.mean()), fmt(norm.std()));
@@ -59,6 +69,12 @@ public record RunData(ImageDataset train, ImageDataset test, PreparedImages trai
         cfg.seed());
     PreparedImages student = sub == p.pool() ? pool : all.subset(sub);
     return new Parts(pool, val, student);
+  }
+
+  private static String channelNames(List<Integer> channels, int of) {
+    List<String> rgb = List.of("red", "green", "blue");
+    return String.join(", ", channels.stream().map(c -> of == 3 ? c + " (" + rgb.get(c) + ")"
+        : Integer.toString(c)).toList());
   }
 
   static String fmt(double[] v) {

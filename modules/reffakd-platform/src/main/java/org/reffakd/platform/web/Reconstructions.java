@@ -222,7 +222,7 @@ final class Reconstructions {
       mean[ch] = s[ch] / m;
       std[ch] = Math.sqrt(Math.max(ss[ch] / m - mean[ch] * mean[ch], 1e-12));
     }
-    return new Normalization(mean, std);
+    return new Normalization(mean, std).safe(); // as RunData: a constant channel gets std 1
   }
 
   private interface Pixel {
