@@ -27,6 +27,57 @@ public final class DistillStage {
   private DistillStage() {}
 
   /**
+   * The timings of every segment of a run (a first start and each resume), kept in
+   * {@code checkpoints/timings.json}. Stages that repeat on every segment ({@code data},
+   * {@code soft_labels}) add up; the trainers' own timings ({@code autoencoder},
+   * {@code student}) already add up in their checkpoints and are taken as they are.
+   */
+  record Segments(Map<String, Double> totals, int count) {
+
+    static final java.util.Set<String> PER_SEGMENT = java.util.Set.of("data", "soft_labels");
+
+    static Segments record(Path runDir, Map<String, Double> upstream) {
+      Path file = runDir.resolve("checkpoints").resolve("timings.json");
+      Map<String, Double> sums = new LinkedHashMap<>();
+      int count = 0;
+      if (java.nio.file.Files.isRegularFile(file)) {
+        try {
+          Map<?, ?> m = RunConfig.JSON.readValue(file.toFile(), Map.class);
+          if (m.get("per_segment_s") instanceof Map<?, ?> ps) {
+            ps.forEach((k, v) -> sums.put(k.toString(), ((Number) v).doubleValue()));
+          }
+          count = ((Number) m.get("segments")).intValue();
+        } catch (java.io.IOException | RuntimeException e) {
+          throw new IllegalArgumentException(file + ": unreadable segment timings: "
+              + e.getMessage());
+        }
+      }
+      Map<String, Double> totals = new LinkedHashMap<>();
+      upstream.forEach((k, v) -> totals.put(k, PER_SEGMENT.contains(k)
+          ? v + sums.getOrDefault(k, 0.0) : v));
+      Map<String, Double> perSegment = new LinkedHashMap<>(sums);
+      totals.forEach((k, v) -> {
+        if (PER_SEGMENT.contains(k)) {
+          perSegment.put(k, v);
+        }
+      });
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("segments", count + 1);
+      out.put("per_segment_s", perSegment);
+      try {
+        java.nio.file.Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling("timings.json.tmp");
+        RunConfig.JSON.writeValue(tmp.toFile(), out);
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot write " + file, e);
+      }
+      return new Segments(totals, count + 1);
+    }
+  }
+
+  /**
    * @param soft     the soft labels (required when the loss needs them; always recorded)
    * @param teacher  the teacher, or null (required when the loss needs one)
    * @param upstream what earlier stages report into result.json (autoencoder figures, their
@@ -67,6 +118,11 @@ public final class DistillStage {
             .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()),
                 Map::putAll));
       }
+      Map<String, Double> upstreamTimings = new LinkedHashMap<>();
+      if (upstream.get("timings_s") instanceof Map<?, ?> t) {
+        t.forEach((k, v) -> upstreamTimings.put(k.toString(), ((Number) v).doubleValue()));
+      }
+      Segments segments = Segments.record(runDir, upstreamTimings);
       Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset())
           : Augmentation.NONE;
       Network student = Models.create(cfg.arch(), channels, cfg.imageSize(), classes,
@@ -83,10 +139,7 @@ public final class DistillStage {
       long seen = (long) parts.student().count() * cfg.epochs();
       double flops = Costs.trainingFlops(macs, seen) + 2.0 * teacherMacs * seen;
 
-      Map<String, Double> timings = new LinkedHashMap<>();
-      if (upstream.get("timings_s") instanceof Map<?, ?> t) {
-        t.forEach((k, v) -> timings.put(k.toString(), ((Number) v).doubleValue()));
-      }
+      Map<String, Double> timings = new LinkedHashMap<>(segments.totals());
       timings.put("student", sr.seconds());
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("student_parameters", student.parameterCount());
@@ -96,6 +149,7 @@ public final class DistillStage {
         details.put("soft_label_mode", Boolean.TRUE.equals(soft.options().get("paper_mode"))
             ? "paper" : "custom");
       }
+      details.put("segments", segments.count());
       details.put("train_images", parts.student().count());
       details.put("val_images", parts.validation() == null ? 0 : parts.validation().count());
       details.put("train_fraction", cfg.trainFraction());

@@ -68,6 +68,11 @@ public final class ReffakdRun {
 
   /** Runs (or resumes) every stage, data from files, and returns result.json's content. */
   public Map<String, Object> execute() {
+    Map<String, Object> done = finished(cfg, runDir);
+    if (done != null) {
+      log.println("run already finished: " + runDir.resolve("result.json") + " (nothing to do)");
+      return done;
+    }
     prepare(cfg, runDir);
     long t = System.nanoTime();
     RunData data = RunData.load(cfg, log);
@@ -81,6 +86,40 @@ public final class ReffakdRun {
     return DistillStage.run(cfg, data, soft, teacher, runDir, progress,
         upstream(ae, Map.of("data", dataSecs, "autoencoder", ae.seconds(), "soft_labels",
             softSecs))).toMap();
+  }
+
+  /**
+   * The result of a run directory that already finished this config (same config apart from
+   * {@code threads} and {@code plugins}, which change nothing computed; as many student epochs
+   * as it asks for), or null. Resuming a finished run returns it untouched: no data is read,
+   * nothing trains, no file changes.
+   */
+  public static Map<String, Object> finished(RunConfig cfg, Path runDir) {
+    Path file = runDir.resolve("result.json");
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    Map<String, Object> m;
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> read = RunConfig.JSON.readValue(file.toFile(), Map.class);
+      m = read;
+    } catch (IOException e) {
+      return null; // unreadable: the run is finished again, which rewrites it
+    }
+    Object was = m.get("config");
+    if (!(was instanceof Map<?, ?>) || !(m.get("history") instanceof List<?> h)
+        || h.size() != cfg.epochs()) {
+      return null;
+    }
+    RunConfig before;
+    try {
+      before = RunConfig.JSON.convertValue(was, RunConfig.class);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    Map<String, Object> ignore = Map.of("threads", cfg.threads(), "plugins", cfg.plugins());
+    return before.with(ignore).equals(cfg.with(ignore)) ? m : null;
   }
 
   /**

@@ -89,4 +89,37 @@ class ReffakdRunTest {
         b.get("history").toString().replaceAll("seconds=[0-9.E-]+|images_per_s=[0-9.E-]+", ""));
     assertEquals(a.get("test_accuracy"), b.get("test_accuracy"));
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void resumedRunAddsUpItsSegmentsAndAFinishedRunIsLeftAsItIs() throws Exception {
+    var quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+    Path dir = tmp.resolve("segments");
+    Map<String, Object> first = new ReffakdRun(config(1), dir, Progress.NONE, quiet).execute();
+    Map<String, Double> t1 = (Map<String, Double>) first.get("timings_s");
+    assertEquals(1, ((Number) first.get("segments")).intValue());
+    Map<String, Object> second = new ReffakdRun(config(2), dir, Progress.NONE, quiet)
+        .execute();
+    Map<String, Double> t2 = (Map<String, Double>) second.get("timings_s");
+    assertEquals(2, ((Number) second.get("segments")).intValue());
+    // data and soft labels ran again: both segments count; the trainers' times add up
+    for (String k : List.of("data", "soft_labels", "student")) {
+      assertTrue(t2.get(k) > t1.get(k), k + ": " + t1 + " then " + t2);
+    }
+    assertEquals(t1.get("autoencoder"), t2.get("autoencoder")); // trained in segment 1 only
+
+    // resuming the finished run: nothing trains, no file changes
+    byte[] before = Files.readAllBytes(dir.resolve("result.json"));
+    var ckpt = Files.getLastModifiedTime(dir.resolve("checkpoints/student-last.ckpt"));
+    var cfgTime = Files.getLastModifiedTime(dir.resolve("config.json"));
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    Map<String, Object> again = new ReffakdRun(config(2).with("threads", 2), dir, Progress.NONE,
+        new java.io.PrintStream(log, true)).execute();
+    assertTrue(log.toString().startsWith("run already finished"), log.toString());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(before,
+        Files.readAllBytes(dir.resolve("result.json")));
+    assertEquals(ckpt, Files.getLastModifiedTime(dir.resolve("checkpoints/student-last.ckpt")));
+    assertEquals(cfgTime, Files.getLastModifiedTime(dir.resolve("config.json")));
+    assertEquals(second.get("test_accuracy"), again.get("test_accuracy"));
+  }
 }

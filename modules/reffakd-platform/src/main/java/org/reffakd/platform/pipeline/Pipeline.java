@@ -61,6 +61,10 @@ public final class Pipeline {
     EventBus bus = vertx.eventBus();
     JsonObject teacher;
     try {
+      Map<String, Object> done = ReffakdRun.finished(cfg, runDir);
+      if (done != null) { // resuming a finished run changes nothing
+        return Future.succeededFuture(new JsonObject(Stages.encode(done)));
+      }
       ReffakdRun.prepare(cfg, runDir);
       teacher = cfg.teacher() == null ? null : teacherRef(Path.of(cfg.teacher()));
     } catch (RuntimeException e) {
