@@ -84,8 +84,12 @@ final class ConfigOptions {
 
   /** --config (or the defaults), with the given flags on top; data resolved; not validated. */
   RunConfig base() {
-    RunConfig b = config != null ? RunConfig.read(config)
-        : RunConfig.defaults(dataset != null ? dataset : "fashion-mnist");
+    return over(config != null ? RunConfig.read(config)
+        : RunConfig.defaults(dataset != null ? dataset : "fashion-mnist"));
+  }
+
+  /** {@code b} with the given flags on top; data resolved; not validated. */
+  RunConfig over(RunConfig b) {
     Map<String, Object> f = new LinkedHashMap<>();
     put(f, "dataset", dataset);
     put(f, "data", data);

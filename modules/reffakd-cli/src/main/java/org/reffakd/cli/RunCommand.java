@@ -40,7 +40,11 @@ final class RunCommand implements Callable<Integer> {
       + "run trains")
   boolean noDashboard;
   @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue an interrupted run "
-      + "from its checkpoints (its config.json is used)")
+      + "from its checkpoints with its config.json; a finished run is left as it is. Other "
+      + "options: --threads, --plugins and the dashboard and Kafka flags may change; --epochs "
+      + "may be raised (the student continues; a cosine or step schedule is recomputed for "
+      + "the new total from the resumed epoch on); the soft-label options may change while the "
+      + "soft labels were never computed; any other change is refused, naming the option")
   Path resume;
   @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: "
       + "runs/<dataset>-<loss>-seed<seed>-<time>)")
@@ -64,7 +68,17 @@ final class RunCommand implements Callable<Integer> {
       if (!Files.isRegularFile(cfgFile)) {
         throw new IllegalArgumentException("--resume " + resume + ": no config.json there");
       }
-      cfg = RunOptions.checked(RunConfig.read(cfgFile));
+      if (options.common.config != null) {
+        throw new IllegalArgumentException("--config cannot be used with --resume: the run "
+            + "continues with " + cfgFile);
+      }
+      if (out != null) {
+        throw new IllegalArgumentException("--out cannot be used with --resume: the run "
+            + "directory is " + resume);
+      }
+      RunConfig was = RunConfig.read(cfgFile);
+      cfg = RunOptions.checked(ResumeRules.check(was, options.over(options.common.over(was)),
+          resume, options.softVariant != null));
       runDir = resume;
     } else {
       cfg = options.resolve();
@@ -88,13 +102,18 @@ final class RunCommand implements Callable<Integer> {
       runDir = out != null ? out : Path.of("runs", cfg.dataset() + "-"
           + cfg.loss().replaceAll("[^A-Za-z0-9.-]", "_") + "-seed" + cfg.seed() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-      if (Files.exists(runDir.resolve("checkpoints"))) {
+      if (holdsARun(runDir)) {
         throw new IllegalArgumentException("--out " + runDir + " already holds a run; use "
             + "--resume " + runDir + " to continue it, or choose another directory");
       }
     }
     System.out.println("run directory: " + runDir);
-    Map<String, Object> result = direct
+    Map<String, Object> finished = ReffakdRun.finished(cfg, runDir);
+    if (finished != null) {
+      System.out.println("run already finished: " + runDir.resolve("result.json")
+          + " (nothing to do)");
+    }
+    Map<String, Object> result = finished != null ? finished : direct
         ? new ReffakdRun(cfg, runDir, new ConsoleProgress(System.out), System.out).execute()
         : PlatformRun.run(cfg, runDir, kafka, fromTopic, web, !noDashboard);
     EpochRow.Selection acc = RunResult.fromMap(result).accuracy();
@@ -104,5 +123,20 @@ final class RunCommand implements Callable<Integer> {
             acc.bestValEpoch(), acc.testAtBestVal()) : "",
         acc.bestTest(), acc.bestTestEpoch(), acc.lastTest(), runDir.resolve("result.json"));
     return 0;
+  }
+
+  /**
+   * Whether a directory holds a run to resume: a checkpoint or a result. A run that failed its
+   * pre-flight wrote only config.json and an empty checkpoints/: --out may reuse it.
+   */
+  static boolean holdsARun(Path dir) {
+    if (Files.exists(dir.resolve("result.json"))) {
+      return true;
+    }
+    try (var files = Files.list(dir.resolve("checkpoints"))) {
+      return files.findAny().isPresent();
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 }

@@ -37,7 +37,11 @@ final class RunOptions {
 
   /** The effective config: --config (or the defaults) with the given flags on top. */
   RunConfig resolve() {
-    RunConfig b = common.base();
+    return checked(over(common.base()));
+  }
+
+  /** {@code b} with this command line's run flags on top (the common ones not included). */
+  RunConfig over(RunConfig b) {
     Map<String, Object> f = new LinkedHashMap<>();
     ConfigOptions.put(f, "loss", loss);
     // the base's loss parameters unless --loss changes the strategy (they would not fit)
@@ -47,7 +51,7 @@ final class RunOptions {
     ConfigOptions.put(f, "seed", seed);
     ConfigOptions.put(f, "train_fraction", trainFraction);
     RunConfig cfg = b.with(f);
-    return checked(softVariant == null ? cfg : SoftLabelVariant.apply(cfg, softVariant));
+    return softVariant == null ? cfg : SoftLabelVariant.apply(cfg, softVariant);
   }
 
   /**

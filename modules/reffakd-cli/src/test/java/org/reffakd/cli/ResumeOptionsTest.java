@@ -1,0 +1,127 @@
+package org.reffakd.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reffakd.nn.run.FashionSubset;
+import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.RunResult;
+
+/**
+ * {@code run --resume DIR} with other options: --epochs raises the budget, options that change
+ * nothing computed pass, the rest is refused by name; a run that failed its pre-flight is
+ * rescued by --resume with other soft-label options or by --out again.
+ */
+class ResumeOptionsTest {
+
+  @TempDir
+  static Path tmp;
+  static Path data;
+
+  @BeforeAll
+  static void subset() throws Exception {
+    data = tmp.resolve("fmnist");
+    FashionSubset.writeIdx(data, 300, 100); // about 30 images a class: soft_per_class 40 fails
+  }
+
+  /** Runs the CLI; returns {rc, stdout, stderr}. */
+  private static String[] cli(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true));
+    System.setErr(new PrintStream(err, true));
+    int rc;
+    try {
+      rc = Main.execute(args);
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+    return new String[] {Integer.toString(rc), out.toString(), err.toString()};
+  }
+
+  private static String[] fresh(Path dir, String... more) {
+    List<String> a = new ArrayList<>(List.of("run", "--direct", "--data", data.toString(),
+        "--val-size", "100", "--ae-epochs", "1", "--epochs", "1", "--batch-size", "64",
+        "--threads", "1", "--out", dir.toString()));
+    a.addAll(List.of(more));
+    return cli(a.toArray(String[]::new));
+  }
+
+  private static String[] resume(Path dir, String... more) {
+    List<String> a = new ArrayList<>(List.of("run", "--direct", "--resume", dir.toString()));
+    a.addAll(List.of(more));
+    return cli(a.toArray(String[]::new));
+  }
+
+  private static void refused(String[] r, String message) {
+    assertEquals("1", r[0], r[1] + r[2]);
+    assertEquals("reffakd: error: " + message, r[2].strip());
+  }
+
+  @Test
+  void resumeChangesWhatItMayAndRefusesTheRestByName() throws Exception {
+    Path dir = tmp.resolve("run");
+    String[] r = fresh(dir);
+    assertEquals("1", r[0]);
+    assertTrue(r[2].startsWith("reffakd: error: soft_per_class 40 needs 40 training images"),
+        r[2]);
+    // the soft labels were never computed: --resume may change their options
+    r = resume(dir, "--soft-per-class", "5");
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertEquals(5, RunConfig.read(dir.resolve("config.json")).softPerClass());
+    assertEquals(1, RunResult.read(dir.resolve("result.json")).history().size());
+
+    // more epochs continue the student; --threads changes nothing computed
+    r = resume(dir, "--epochs", "2", "--threads", "2");
+    assertEquals("0", r[0], r[1] + r[2]);
+    RunResult two = RunResult.read(dir.resolve("result.json"));
+    assertEquals(2, two.epochs());
+    assertEquals(2, two.history().size());
+
+    byte[] result = Files.readAllBytes(dir.resolve("result.json"));
+    refused(resume(dir, "--seed", "9"),
+        "--seed cannot change on --resume: the run was trained with seed 42");
+    refused(resume(dir, "--soft-per-class", "6"), "--soft-per-class cannot change on --resume:"
+        + " the soft labels were computed with soft_per_class 5 (" + dir.resolve(
+        "soft_labels.csv") + ")");
+    refused(resume(dir, "--alpha", "0.3"),
+        "--alpha cannot change on --resume: the run was trained with alpha 0.5");
+    refused(resume(dir, "--val-size", "50"),
+        "--val-size cannot change on --resume: the run was trained with val_size 100");
+    refused(resume(dir, "--epochs", "1"), "--epochs can only be raised on --resume: the run "
+        + "was set to 2 epochs, got 1");
+    refused(resume(dir, "--out", tmp.resolve("elsewhere").toString()),
+        "--out cannot be used with --resume: the run directory is " + dir);
+
+    // resuming the finished run changes nothing
+    r = resume(dir);
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(r[1].contains("run already finished"), r[1]);
+    assertArrayEquals(result, Files.readAllBytes(dir.resolve("result.json")));
+  }
+
+  @Test
+  void aRunThatFailedItsPreflightCanBeStartedAgainWithOut() {
+    Path dir = tmp.resolve("again");
+    assertEquals("1", fresh(dir)[0]);
+    String[] r = fresh(dir, "--soft-per-class", "5");
+    assertEquals("0", r[0], r[1] + r[2]);
+    // a directory with a run in it is still refused
+    r = fresh(dir, "--soft-per-class", "5");
+    assertEquals("1", r[0]);
+    assertTrue(r[2].contains("already holds a run"), r[2]);
+  }
+}
