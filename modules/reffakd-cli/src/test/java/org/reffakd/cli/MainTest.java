@@ -155,6 +155,29 @@ class MainTest {
   }
 
   @Test
+  void aTinyStudyFromTheCommandLine() throws Exception {
+    Path data = tmp.resolve("fmnist-study");
+    org.reffakd.nn.run.FashionSubset.writeIdx(data, 1000, 200);
+    Path out = tmp.resolve("study");
+    assertEquals(0, Main.execute("study", "--data", data.toString(), "--losses",
+        "ce,label-smoothing,reffakd", "--variants", "paper,clean", "--seeds", "2", "--epochs",
+        "1", "--ae-epochs", "1", "--val-size", "100", "--grid", "alpha=0.3,0.7",
+        "--no-dashboard", "--out", out.toString()));
+    // ce and label-smoothing once per seed; reffakd per variant and alpha
+    java.util.List<String> rows = Files.readAllLines(out.resolve("results.csv"));
+    assertEquals(1 + 2 * (2 + 2 * 2), rows.size(), String.join("\n", rows));
+    String report = Files.readString(out.resolve("report.md"));
+    assertTrue(report.contains("reffakd/clean/alpha=0.3") && report.contains("label-smoothing"),
+        report);
+    assertTrue(Files.isRegularFile(out.resolve("soft-labels/clean-seed2/similarity.csv")));
+    // a bad option fails before anything trains, naming it
+    String err = captureErr(() -> Main.execute("study", "--data", data.toString(), "--losses",
+        "ce,nope", "--out", tmp.resolve("study2").toString()))[0];
+    assertTrue(err.contains("nope"), err);
+    assertTrue(!Files.exists(tmp.resolve("study2").resolve("autoencoders")), "nothing trained");
+  }
+
+  @Test
   void ingestThenRunFromTheTopicOfAnEmbeddedBroker() throws Exception {
     Path data = tmp.resolve("fmnist");
     org.reffakd.nn.run.FashionSubset.writeIdx(data, 1200, 300);
