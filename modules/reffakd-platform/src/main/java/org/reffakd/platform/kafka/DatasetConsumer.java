@@ -44,7 +44,11 @@ import org.reffakd.nn.data.ImageDataset;
  *
  * <p>Reading stops when (a) the consumer reached the end offsets the topic had when it started,
  * (b) at least one manifest was seen, every manifest seen is complete and every expected split
- * has one; or fails after the timeout, naming what is missing. One dataset per topic: the one
+ * has one; or fails after the timeout, naming what is missing. The long timeout is only for
+ * data that is arriving: a topic that does not exist after the grace period (default
+ * {@link #DEFAULT_GRACE}), or a read that is at the end of the topic with an expected split
+ * still without a manifest and no record arriving for the grace period, fails at once, naming
+ * the topic and the command that fills it ({@link #fillCommand}). One dataset per topic: the one
  * in the topic name, or else the first manifest's. A newer manifest of a split that differs
  * from the one in hand (a re-publication) starts that split over.
  */
@@ -57,6 +61,12 @@ public final class DatasetConsumer implements AutoCloseable {
   public static final String H_SOURCE_OFFSET = DeadLetters.H_SOURCE_OFFSET;
 
   private static final int MAX_REASONS_KEPT = 1000;
+
+  /**
+   * How long a missing samples topic, or a topic read to its end that still lacks an expected
+   * split's manifest with nothing arriving, is waited for before failing.
+   */
+  public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
   private final ClientConfig config;
   private final String groupId;
@@ -119,19 +129,41 @@ public final class DatasetConsumer implements AutoCloseable {
    *     when a rebuilt split does not match its manifest's {@code pixels_sha256}
    */
   public Result consume(String topic, Set<String> expectedSplits, Duration timeout) {
+    return consume(topic, expectedSplits, timeout, DEFAULT_GRACE);
+  }
+
+  /**
+   * As {@link #consume(String, Set, Duration)}, failing after {@code grace} (at most
+   * {@code timeout}) when the topic does not exist, or when the read is at the end of the topic,
+   * an expected split has no manifest, and no record arrived for {@code grace}.
+   */
+  public Result consume(String topic, Set<String> expectedSplits, Duration timeout,
+                        Duration grace) {
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
+    long graceNanos = Math.min(grace.toNanos(), timeout.toNanos());
     Rebuild state = new Rebuild(topic, Topics.datasetOfSamples(topic).orElse(null));
     try (KafkaConsumer<byte[], byte[]> consumer = config.createConsumer(groupId)) {
-      List<TopicPartition> partitions = awaitPartitions(consumer, topic, deadline, timeout);
+      List<TopicPartition> partitions = awaitPartitions(consumer, topic,
+          config.bootstrapServers(), start + graceNanos, Duration.ofNanos(graceNanos));
       consumer.assign(partitions);
       // Find the group coordinator now, while no fetch is in flight: found later, the lookup
       // queues behind a long-polling fetch on the broker connection (fetch.max.wait.ms, 500 ms).
       consumer.committed(Set.copyOf(partitions));
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long lastArrival = System.nanoTime();
       while (!(state.complete(expectedSplits) && caughtUp(consumer, end))) {
-        long left = deadline - System.nanoTime();
+        long now = System.nanoTime();
+        long left = deadline - now;
+        if (now - lastArrival >= graceNanos && state.lacksManifest(expectedSplits)
+            && caughtUp(consumer, consumer.endOffsets(partitions))) {
+          throw new IllegalStateException(topic + " at " + config.bootstrapServers()
+              + " has no manifest for " + state.withoutManifest(expectedSplits)
+              + " and nothing arrived for " + graceNanos / 1_000_000 + " ms ("
+              + state.recordsRead + " records read); fill it with: "
+              + fillCommand(topic, state.dataset));
+        }
         if (left <= 0) {
           throw new IllegalStateException("timed out after " + timeout.toMillis() + " ms reading "
               + topic + " at " + config.bootstrapServers() + " (group " + groupId + "): "
@@ -142,6 +174,7 @@ public final class DatasetConsumer implements AutoCloseable {
         if (records.isEmpty()) {
           continue;
         }
+        lastArrival = System.nanoTime();
         for (ConsumerRecord<byte[], byte[]> r : records) {
           state.accept(r);
         }
@@ -172,9 +205,22 @@ public final class DatasetConsumer implements AutoCloseable {
     }
   }
 
-  private static List<TopicPartition> awaitPartitions(KafkaConsumer<byte[], byte[]> consumer,
-                                                      String topic, long deadline,
-                                                      Duration timeout) {
+  /** The CLI command that publishes a dataset to its samples topic. */
+  public static String fillCommand(String topic, String dataset) {
+    String name = dataset != null ? dataset : Topics.datasetOfSamples(topic).orElse("NAME");
+    return "reffakd ingest --dataset " + name + " --data DIR (with the same --kafka or "
+        + "--kafka-dir)";
+  }
+
+  /**
+   * The partitions of {@code topic}, waiting until {@code deadline} for it to be created.
+   *
+   * @throws IllegalStateException naming the topic, the cluster and the command that fills it
+   *     when it does not exist by then
+   */
+  public static List<TopicPartition> awaitPartitions(KafkaConsumer<byte[], byte[]> consumer,
+                                                     String topic, String bootstrap,
+                                                     long deadline, Duration timeout) {
     while (true) {
       List<PartitionInfo> infos = null;
       try {
@@ -191,8 +237,9 @@ public final class DatasetConsumer implements AutoCloseable {
         return tps;
       }
       if (System.nanoTime() >= deadline) {
-        throw new IllegalStateException("topic " + topic + " does not exist (waited "
-            + timeout.toMillis() + " ms); publish the dataset first");
+        throw new IllegalStateException("topic " + topic + " does not exist at " + bootstrap
+            + " (waited " + timeout.toMillis() + " ms); fill it with: "
+            + fillCommand(topic, null));
       }
       try {
         Thread.sleep(100);
@@ -389,6 +436,24 @@ public final class DatasetConsumer implements AutoCloseable {
         }
       }
       pending.clear();
+    }
+
+    /** Expected splits without a manifest so far, sorted. */
+    List<String> withoutManifest(Set<String> expected) {
+      List<String> out = new ArrayList<>();
+      for (String split : new TreeSet<>(expected)) {
+        if (!splits.containsKey(split)) {
+          out.add(split);
+        }
+      }
+      if (expected.isEmpty() && splits.isEmpty()) {
+        out.add("any split");
+      }
+      return out;
+    }
+
+    boolean lacksManifest(Set<String> expected) {
+      return !withoutManifest(expected).isEmpty();
     }
 
     boolean complete(Set<String> expected) {

@@ -280,6 +280,58 @@ class IngestTest {
         e.getMessage());
   }
 
+  @Test
+  void aMissingTopicFailsWithinSecondsNamingTheCommandThatFillsIt() {
+    String topic = Topics.samples("never-ingested");
+    long t0 = System.nanoTime();
+    IllegalStateException e;
+    try (DatasetConsumer consumer = new DatasetConsumer(config, "missing-test")) {
+      e = assertThrows(IllegalStateException.class,
+          () -> consumer.consume(topic, Set.of("train", "test"), Duration.ofMinutes(10)));
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertTrue(seconds < 15, "failed after " + seconds + " s");
+    assertTrue(e.getMessage().contains("topic " + topic + " does not exist at "
+        + kafka.bootstrapServers()), e.getMessage());
+    assertTrue(e.getMessage().contains("reffakd ingest --dataset never-ingested"),
+        e.getMessage());
+
+    // the platform's data source asks for the topic's version first: same fast failure
+    org.reffakd.platform.pipeline.TopicDataSource source =
+        new org.reffakd.platform.pipeline.TopicDataSource(config, Duration.ofMinutes(10),
+            new org.reffakd.platform.metrics.PlatformMetrics());
+    long t1 = System.nanoTime();
+    IllegalStateException v = assertThrows(IllegalStateException.class,
+        () -> source.version(org.reffakd.nn.run.RunConfig.defaults("never-ingested")));
+    assertTrue((System.nanoTime() - t1) / 1e9 < 15);
+    assertTrue(v.getMessage().contains("reffakd ingest --dataset never-ingested"),
+        v.getMessage());
+  }
+
+  @Test
+  void aTopicWithoutTheSplitsManifestFailsAfterTheGraceNotTheTimeout() {
+    String topic = Topics.samples("fashion-mnist-nomanifest");
+    Topics.ensure(admin, topic);
+    ImageDataset train = renamed(KafkaFixtures.fashion("train", 200), "fashion-mnist-nomanifest");
+    try (KafkaProducer<byte[], byte[]> p = config.createProducer()) {
+      p.send(SampleRecords.manifestRecord(topic, SampleRecords.Manifest.of(train, 100)));
+      p.send(SampleRecords.batchRecord(topic, train, 0, 100));
+      p.send(SampleRecords.batchRecord(topic, train, 1, 100));
+    }
+    long t0 = System.nanoTime();
+    IllegalStateException e;
+    try (DatasetConsumer consumer = new DatasetConsumer(config, "nomanifest-test")) {
+      e = assertThrows(IllegalStateException.class,
+          () -> consumer.consume(topic, Set.of("train", "test"), Duration.ofMinutes(10)));
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertTrue(seconds < 15, "failed after " + seconds + " s");
+    assertTrue(e.getMessage().contains(topic + " at " + kafka.bootstrapServers()
+        + " has no manifest for [test]"), e.getMessage());
+    assertTrue(e.getMessage().contains("reffakd ingest --dataset fashion-mnist-nomanifest"),
+        e.getMessage());
+  }
+
   private static void assertCommittedAtEnd(String group, String topic) throws Exception {
     TopicPartition tp = new TopicPartition(topic, 0);
     Map<TopicPartition, OffsetAndMetadata> committed =
