@@ -90,6 +90,7 @@ public final class Platform implements AutoCloseable {
         bootstrap = broker.bootstrapServers();
       }
       ClientConfig kafka = ClientConfig.of(bootstrap, o.kafkaConfig());
+      kafka.requireReachable(); // one line naming the address, within seconds
       try (Admin admin = kafka.createAdmin()) {
         Topics.ensure(admin, Topics.fixed().toArray(String[]::new));
       }
