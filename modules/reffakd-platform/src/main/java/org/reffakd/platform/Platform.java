@@ -106,6 +106,8 @@ public final class Platform implements AutoCloseable {
           .compose(x -> v.deployVerticle(new Stages.Autoencoder(services)))
           .compose(x -> v.deployVerticle(new Stages.Similarity(services)))
           .compose(x -> v.deployVerticle(new Stages.Distillation(services))));
+      v.eventBus().publish(Addresses.PLATFORM_STARTED,
+          new JsonObject().put("kafka", kafka.bootstrapServers()));
       return new Platform(vertx, broker, kafka, sink, soft, new Pipeline(vertx, store), metrics);
     } catch (RuntimeException e) {
       closeQuietly(vertx, sink, soft, broker);
