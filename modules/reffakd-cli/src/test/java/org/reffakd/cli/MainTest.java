@@ -1,6 +1,7 @@
 package org.reffakd.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -171,6 +172,63 @@ class MainTest {
         run.resolve("result.json").toFile(), java.util.Map.class);
     assertEquals("fashion-mnist", result.get("dataset"));
     assertTrue(Files.isRegularFile(run.resolve("metrics.csv")));
+  }
+
+  private static String captureOut(Runnable r) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true));
+    try {
+      r.run();
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString();
+  }
+
+  /** Bytes under the samples topic's log folder(s) of an embedded broker's data folder. */
+  private static long samplesLogBytes(Path kafkaDir) throws Exception {
+    try (java.util.stream.Stream<Path> s = Files.walk(kafkaDir)) {
+      return s.filter(f -> f.toString().contains("reffakd.fashion-mnist.samples-")
+          && f.getFileName().toString().endsWith(".log")).mapToLong(f -> {
+            try {
+              return Files.size(f);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }).sum();
+    }
+  }
+
+  @Test
+  void aResumedRunReusesItsTopicAndAFinishedRunLeavesNoBrokerData() throws Exception {
+    Path data = tmp.resolve("fmnist");
+    org.reffakd.nn.run.FashionSubset.writeIdx(data, 1200, 300);
+    Path run = tmp.resolve("run");
+    String[] args = {"run", "--data", data.toString(), "--no-dashboard", "--ae-epochs", "1",
+        "--epochs", "1", "--val-size", "200", "--out", run.toString(), "--keep-kafka"};
+    int[] rc = new int[1];
+    String out = captureOut(() -> rc[0] = Main.execute(args));
+    assertEquals(0, rc[0], out);
+    assertTrue(out.contains("ingest: 1500 images to reffakd.fashion-mnist.samples"), out);
+    long log = samplesLogBytes(run.resolve("kafka"));
+    assertTrue(log > 1500 * 784, "samples log " + log + " bytes");
+
+    out = captureOut(() -> rc[0] = Main.execute("run", "--resume", run.toString(),
+        "--no-dashboard", "--keep-kafka"));
+    assertEquals(0, rc[0], out);
+    assertTrue(out.contains("ingest: skipped, reffakd.fashion-mnist.samples already holds "
+        + "these 1500 images"), out);
+    assertEquals(log, samplesLogBytes(run.resolve("kafka")), "the samples log did not grow");
+
+    // without --keep-kafka, a finished run's own broker data goes
+    out = captureOut(() -> rc[0] = Main.execute("run", "--resume", run.toString(),
+        "--no-dashboard"));
+    assertEquals(0, rc[0], out);
+    assertTrue(out.contains("ingest: skipped"), out);
+    assertTrue(out.contains("kafka: deleted the run's broker data"), out);
+    assertFalse(Files.exists(run.resolve("kafka")), "RUN_DIR/kafka deleted");
+    assertTrue(Files.isRegularFile(run.resolve("result.json")));
   }
 
   @Test

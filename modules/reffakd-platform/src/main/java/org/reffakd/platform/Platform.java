@@ -141,8 +141,16 @@ public final class Platform implements AutoCloseable {
 
   /** Publishes a dataset's files to its samples topic through the ingest verticle. */
   public JsonObject ingest(String dataset, Path data) {
+    return ingest(dataset, data, false);
+  }
+
+  /**
+   * As {@link #ingest(String, Path)}; with {@code reuse}, a topic that already holds the
+   * dataset exactly as the files give it is left as it is ({@code reused: true} in the reply).
+   */
+  public JsonObject ingest(String dataset, Path data, boolean reuse) {
     return await(vertx.eventBus().<JsonObject>request(Addresses.INGEST, new JsonObject()
-        .put("dataset", dataset).put("data", data.toString()),
+        .put("dataset", dataset).put("data", data.toString()).put("reuse", reuse),
         new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(3_600_000))
         .map(m -> m.body()));
   }

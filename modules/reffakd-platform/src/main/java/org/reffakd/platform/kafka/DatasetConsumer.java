@@ -196,6 +196,67 @@ public final class DatasetConsumer implements AutoCloseable {
     }
   }
 
+  /**
+   * The splits {@code topic} holds completely: per split, its latest manifest, when every batch
+   * that manifest announces was published after it (validated as a batch, not hashed). Reads
+   * the topic to the end offsets it had at the start, without a consumer group and without
+   * dead-lettering anything. An absent topic holds nothing.
+   *
+   * <p>Why: a run that finds its dataset already there (same manifest as its files would give)
+   * need not publish it again; see {@code IngestVerticle}.
+   *
+   * @throws IllegalStateException when the topic cannot be read to its end within
+   *     {@code timeout}
+   */
+  public Map<String, SampleRecords.Manifest> completeSplits(String topic, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, SampleRecords.Manifest> manifests = new LinkedHashMap<>();
+    Map<String, BitSet> seen = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = config.createConsumer(null)) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+      if (infos == null || infos.isEmpty()) {
+        return Map.of();
+      }
+      List<TopicPartition> partitions = infos.stream()
+          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (!caughtUp(consumer, end)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + topic + " at "
+              + config.bootstrapServers() + " to its end within " + timeout.toMillis() + " ms");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          try {
+            if (SampleRecords.kind(r) == SampleRecords.Kind.MANIFEST) {
+              SampleRecords.Manifest m = SampleRecords.decodeManifest(r);
+              if (!m.equals(manifests.get(m.split()))) {
+                manifests.put(m.split(), m);
+                seen.put(m.split(), new BitSet(m.batches()));
+              }
+            } else {
+              String split = SampleRecords.header(r.headers(), SampleRecords.H_SPLIT);
+              SampleRecords.Manifest m = split == null ? null : manifests.get(split);
+              if (m != null) {
+                seen.get(split).set(SampleRecords.decodeBatch(r, m).index());
+              }
+            }
+          } catch (MalformedRecordException ignored) {
+            // not part of a complete split; consume() dead-letters it
+          }
+        }
+      }
+    }
+    Map<String, SampleRecords.Manifest> out = new LinkedHashMap<>();
+    manifests.forEach((split, m) -> {
+      if (seen.get(split).cardinality() == m.batches()) {
+        out.put(split, m);
+      }
+    });
+    return out;
+  }
+
   /** Closes the dead-letter producer, if one was opened. */
   @Override
   public void close() {
