@@ -378,9 +378,14 @@ public final class DatasetConsumer implements AutoCloseable {
     final MessageDigest runningSha = SampleRecords.sha256();
     int hashedBatches;
     boolean inOrder = true;
+    /** Where the manifest and each batch applied came from: {@code partition@offset}. */
+    final String manifestAt;
+    final String[] batchAt;
 
-    SplitState(SampleRecords.Manifest m) {
+    SplitState(SampleRecords.Manifest m, ConsumerRecord<byte[], byte[]> r) {
       this.manifest = m;
+      this.manifestAt = r.partition() + "@" + r.offset();
+      this.batchAt = new String[m.batches()];
       this.pixels = new byte[m.count() * m.imageSize()];
       this.labels = new int[m.count()];
       this.received = new BitSet(m.batches());
@@ -428,7 +433,7 @@ public final class DatasetConsumer implements AutoCloseable {
       recordsRead++;
       try {
         switch (SampleRecords.kind(r)) {
-          case MANIFEST -> acceptManifest(SampleRecords.decodeManifest(r));
+          case MANIFEST -> acceptManifest(SampleRecords.decodeManifest(r), r);
           case BATCH -> acceptBatch(r);
         }
       } catch (MalformedRecordException e) {
@@ -445,11 +450,11 @@ public final class DatasetConsumer implements AutoCloseable {
       }
     }
 
-    private void acceptManifest(SampleRecords.Manifest m) {
+    private void acceptManifest(SampleRecords.Manifest m, ConsumerRecord<byte[], byte[]> mr) {
       checkDataset(m.dataset());
       SplitState s = splits.get(m.split());
       if (s == null || !s.manifest.equals(m)) {
-        splits.put(m.split(), new SplitState(m));
+        splits.put(m.split(), new SplitState(m, mr));
       }
       List<ConsumerRecord<byte[], byte[]>> waiting = pending.remove(m.split());
       if (waiting != null) {
@@ -480,6 +485,7 @@ public final class DatasetConsumer implements AutoCloseable {
       System.arraycopy(b.labels(), 0, s.labels, first, b.count());
       s.hash(b);
       s.received.set(b.index());
+      s.batchAt[b.index()] = r.partition() + "@" + r.offset();
     }
 
     private void reject(ConsumerRecord<byte[], byte[]> r, String reason) {
@@ -554,12 +560,32 @@ public final class DatasetConsumer implements AutoCloseable {
         String sha = s.pixelsSha256();
         if (!sha.equals(m.pixelsSha256())) {
           throw new IllegalStateException("rebuilt " + m.splitKey() + " from " + topic
-              + " has pixels_sha256 " + sha + " but its manifest says " + m.pixelsSha256());
+              + " has pixels_sha256 " + sha + " but its manifest says " + m.pixelsSha256()
+              + ": " + atFault(s) + "; publish it again: " + fillCommand(topic, m.dataset()));
         }
         out.put(m.split(), new ImageDataset(m.dataset(), m.split(), m.channels(), m.height(),
             m.width(), s.pixels, s.labels, m.classes(), m.checksum()));
       }
       return Collections.unmodifiableMap(out);
+    }
+
+    /** The records a pixels_sha256 mismatch can be blamed on, as partition@offset. */
+    private String atFault(SplitState s) {
+      SampleRecords.Manifest m = s.manifest;
+      if (!m.batchSha256().isEmpty()) {
+        // every batch applied matched its checksum in this manifest
+        return "every batch matched its own checksum in the manifest, so the manifest record "
+            + m.splitKey() + "/manifest at partition@offset " + s.manifestAt + " is at fault "
+            + "(its pixels_sha256 disagrees with its batch_sha256)";
+      }
+      List<String> used = new ArrayList<>();
+      for (int i = 0; i < s.batchAt.length && used.size() < 20; i++) {
+        used.add(i + "=" + s.batchAt[i]);
+      }
+      return "the manifest at partition@offset " + s.manifestAt + " lists no batch checksums "
+          + "(published by an older version), so one of the batches it was rebuilt from is at "
+          + "fault (batch=partition@offset: " + String.join(", ", used)
+          + (s.batchAt.length > used.size() ? ", ..." : "") + ")";
     }
 
     String missing(Set<String> expected, KafkaConsumer<byte[], byte[]> consumer,
