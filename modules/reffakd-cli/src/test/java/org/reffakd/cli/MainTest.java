@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.nn.run.RunConfig;
@@ -229,6 +230,25 @@ class MainTest {
     assertTrue(out.contains("kafka: deleted the run's broker data"), out);
     assertFalse(Files.exists(run.resolve("kafka")), "RUN_DIR/kafka deleted");
     assertTrue(Files.isRegularFile(run.resolve("result.json")));
+  }
+
+  @Test
+  void anUnreachableKafkaIsOneLineNamingTheAddressWithinSeconds() throws Exception {
+    Path data = tmp.resolve("fmnist");
+    org.reffakd.nn.run.FashionSubset.writeIdx(data, 100, 50);
+    for (String[] args : List.of(
+        new String[] {"run", "--data", data.toString(), "--kafka", "127.0.0.1:1",
+            "--no-dashboard", "--out", tmp.resolve("r").toString()},
+        new String[] {"submit", "--data", data.toString(), "--kafka", "127.0.0.1:1"})) {
+      int[] rc = new int[1];
+      long t0 = System.nanoTime();
+      String err = captureErr(() -> rc[0] = Main.execute(args))[0];
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertEquals(1, rc[0], err);
+      assertTrue(seconds < 15, args[0] + " took " + seconds + " s");
+      assertEquals("reffakd: error: cannot reach Kafka at 127.0.0.1:1: no broker answered "
+          + "within 10000 ms", err.strip(), args[0]);
+    }
   }
 
   @Test
