@@ -1,8 +1,13 @@
 package org.reffakd.cli;
 
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.reffakd.nn.run.ReffakdRun;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.platform.Platform;
@@ -12,8 +17,57 @@ final class PlatformRun {
 
   private PlatformRun() {}
 
+  /**
+   * Runs {@code cfg} through the platform. The dataset is ingested unless {@code fromTopic} or
+   * its samples topic already holds it exactly (a resumed run reuses the topic). When the run
+   * started its own embedded broker in the default folder (RUN_DIR/kafka, no --kafka or
+   * --kafka-dir) and finishes, that folder is deleted unless {@code keepKafka}: a run's result
+   * lives in RUN_DIR, and a finished run's broker data would only fill the disk.
+   */
   static Map<String, Object> run(RunConfig cfg, Path runDir, KafkaOptions kafka,
-                                 boolean fromTopic, DashboardFlags web, boolean dashboard) {
+                                 boolean fromTopic, DashboardFlags web, boolean dashboard,
+                                 boolean keepKafka) {
+    Map<String, Object> result = run(cfg, runDir, kafka, fromTopic, web, dashboard);
+    Path brokerDir = runDir.resolve("kafka");
+    if (!keepKafka && kafka.bootstrap == null && kafka.embeddedDir == null
+        && Files.isDirectory(brokerDir)) {
+      long bytes = deleteTree(brokerDir);
+      System.out.printf("kafka: deleted the run's broker data %s (%.1f MB; --keep-kafka keeps "
+          + "it)%n", brokerDir, bytes / 1e6);
+    }
+    return result;
+  }
+
+  /** One line for an ingest reply: published, or the topic reused. */
+  static String describeIngest(JsonObject in) {
+    if (in.getBoolean("reused", false)) {
+      return String.format("ingest: skipped, %s already holds these %d images (same checksum "
+          + "as the files)", in.getString("topic"), in.getLong("images"));
+    }
+    return String.format("ingest: %d images to %s in %.2fs (%.0f images/s)",
+        in.getLong("images"), in.getString("topic"), in.getDouble("seconds"),
+        in.getDouble("images_per_s"));
+  }
+
+  /** Deletes {@code dir} and everything under it; returns the bytes of the files deleted. */
+  static long deleteTree(Path dir) {
+    long[] bytes = {0};
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+        if (Files.isRegularFile(f)) {
+          bytes[0] += Files.size(f);
+        }
+        Files.delete(f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
+    }
+    return bytes[0];
+  }
+
+  private static Map<String, Object> run(RunConfig cfg, Path runDir, KafkaOptions kafka,
+                                         boolean fromTopic, DashboardFlags web,
+                                         boolean dashboard) {
     long t0 = System.nanoTime();
     try (Platform p = Platform.start(kafka.options(runDir.resolve("kafka"),
         ReffakdRun.defaultStore(runDir).root()))) {
@@ -24,10 +78,7 @@ final class PlatformRun {
         web.start(p, runDir.toAbsolutePath().getParent(), "#/run/" + runDir.getFileName());
       }
       if (!fromTopic) {
-        JsonObject in = p.ingest(cfg.dataset(), Path.of(cfg.data()));
-        System.out.printf("ingest: %d images to %s in %.2fs (%.0f images/s)%n",
-            in.getLong("images"), in.getString("topic"), in.getDouble("seconds"),
-            in.getDouble("images_per_s"));
+        System.out.println(describeIngest(p.ingest(cfg.dataset(), Path.of(cfg.data()), true)));
       }
       String id = runDir.getFileName().toString();
       JsonObject result = p.run(id, cfg, runDir, true, new ConsoleProgress(System.out));

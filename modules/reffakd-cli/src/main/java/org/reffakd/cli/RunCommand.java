@@ -21,8 +21,10 @@ import picocli.CommandLine.Option;
             + "directory with config.json, metrics.csv, autoencoder_metrics.csv, "
             + "similarity.csv, soft_labels.csv, checkpoints/ and result.json.",
         "By default the run goes through the platform: an embedded Kafka broker starts in "
-            + "this JVM (data under RUN_DIR/kafka), the dataset is ingested to its samples "
-            + "topic, and the stage verticles train from the topic; --kafka uses an external "
+            + "this JVM (data under RUN_DIR/kafka, deleted when the run finishes unless "
+            + "--keep-kafka), the dataset is ingested to its samples topic (skipped when the "
+            + "topic already holds it, as on --resume), and the stage verticles train from "
+            + "the topic; --kafka uses an external "
             + "cluster instead, --direct skips Vert.x and Kafka (same results). The live "
             + "dashboard is served on 127.0.0.1:8080 while the run trains (--port, "
             + "--no-dashboard).",
@@ -55,6 +57,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--from-topic", description = "train from the dataset's samples topic as it "
       + "is (already ingested, e.g. with 'reffakd ingest --kafka ...'): no ingest")
   boolean fromTopic;
+  @Option(names = "--keep-kafka", description = "keep the embedded broker's data (RUN_DIR/kafka)"
+      + " when the run finishes; by default it is deleted (kept after a failure, for --resume;"
+      + " never deleted with --kafka or --kafka-dir)")
+  boolean keepKafka;
   @Option(names = "--direct", description = "run the stages in this thread from the files, "
       + "without Vert.x and Kafka (same results; for debugging and benchmarks)")
   boolean direct;
@@ -115,7 +121,7 @@ final class RunCommand implements Callable<Integer> {
     }
     Map<String, Object> result = finished != null ? finished : direct
         ? new ReffakdRun(cfg, runDir, new ConsoleProgress(System.out), System.out).execute()
-        : PlatformRun.run(cfg, runDir, kafka, fromTopic, web, !noDashboard);
+        : PlatformRun.run(cfg, runDir, kafka, fromTopic, web, !noDashboard, keepKafka);
     EpochRow.Selection acc = RunResult.fromMap(result).accuracy();
     System.out.printf("done: %s on %s, test accuracy %s best %.4f (epoch %d, the best test "
             + "epoch), last %.4f; result in %s%n", result.get("loss"), result.get("dataset"),

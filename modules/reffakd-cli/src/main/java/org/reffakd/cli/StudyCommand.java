@@ -115,9 +115,8 @@ final class StudyCommand implements Callable<Integer> {
         web.start(p, out.toAbsolutePath(), "#/study/" + out.toAbsolutePath().getFileName());
       }
       if (!fromTopic) {
-        JsonObject in = p.ingest(base.dataset(), Path.of(base.data()));
-        System.out.printf("ingest: %d images to %s%n", in.getLong("images"),
-            in.getString("topic"));
+        JsonObject in = p.ingest(base.dataset(), Path.of(base.data()), true);
+        System.out.println(PlatformRun.describeIngest(in));
       }
       List<JobWorker> ws = new ArrayList<>();
       for (int i = 0; i < workers; i++) {

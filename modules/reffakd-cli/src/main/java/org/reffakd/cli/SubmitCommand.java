@@ -39,6 +39,7 @@ final class SubmitCommand implements Callable<Integer> {
   public Integer call() {
     RunConfig cfg = options.resolve();
     ClientConfig kafka = ClientConfig.of(bootstrap, clientConfig);
+    kafka.requireReachable(); // one line naming the address, within seconds
     String id = Jobs.submit(kafka, cfg, runId, fromTopic);
     System.out.println("submitted run " + id + " to reffakd.jobs on " + bootstrap);
     if (!await) {

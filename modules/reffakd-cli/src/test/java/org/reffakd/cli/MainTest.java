@@ -1,12 +1,14 @@
 package org.reffakd.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.nn.run.RunConfig;
@@ -194,6 +196,82 @@ class MainTest {
         run.resolve("result.json").toFile(), java.util.Map.class);
     assertEquals("fashion-mnist", result.get("dataset"));
     assertTrue(Files.isRegularFile(run.resolve("metrics.csv")));
+  }
+
+  private static String captureOut(Runnable r) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true));
+    try {
+      r.run();
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString();
+  }
+
+  /** Bytes under the samples topic's log folder(s) of an embedded broker's data folder. */
+  private static long samplesLogBytes(Path kafkaDir) throws Exception {
+    try (java.util.stream.Stream<Path> s = Files.walk(kafkaDir)) {
+      return s.filter(f -> f.toString().contains("reffakd.fashion-mnist.samples-")
+          && f.getFileName().toString().endsWith(".log")).mapToLong(f -> {
+            try {
+              return Files.size(f);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }).sum();
+    }
+  }
+
+  @Test
+  void aResumedRunReusesItsTopicAndAFinishedRunLeavesNoBrokerData() throws Exception {
+    Path data = tmp.resolve("fmnist");
+    org.reffakd.nn.run.FashionSubset.writeIdx(data, 1200, 300);
+    Path run = tmp.resolve("run");
+    String[] args = {"run", "--data", data.toString(), "--no-dashboard", "--ae-epochs", "1",
+        "--epochs", "1", "--val-size", "200", "--out", run.toString(), "--keep-kafka"};
+    int[] rc = new int[1];
+    String out = captureOut(() -> rc[0] = Main.execute(args));
+    assertEquals(0, rc[0], out);
+    assertTrue(out.contains("ingest: 1500 images to reffakd.fashion-mnist.samples"), out);
+    long log = samplesLogBytes(run.resolve("kafka"));
+    assertTrue(log > 1500 * 784, "samples log " + log + " bytes");
+
+    out = captureOut(() -> rc[0] = Main.execute("run", "--resume", run.toString(),
+        "--no-dashboard", "--keep-kafka"));
+    assertEquals(0, rc[0], out);
+    assertTrue(out.contains("ingest: skipped, reffakd.fashion-mnist.samples already holds "
+        + "these 1500 images"), out);
+    assertEquals(log, samplesLogBytes(run.resolve("kafka")), "the samples log did not grow");
+
+    // without --keep-kafka, a finished run's own broker data goes
+    out = captureOut(() -> rc[0] = Main.execute("run", "--resume", run.toString(),
+        "--no-dashboard"));
+    assertEquals(0, rc[0], out);
+    assertTrue(out.contains("ingest: skipped"), out);
+    assertTrue(out.contains("kafka: deleted the run's broker data"), out);
+    assertFalse(Files.exists(run.resolve("kafka")), "RUN_DIR/kafka deleted");
+    assertTrue(Files.isRegularFile(run.resolve("result.json")));
+  }
+
+  @Test
+  void anUnreachableKafkaIsOneLineNamingTheAddressWithinSeconds() throws Exception {
+    Path data = tmp.resolve("fmnist");
+    org.reffakd.nn.run.FashionSubset.writeIdx(data, 100, 50);
+    for (String[] args : List.of(
+        new String[] {"run", "--data", data.toString(), "--kafka", "127.0.0.1:1",
+            "--no-dashboard", "--out", tmp.resolve("r").toString()},
+        new String[] {"submit", "--data", data.toString(), "--kafka", "127.0.0.1:1"})) {
+      int[] rc = new int[1];
+      long t0 = System.nanoTime();
+      String err = captureErr(() -> rc[0] = Main.execute(args))[0];
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertEquals(1, rc[0], err);
+      assertTrue(seconds < 15, args[0] + " took " + seconds + " s");
+      assertEquals("reffakd: error: cannot reach Kafka at 127.0.0.1:1: no broker answered "
+          + "within 10000 ms", err.strip(), args[0]);
+    }
   }
 
   @Test

@@ -90,6 +90,7 @@ public final class Platform implements AutoCloseable {
         bootstrap = broker.bootstrapServers();
       }
       ClientConfig kafka = ClientConfig.of(bootstrap, o.kafkaConfig());
+      kafka.requireReachable(); // one line naming the address, within seconds
       try (Admin admin = kafka.createAdmin()) {
         Topics.ensure(admin, Topics.fixed().toArray(String[]::new));
       }
@@ -105,6 +106,8 @@ public final class Platform implements AutoCloseable {
           .compose(x -> v.deployVerticle(new Stages.Autoencoder(services)))
           .compose(x -> v.deployVerticle(new Stages.Similarity(services)))
           .compose(x -> v.deployVerticle(new Stages.Distillation(services))));
+      v.eventBus().publish(Addresses.PLATFORM_STARTED,
+          new JsonObject().put("kafka", kafka.bootstrapServers()));
       return new Platform(vertx, broker, kafka, sink, soft, new Pipeline(vertx, store), metrics);
     } catch (RuntimeException e) {
       closeQuietly(vertx, sink, soft, broker);
@@ -138,8 +141,16 @@ public final class Platform implements AutoCloseable {
 
   /** Publishes a dataset's files to its samples topic through the ingest verticle. */
   public JsonObject ingest(String dataset, Path data) {
+    return ingest(dataset, data, false);
+  }
+
+  /**
+   * As {@link #ingest(String, Path)}; with {@code reuse}, a topic that already holds the
+   * dataset exactly as the files give it is left as it is ({@code reused: true} in the reply).
+   */
+  public JsonObject ingest(String dataset, Path data, boolean reuse) {
     return await(vertx.eventBus().<JsonObject>request(Addresses.INGEST, new JsonObject()
-        .put("dataset", dataset).put("data", data.toString()),
+        .put("dataset", dataset).put("data", data.toString()).put("reuse", reuse),
         new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(3_600_000))
         .map(m -> m.body()));
   }

@@ -68,4 +68,11 @@ public final class Addresses {
    * {@code started}, {@code finished}, {@code failed}.
    */
   public static final String RUN_STATUS = "reffakd.run.status";
+
+  /**
+   * The platform is up: {@code {kafka}}, the bootstrap servers, published once by
+   * {@code Platform.start} when every verticle is deployed (and so Vert.x's event-bus meters
+   * exist from the start).
+   */
+  public static final String PLATFORM_STARTED = "reffakd.platform.started";
 }

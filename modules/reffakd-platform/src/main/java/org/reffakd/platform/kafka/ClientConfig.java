@@ -135,6 +135,48 @@ public final class ClientConfig {
     return p;
   }
 
+  /** How long the first contact with a cluster may take before it is called unreachable. */
+  public static final java.time.Duration FIRST_CONTACT = java.time.Duration.ofSeconds(10);
+
+  /**
+   * Checks that the cluster answers within {@link #FIRST_CONTACT} (a file's
+   * {@code request.timeout.ms} / {@code default.api.timeout.ms} override it).
+   *
+   * @throws IllegalStateException one line: {@code cannot reach Kafka at HOST:PORT: <reason>}
+   */
+  public void requireReachable() {
+    Properties p = admin();
+    String ms = Long.toString(FIRST_CONTACT.toMillis());
+    p.putIfAbsent(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, ms);
+    p.putIfAbsent(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+    try (Admin admin = Admin.create(p)) {
+      admin.describeCluster().clusterId().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while contacting Kafka at "
+          + bootstrapServers, e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + ": "
+          + shortReason(e, p.getProperty(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG)), e);
+    }
+  }
+
+  private static String shortReason(Throwable e, String timeoutMs) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root instanceof org.apache.kafka.common.errors.TimeoutException) {
+      return "no broker answered within " + timeoutMs + " ms";
+    }
+    if (root instanceof org.apache.kafka.common.config.ConfigException
+        && String.valueOf(root.getMessage()).contains("resolvable")) {
+      return "the host name does not resolve";
+    }
+    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return m.length() > 200 ? m.substring(0, 200) + "..." : m;
+  }
+
   /** A new Admin client; the caller closes it. */
   public Admin createAdmin() {
     return Admin.create(admin());

@@ -44,7 +44,11 @@ import org.reffakd.nn.data.ImageDataset;
  *
  * <p>Reading stops when (a) the consumer reached the end offsets the topic had when it started,
  * (b) at least one manifest was seen, every manifest seen is complete and every expected split
- * has one; or fails after the timeout, naming what is missing. One dataset per topic: the one
+ * has one; or fails after the timeout, naming what is missing. The long timeout is only for
+ * data that is arriving: a topic that does not exist after the grace period (default
+ * {@link #DEFAULT_GRACE}), or a read that is at the end of the topic with an expected split
+ * still without a manifest and no record arriving for the grace period, fails at once, naming
+ * the topic and the command that fills it ({@link #fillCommand}). One dataset per topic: the one
  * in the topic name, or else the first manifest's. A newer manifest of a split that differs
  * from the one in hand (a re-publication) starts that split over.
  */
@@ -57,6 +61,12 @@ public final class DatasetConsumer implements AutoCloseable {
   public static final String H_SOURCE_OFFSET = DeadLetters.H_SOURCE_OFFSET;
 
   private static final int MAX_REASONS_KEPT = 1000;
+
+  /**
+   * How long a missing samples topic, or a topic read to its end that still lacks an expected
+   * split's manifest with nothing arriving, is waited for before failing.
+   */
+  public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
   private final ClientConfig config;
   private final String groupId;
@@ -119,19 +129,41 @@ public final class DatasetConsumer implements AutoCloseable {
    *     when a rebuilt split does not match its manifest's {@code pixels_sha256}
    */
   public Result consume(String topic, Set<String> expectedSplits, Duration timeout) {
+    return consume(topic, expectedSplits, timeout, DEFAULT_GRACE);
+  }
+
+  /**
+   * As {@link #consume(String, Set, Duration)}, failing after {@code grace} (at most
+   * {@code timeout}) when the topic does not exist, or when the read is at the end of the topic,
+   * an expected split has no manifest, and no record arrived for {@code grace}.
+   */
+  public Result consume(String topic, Set<String> expectedSplits, Duration timeout,
+                        Duration grace) {
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
+    long graceNanos = Math.min(grace.toNanos(), timeout.toNanos());
     Rebuild state = new Rebuild(topic, Topics.datasetOfSamples(topic).orElse(null));
     try (KafkaConsumer<byte[], byte[]> consumer = config.createConsumer(groupId)) {
-      List<TopicPartition> partitions = awaitPartitions(consumer, topic, deadline, timeout);
+      List<TopicPartition> partitions = awaitPartitions(consumer, topic,
+          config.bootstrapServers(), start + graceNanos, Duration.ofNanos(graceNanos));
       consumer.assign(partitions);
       // Find the group coordinator now, while no fetch is in flight: found later, the lookup
       // queues behind a long-polling fetch on the broker connection (fetch.max.wait.ms, 500 ms).
       consumer.committed(Set.copyOf(partitions));
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long lastArrival = System.nanoTime();
       while (!(state.complete(expectedSplits) && caughtUp(consumer, end))) {
-        long left = deadline - System.nanoTime();
+        long now = System.nanoTime();
+        long left = deadline - now;
+        if (now - lastArrival >= graceNanos && state.lacksManifest(expectedSplits)
+            && caughtUp(consumer, consumer.endOffsets(partitions))) {
+          throw new IllegalStateException(topic + " at " + config.bootstrapServers()
+              + " has no manifest for " + state.withoutManifest(expectedSplits)
+              + " and nothing arrived for " + graceNanos / 1_000_000 + " ms ("
+              + state.recordsRead + " records read); fill it with: "
+              + fillCommand(topic, state.dataset));
+        }
         if (left <= 0) {
           throw new IllegalStateException("timed out after " + timeout.toMillis() + " ms reading "
               + topic + " at " + config.bootstrapServers() + " (group " + groupId + "): "
@@ -142,6 +174,7 @@ public final class DatasetConsumer implements AutoCloseable {
         if (records.isEmpty()) {
           continue;
         }
+        lastArrival = System.nanoTime();
         for (ConsumerRecord<byte[], byte[]> r : records) {
           state.accept(r);
         }
@@ -163,6 +196,67 @@ public final class DatasetConsumer implements AutoCloseable {
     }
   }
 
+  /**
+   * The splits {@code topic} holds completely: per split, its latest manifest, when every batch
+   * that manifest announces was published after it (validated as a batch, not hashed). Reads
+   * the topic to the end offsets it had at the start, without a consumer group and without
+   * dead-lettering anything. An absent topic holds nothing.
+   *
+   * <p>Why: a run that finds its dataset already there (same manifest as its files would give)
+   * need not publish it again; see {@code IngestVerticle}.
+   *
+   * @throws IllegalStateException when the topic cannot be read to its end within
+   *     {@code timeout}
+   */
+  public Map<String, SampleRecords.Manifest> completeSplits(String topic, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, SampleRecords.Manifest> manifests = new LinkedHashMap<>();
+    Map<String, BitSet> seen = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = config.createConsumer(null)) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+      if (infos == null || infos.isEmpty()) {
+        return Map.of();
+      }
+      List<TopicPartition> partitions = infos.stream()
+          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (!caughtUp(consumer, end)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + topic + " at "
+              + config.bootstrapServers() + " to its end within " + timeout.toMillis() + " ms");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          try {
+            if (SampleRecords.kind(r) == SampleRecords.Kind.MANIFEST) {
+              SampleRecords.Manifest m = SampleRecords.decodeManifest(r);
+              if (!m.equals(manifests.get(m.split()))) {
+                manifests.put(m.split(), m);
+                seen.put(m.split(), new BitSet(m.batches()));
+              }
+            } else {
+              String split = SampleRecords.header(r.headers(), SampleRecords.H_SPLIT);
+              SampleRecords.Manifest m = split == null ? null : manifests.get(split);
+              if (m != null) {
+                seen.get(split).set(SampleRecords.decodeBatch(r, m).index());
+              }
+            }
+          } catch (MalformedRecordException ignored) {
+            // not part of a complete split; consume() dead-letters it
+          }
+        }
+      }
+    }
+    Map<String, SampleRecords.Manifest> out = new LinkedHashMap<>();
+    manifests.forEach((split, m) -> {
+      if (seen.get(split).cardinality() == m.batches()) {
+        out.put(split, m);
+      }
+    });
+    return out;
+  }
+
   /** Closes the dead-letter producer, if one was opened. */
   @Override
   public void close() {
@@ -172,9 +266,22 @@ public final class DatasetConsumer implements AutoCloseable {
     }
   }
 
-  private static List<TopicPartition> awaitPartitions(KafkaConsumer<byte[], byte[]> consumer,
-                                                      String topic, long deadline,
-                                                      Duration timeout) {
+  /** The CLI command that publishes a dataset to its samples topic. */
+  public static String fillCommand(String topic, String dataset) {
+    String name = dataset != null ? dataset : Topics.datasetOfSamples(topic).orElse("NAME");
+    return "reffakd ingest --dataset " + name + " --data DIR (with the same --kafka or "
+        + "--kafka-dir)";
+  }
+
+  /**
+   * The partitions of {@code topic}, waiting until {@code deadline} for it to be created.
+   *
+   * @throws IllegalStateException naming the topic, the cluster and the command that fills it
+   *     when it does not exist by then
+   */
+  public static List<TopicPartition> awaitPartitions(KafkaConsumer<byte[], byte[]> consumer,
+                                                     String topic, String bootstrap,
+                                                     long deadline, Duration timeout) {
     while (true) {
       List<PartitionInfo> infos = null;
       try {
@@ -191,8 +298,9 @@ public final class DatasetConsumer implements AutoCloseable {
         return tps;
       }
       if (System.nanoTime() >= deadline) {
-        throw new IllegalStateException("topic " + topic + " does not exist (waited "
-            + timeout.toMillis() + " ms); publish the dataset first");
+        throw new IllegalStateException("topic " + topic + " does not exist at " + bootstrap
+            + " (waited " + timeout.toMillis() + " ms); fill it with: "
+            + fillCommand(topic, null));
       }
       try {
         Thread.sleep(100);
@@ -270,9 +378,14 @@ public final class DatasetConsumer implements AutoCloseable {
     final MessageDigest runningSha = SampleRecords.sha256();
     int hashedBatches;
     boolean inOrder = true;
+    /** Where the manifest and each batch applied came from: {@code partition@offset}. */
+    final String manifestAt;
+    final String[] batchAt;
 
-    SplitState(SampleRecords.Manifest m) {
+    SplitState(SampleRecords.Manifest m, ConsumerRecord<byte[], byte[]> r) {
       this.manifest = m;
+      this.manifestAt = r.partition() + "@" + r.offset();
+      this.batchAt = new String[m.batches()];
       this.pixels = new byte[m.count() * m.imageSize()];
       this.labels = new int[m.count()];
       this.received = new BitSet(m.batches());
@@ -320,7 +433,7 @@ public final class DatasetConsumer implements AutoCloseable {
       recordsRead++;
       try {
         switch (SampleRecords.kind(r)) {
-          case MANIFEST -> acceptManifest(SampleRecords.decodeManifest(r));
+          case MANIFEST -> acceptManifest(SampleRecords.decodeManifest(r), r);
           case BATCH -> acceptBatch(r);
         }
       } catch (MalformedRecordException e) {
@@ -337,11 +450,11 @@ public final class DatasetConsumer implements AutoCloseable {
       }
     }
 
-    private void acceptManifest(SampleRecords.Manifest m) {
+    private void acceptManifest(SampleRecords.Manifest m, ConsumerRecord<byte[], byte[]> mr) {
       checkDataset(m.dataset());
       SplitState s = splits.get(m.split());
       if (s == null || !s.manifest.equals(m)) {
-        splits.put(m.split(), new SplitState(m));
+        splits.put(m.split(), new SplitState(m, mr));
       }
       List<ConsumerRecord<byte[], byte[]>> waiting = pending.remove(m.split());
       if (waiting != null) {
@@ -372,6 +485,7 @@ public final class DatasetConsumer implements AutoCloseable {
       System.arraycopy(b.labels(), 0, s.labels, first, b.count());
       s.hash(b);
       s.received.set(b.index());
+      s.batchAt[b.index()] = r.partition() + "@" + r.offset();
     }
 
     private void reject(ConsumerRecord<byte[], byte[]> r, String reason) {
@@ -389,6 +503,24 @@ public final class DatasetConsumer implements AutoCloseable {
         }
       }
       pending.clear();
+    }
+
+    /** Expected splits without a manifest so far, sorted. */
+    List<String> withoutManifest(Set<String> expected) {
+      List<String> out = new ArrayList<>();
+      for (String split : new TreeSet<>(expected)) {
+        if (!splits.containsKey(split)) {
+          out.add(split);
+        }
+      }
+      if (expected.isEmpty() && splits.isEmpty()) {
+        out.add("any split");
+      }
+      return out;
+    }
+
+    boolean lacksManifest(Set<String> expected) {
+      return !withoutManifest(expected).isEmpty();
     }
 
     boolean complete(Set<String> expected) {
@@ -428,12 +560,32 @@ public final class DatasetConsumer implements AutoCloseable {
         String sha = s.pixelsSha256();
         if (!sha.equals(m.pixelsSha256())) {
           throw new IllegalStateException("rebuilt " + m.splitKey() + " from " + topic
-              + " has pixels_sha256 " + sha + " but its manifest says " + m.pixelsSha256());
+              + " has pixels_sha256 " + sha + " but its manifest says " + m.pixelsSha256()
+              + ": " + atFault(s) + "; publish it again: " + fillCommand(topic, m.dataset()));
         }
         out.put(m.split(), new ImageDataset(m.dataset(), m.split(), m.channels(), m.height(),
             m.width(), s.pixels, s.labels, m.classes(), m.checksum()));
       }
       return Collections.unmodifiableMap(out);
+    }
+
+    /** The records a pixels_sha256 mismatch can be blamed on, as partition@offset. */
+    private String atFault(SplitState s) {
+      SampleRecords.Manifest m = s.manifest;
+      if (!m.batchSha256().isEmpty()) {
+        // every batch applied matched its checksum in this manifest
+        return "every batch matched its own checksum in the manifest, so the manifest record "
+            + m.splitKey() + "/manifest at partition@offset " + s.manifestAt + " is at fault "
+            + "(its pixels_sha256 disagrees with its batch_sha256)";
+      }
+      List<String> used = new ArrayList<>();
+      for (int i = 0; i < s.batchAt.length && used.size() < 20; i++) {
+        used.add(i + "=" + s.batchAt[i]);
+      }
+      return "the manifest at partition@offset " + s.manifestAt + " lists no batch checksums "
+          + "(published by an older version), so one of the batches it was rebuilt from is at "
+          + "fault (batch=partition@offset: " + String.join(", ", used)
+          + (s.batchAt.length > used.size() ? ", ..." : "") + ")";
     }
 
     String missing(Set<String> expected, KafkaConsumer<byte[], byte[]> consumer,

@@ -28,8 +28,9 @@ import org.reffakd.nn.data.ImageDataset;
  *
  * <h2>Batch record</h2>
  * key {@code <dataset>/<split>/<batchIndex>} (UTF-8); headers {@code dataset}, {@code split},
- * {@code schema} = {@value #BATCH_SCHEMA}, {@code count} (decimal text: images in the record);
- * value, big-endian:
+ * {@code schema} = {@value #BATCH_SCHEMA}, {@code count} (decimal text: images in the record),
+ * {@code index} (decimal text: the batch index, as in the key) and {@code sha256} (hex SHA-256
+ * of the value: the batch's own checksum); value, big-endian:
  * <pre>
  *   int   magic 0x52464B53 ("RFKS")
  *   byte  version (1)
@@ -49,8 +50,14 @@ import org.reffakd.nn.data.ImageDataset;
  *   {"dataset", "split", "classes": [names], "shape": [C, H, W], "count", "batches",
  *    "batch_size", "checksum": ImageDataset.sha256 of the source files,
  *    "pixels_sha256": SHA-256 of all pixel bytes of the split followed by all labels
- *                     (each in the label width, big-endian) as published}
+ *                     (each in the label width, big-endian) as published,
+ *    "batch_sha256": [the SHA-256 of each batch record's value, by batch index]}
  * </pre>
+ * A batch whose key, {@code index} header, {@code sha256} header and the manifest's
+ * {@code batch_sha256} do not all agree is malformed (dead-lettered by the consumer): a valid
+ * batch under another batch's key is caught, and named. Manifests without
+ * {@code batch_sha256} (published before it existed) are still read; their batches are then
+ * checked against their own headers only, when they have them.
  *
  * <p>Every decode validates fully and throws {@link MalformedRecordException} whose message is
  * the dead-letter reason.
@@ -66,6 +73,8 @@ public final class SampleRecords {
   public static final String H_SPLIT = "split";
   public static final String H_SCHEMA = "schema";
   public static final String H_COUNT = "count";
+  public static final String H_INDEX = "index";
+  public static final String H_SHA256 = "sha256";
   /** The last key segment of a manifest record. */
   public static final String MANIFEST_SUFFIX = "manifest";
 
@@ -89,13 +98,24 @@ public final class SampleRecords {
    * @param batchSize     images per batch record (the last one may hold fewer)
    * @param checksum      the source files' checksum ({@link ImageDataset#sha256()})
    * @param pixelsSha256  SHA-256 of the published pixels then labels, see the class comment
+   * @param batchSha256   the SHA-256 of each batch record's value, by index; empty for a
+   *                      manifest published before batches carried their checksum
    */
   public record Manifest(String dataset, String split, List<String> classes, int channels,
                          int height, int width, int count, int batches, int batchSize,
-                         String checksum, String pixelsSha256) {
+                         String checksum, String pixelsSha256, List<String> batchSha256) {
 
     public Manifest {
       classes = List.copyOf(classes);
+      batchSha256 = batchSha256 == null ? List.of() : List.copyOf(batchSha256);
+    }
+
+    /** A manifest without batch checksums. */
+    public Manifest(String dataset, String split, List<String> classes, int channels,
+                    int height, int width, int count, int batches, int batchSize,
+                    String checksum, String pixelsSha256) {
+      this(dataset, split, classes, channels, height, width, count, batches, batchSize,
+          checksum, pixelsSha256, List.of());
     }
 
     /** The manifest of {@code ds} published in batches of {@code batchSize} images. */
@@ -104,9 +124,13 @@ public final class SampleRecords {
         throw new IllegalArgumentException("batch size " + batchSize + " < 1");
       }
       int batches = (ds.size() + batchSize - 1) / batchSize;
+      List<String> batchSha = new ArrayList<>(batches);
+      for (int i = 0; i < batches; i++) {
+        batchSha.add(sha256Hex(batchValue(ds, i, batchSize)));
+      }
       return new Manifest(ds.name(), ds.split(), ds.classNames(), ds.channels(), ds.height(),
           ds.width(), ds.size(), batches, batchSize, ds.sha256(),
-          SampleRecords.pixelsSha256(ds.pixels(), ds.labels(), ds.numClasses()));
+          SampleRecords.pixelsSha256(ds.pixels(), ds.labels(), ds.numClasses()), batchSha);
     }
 
     /** Values per image. */
@@ -177,6 +201,10 @@ public final class SampleRecords {
     o.put("batch_size", m.batchSize());
     o.put("checksum", m.checksum());
     o.put("pixels_sha256", m.pixelsSha256());
+    if (!m.batchSha256().isEmpty()) {
+      ArrayNode shas = o.putArray("batch_sha256");
+      m.batchSha256().forEach(shas::add);
+    }
     byte[] value;
     try {
       value = JSON.writeValueAsBytes(o);
@@ -196,23 +224,34 @@ public final class SampleRecords {
    */
   public static ProducerRecord<byte[], byte[]> batchRecord(String topic, ImageDataset ds,
                                                            int index, int batchSize) {
+    byte[] value = batchValue(ds, index, batchSize);
+    int count = Math.min(batchSize, ds.size() - index * batchSize);
+    Headers h = new RecordHeaders();
+    h.add(H_DATASET, utf8(ds.name()));
+    h.add(H_SPLIT, utf8(ds.split()));
+    h.add(H_SCHEMA, utf8(BATCH_SCHEMA));
+    h.add(H_COUNT, utf8(Integer.toString(count)));
+    h.add(H_INDEX, utf8(Integer.toString(index)));
+    h.add(H_SHA256, utf8(sha256Hex(value)));
+    return new ProducerRecord<>(topic, null,
+        utf8(ds.name() + "/" + ds.split() + "/" + index), value, h);
+  }
+
+  /** The value of batch {@code index} of {@code ds} published in batches of {@code batchSize}. */
+  static byte[] batchValue(ImageDataset ds, int index, int batchSize) {
     int first = index * batchSize;
     if (index < 0 || first >= ds.size()) {
       throw new IllegalArgumentException("batch " + index + " of " + batchSize
           + " images is outside " + ds.name() + "/" + ds.split() + " (" + ds.size() + " images)");
     }
     int count = Math.min(batchSize, ds.size() - first);
-    int width = labelWidth(ds.numClasses());
-    int imageSize = ds.imageSize();
-    byte[] value = encodeBatch(ds.channels(), ds.height(), ds.width(), width, ds.labels(), first,
-        count, ds.pixels(), first * imageSize);
-    Headers h = new RecordHeaders();
-    h.add(H_DATASET, utf8(ds.name()));
-    h.add(H_SPLIT, utf8(ds.split()));
-    h.add(H_SCHEMA, utf8(BATCH_SCHEMA));
-    h.add(H_COUNT, utf8(Integer.toString(count)));
-    return new ProducerRecord<>(topic, null,
-        utf8(ds.name() + "/" + ds.split() + "/" + index), value, h);
+    return encodeBatch(ds.channels(), ds.height(), ds.width(), labelWidth(ds.numClasses()),
+        ds.labels(), first, count, ds.pixels(), first * ds.imageSize());
+  }
+
+  /** Hex SHA-256 of {@code bytes}. */
+  public static String sha256Hex(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256().digest(bytes));
   }
 
   /**
@@ -375,8 +414,23 @@ public final class SampleRecords {
     if (!pixelsSha.matches("[0-9a-f]{64}")) {
       throw new MalformedRecordException(where + ": 'pixels_sha256' is not 64 hex digits");
     }
+    List<String> batchSha = new ArrayList<>();
+    JsonNode shas = o.get("batch_sha256");
+    if (shas != null && !shas.isNull()) {
+      if (!shas.isArray() || shas.size() != batches) {
+        throw new MalformedRecordException(where + ": 'batch_sha256' must list one SHA-256 per "
+            + "batch (" + batches + ")");
+      }
+      for (JsonNode h : shas) {
+        if (!h.isTextual() || !h.asText().matches("[0-9a-f]{64}")) {
+          throw new MalformedRecordException(where + ": 'batch_sha256' holds a value that is "
+              + "not 64 hex digits");
+        }
+        batchSha.add(h.asText());
+      }
+    }
     return new Manifest(dataset, split, classes, chw[0], chw[1], chw[2], count, batches,
-        batchSize, checksum, pixelsSha);
+        batchSize, checksum, pixelsSha, batchSha);
   }
 
   /**
@@ -488,7 +542,46 @@ public final class SampleRecords {
       }
       labels[i] = l;
     }
+    checkIntegrity(r, where, index, v, m);
     return new Batch(dataset, split, index, count, channels, height, width, labels, v, pos);
+  }
+
+  /**
+   * The batch's key, {@code index} header, {@code sha256} header and the manifest's checksum of
+   * batch {@code index} must agree; with batch checksums in the manifest the headers are
+   * required.
+   */
+  private static void checkIntegrity(ConsumerRecord<byte[], byte[]> r, String where, int index,
+                                     byte[] value, Manifest m) {
+    boolean required = !m.batchSha256().isEmpty();
+    String indexHeader = header(r.headers(), H_INDEX);
+    if (indexHeader == null) {
+      if (required) {
+        throw new MalformedRecordException(where + ": no header 'index' (its manifest lists "
+            + "batch checksums)");
+      }
+    } else if (!indexHeader.trim().equals(Integer.toString(index))) {
+      throw new MalformedRecordException(where + ": the key says batch " + index
+          + " but header 'index' says " + abbreviate(indexHeader) + " (sent under the wrong key)");
+    }
+    String sha = sha256Hex(value);
+    String shaHeader = header(r.headers(), H_SHA256);
+    if (shaHeader == null) {
+      if (required) {
+        throw new MalformedRecordException(where + ": no header 'sha256' (its manifest lists "
+            + "batch checksums)");
+      }
+    } else if (!shaHeader.trim().equals(sha)) {
+      throw new MalformedRecordException(where + ": payload SHA-256 " + sha + " disagrees with "
+          + "its header 'sha256' " + abbreviate(shaHeader) + " (the payload was altered)");
+    }
+    if (required && !m.batchSha256().get(index).equals(sha)) {
+      int actual = m.batchSha256().indexOf(sha);
+      throw new MalformedRecordException(where + ": payload is not batch " + index + " of "
+          + m.splitKey() + "'s manifest" + (actual >= 0 ? " (it is batch " + actual
+          + "'s: sent under the wrong key)" : " (its SHA-256 " + sha + " is none of the "
+          + "manifest's batches)"));
+    }
   }
 
   // ---------------------------------------------------------------- helpers

@@ -136,8 +136,83 @@ public final class PlatformMetrics implements AutoCloseable {
       new UptimeMetrics().bindTo(registry);
       Gauge.builder("reffakd.runs.active", active, Set::size)
           .description("Runs started and not yet finished or failed").register(registry);
-      bound = true;
+      bound = true; // before the meters below: their helpers call bindOnce
+      registerFromTheStart();
     }
+  }
+
+  /** The stages of a run's {@code timings_s}, each a {@code reffakd.stage.duration} series. */
+  public static final List<String> STAGES = List.of("data", "autoencoder", "soft_labels",
+      "student");
+  /** The stages that train in epochs. */
+  public static final List<String> TRAINING_STAGES = List.of("autoencoder", "student");
+
+  /**
+   * Every meter a dashboard in {@code dashboards/} queries, registered when the process starts
+   * with its known, bounded tag values, so that panels show 0 (or no value yet) rather than
+   * "No data": the Kafka counters of the fixed topics and the job workers' lag at 0, the stage
+   * and epoch timers empty, run and autoencoder counters at 0, throughput at 0. Gauges that have
+   * no value before a run (reconstruction MSE, student loss and accuracy) are NaN; the student's
+   * have an empty {@code strategy} (the run's loss, unknown until a run), which Prometheus
+   * treats as no label, so the dashboard's strategy list does not grow a placeholder.
+   */
+  private void registerFromTheStart() {
+    for (String topic : org.reffakd.platform.kafka.Topics.fixed()) {
+      count("reffakd.kafka.records.produced", PRODUCED, topic, 0);
+      count("reffakd.kafka.records.consumed", CONSUMED, topic, 0);
+      count("reffakd.kafka.records.deadlettered", DEADLETTERED, topic, 0);
+    }
+    consumerLag(org.reffakd.platform.pipeline.JobWorker.GROUP,
+        org.reffakd.platform.kafka.Topics.JOBS, 0);
+    for (String stage : STAGES) {
+      stageTimer(stage);
+    }
+    for (String stage : TRAINING_STAGES) {
+      epochTimer(stage);
+      gauge("reffakd.images.per.second", "Training throughput", null,
+          Tags.of("stage", tags.bound("stage", stage)), 0);
+    }
+    for (String status : List.of("started", "finished", "failed")) {
+      runsCounter(status);
+    }
+    autoencodersTrained();
+    for (String split : List.of("train", "val")) {
+      gauge("reffakd.autoencoder.mse", "Autoencoder reconstruction MSE", null,
+          Tags.of("split", split), Double.NaN);
+    }
+    gauge("reffakd.autoencoder.selected.mse", "Validation MSE of the kept autoencoder "
+        + "checkpoint", null, Tags.empty(), Double.NaN);
+    gauge("reffakd.student.loss", "Student loss per strategy and term", null,
+        Tags.of("strategy", "", "term", "total"), Double.NaN);
+    for (String kind : List.of("top1", "top5", "val_top1")) {
+      gauge("reffakd.student.accuracy", "Student accuracy (0..1)", null,
+          Tags.of("strategy", "", "kind", kind), Double.NaN);
+    }
+  }
+
+  private static final String PRODUCED = "Records written to a Kafka topic";
+  private static final String CONSUMED = "Records read from a Kafka topic";
+  private static final String DEADLETTERED =
+      "Records of a topic that no stage could process, sent to the dead-letter topic";
+
+  private Timer stageTimer(String stage) {
+    return Timer.builder("reffakd.stage.duration").description("Duration of a run's stage")
+        .tag("stage", tags.bound("stage", stage)).register(registry);
+  }
+
+  private Timer epochTimer(String stage) {
+    return Timer.builder("reffakd.epoch.duration").description("Duration of one training epoch")
+        .tag("stage", stage).register(registry);
+  }
+
+  private Counter runsCounter(String status) {
+    return Counter.builder("reffakd.runs").description("Runs by status change")
+        .tag("status", status).register(registry);
+  }
+
+  private Counter autoencodersTrained() {
+    return Counter.builder("reffakd.autoencoders.trained").description("Autoencoders trained")
+        .register(registry);
   }
 
   /** The registry (to add meters, or to hand to other Micrometer users). */
@@ -196,18 +271,17 @@ public final class PlatformMetrics implements AutoCloseable {
 
   /** {@code n} records written to {@code topic}. */
   public void recordsProduced(String topic, long n) {
-    count("reffakd.kafka.records.produced", "Records written to a Kafka topic", topic, n);
+    count("reffakd.kafka.records.produced", PRODUCED, topic, n);
   }
 
   /** {@code n} records read from {@code topic}. */
   public void recordsConsumed(String topic, long n) {
-    count("reffakd.kafka.records.consumed", "Records read from a Kafka topic", topic, n);
+    count("reffakd.kafka.records.consumed", CONSUMED, topic, n);
   }
 
   /** {@code n} poison records from {@code topic} sent to the dead-letter topic. */
   public void deadLettered(String topic, long n) {
-    count("reffakd.kafka.records.deadlettered",
-        "Records of a topic that no stage could process, sent to the dead-letter topic", topic, n);
+    count("reffakd.kafka.records.deadlettered", DEADLETTERED, topic, n);
   }
 
   /** The latest lag (records behind the end) of consumer group {@code group} on {@code topic}. */
@@ -220,8 +294,7 @@ public final class PlatformMetrics implements AutoCloseable {
   /** A finished stage of a run (for stages that publish no {@code timings_s}). */
   public void stageFinished(String stage, Duration duration) {
     bindOnce();
-    Timer.builder("reffakd.stage.duration").description("Duration of a run's stage")
-        .tag("stage", tags.bound("stage", stage)).register(registry).record(duration);
+    stageTimer(stage).record(duration);
   }
 
   /** Prometheus text exposition (format 0.0.4) of every meter. */
@@ -260,8 +333,7 @@ public final class PlatformMetrics implements AutoCloseable {
       case Addresses.EPOCH -> onEpoch(m);
       case Addresses.RUN_STATUS -> onRunStatus(m, vertx);
       case Addresses.AUTOENCODER_TRAINED -> {
-        Counter.builder("reffakd.autoencoders.trained").description("Autoencoders trained")
-            .register(registry).increment();
+        autoencodersTrained().increment();
         double mse = number(m.getValue("val_mse"));
         if (Double.isFinite(mse)) {
           gauge("reffakd.autoencoder.selected.mse", "Validation MSE of the kept autoencoder "
@@ -291,9 +363,7 @@ public final class PlatformMetrics implements AutoCloseable {
     JsonObject row = m.getJsonObject("row", new JsonObject());
     double secs = number(row.getValue("seconds"));
     if (Double.isFinite(secs) && secs >= 0) {
-      Timer.builder("reffakd.epoch.duration").description("Duration of one training epoch")
-          .tag("stage", stage).register(registry)
-          .record((long) (secs * 1e9), TimeUnit.NANOSECONDS);
+      epochTimer(stage).record((long) (secs * 1e9), TimeUnit.NANOSECONDS);
     }
     setIfFinite("reffakd.images.per.second", "Training throughput", Tags.of("stage", stage),
         number(row.getValue("images_per_s")));
@@ -331,8 +401,7 @@ public final class PlatformMetrics implements AutoCloseable {
     if (status == null || !List.of("started", "finished", "failed").contains(status)) {
       return;
     }
-    Counter.builder("reffakd.runs").description("Runs by status change")
-        .tag("status", status).register(registry).increment();
+    runsCounter(status).increment();
     if (status.equals("started")) {
       if (run != null && active.size() < MAX_TRACKED_RUNS) {
         active.add(run);
@@ -385,11 +454,14 @@ public final class PlatformMetrics implements AutoCloseable {
 
   private void count(String name, String description, String topic, long n) {
     bindOnce();
-    if (n <= 0) {
+    if (n < 0) {
       return;
     }
-    Counter.builder(name).description(description).tag("topic", tags.bound("topic", topic))
-        .register(registry).increment(n);
+    Counter c = Counter.builder(name).description(description)
+        .tag("topic", tags.bound("topic", topic)).register(registry);
+    if (n > 0) {
+      c.increment(n);
+    }
   }
 
   private void setIfFinite(String name, String description, Tags t, double value) {

@@ -48,10 +48,15 @@ public final class TopicDataSource implements DataSource {
 
   @Override
   public String version(RunConfig cfg) {
-    org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(
-        Topics.samples(cfg.dataset()), 0);
+    String topic = Topics.samples(cfg.dataset());
     try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
              kafka.createConsumer("reffakd-version")) {
+      // a missing topic fails here within the grace period, naming the command that fills it
+      DatasetConsumer.awaitPartitions(c, topic, kafka.bootstrapServers(),
+          System.nanoTime() + DatasetConsumer.DEFAULT_GRACE.toNanos(),
+          DatasetConsumer.DEFAULT_GRACE);
+      org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(
+          topic, 0);
       return Long.toString(c.endOffsets(java.util.List.of(tp), Duration.ofSeconds(30)).get(tp));
     }
   }

@@ -280,6 +280,157 @@ class IngestTest {
         e.getMessage());
   }
 
+  @Test
+  void aMissingTopicFailsWithinSecondsNamingTheCommandThatFillsIt() {
+    String topic = Topics.samples("never-ingested");
+    long t0 = System.nanoTime();
+    IllegalStateException e;
+    try (DatasetConsumer consumer = new DatasetConsumer(config, "missing-test")) {
+      e = assertThrows(IllegalStateException.class,
+          () -> consumer.consume(topic, Set.of("train", "test"), Duration.ofMinutes(10)));
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertTrue(seconds < 15, "failed after " + seconds + " s");
+    assertTrue(e.getMessage().contains("topic " + topic + " does not exist at "
+        + kafka.bootstrapServers()), e.getMessage());
+    assertTrue(e.getMessage().contains("reffakd ingest --dataset never-ingested"),
+        e.getMessage());
+
+    // the platform's data source asks for the topic's version first: same fast failure
+    org.reffakd.platform.pipeline.TopicDataSource source =
+        new org.reffakd.platform.pipeline.TopicDataSource(config, Duration.ofMinutes(10),
+            new org.reffakd.platform.metrics.PlatformMetrics());
+    long t1 = System.nanoTime();
+    IllegalStateException v = assertThrows(IllegalStateException.class,
+        () -> source.version(org.reffakd.nn.run.RunConfig.defaults("never-ingested")));
+    assertTrue((System.nanoTime() - t1) / 1e9 < 15);
+    assertTrue(v.getMessage().contains("reffakd ingest --dataset never-ingested"),
+        v.getMessage());
+  }
+
+  @Test
+  void aTopicWithoutTheSplitsManifestFailsAfterTheGraceNotTheTimeout() {
+    String topic = Topics.samples("fashion-mnist-nomanifest");
+    Topics.ensure(admin, topic);
+    ImageDataset train = renamed(KafkaFixtures.fashion("train", 200), "fashion-mnist-nomanifest");
+    try (KafkaProducer<byte[], byte[]> p = config.createProducer()) {
+      p.send(SampleRecords.manifestRecord(topic, SampleRecords.Manifest.of(train, 100)));
+      p.send(SampleRecords.batchRecord(topic, train, 0, 100));
+      p.send(SampleRecords.batchRecord(topic, train, 1, 100));
+    }
+    long t0 = System.nanoTime();
+    IllegalStateException e;
+    try (DatasetConsumer consumer = new DatasetConsumer(config, "nomanifest-test")) {
+      e = assertThrows(IllegalStateException.class,
+          () -> consumer.consume(topic, Set.of("train", "test"), Duration.ofMinutes(10)));
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertTrue(seconds < 15, "failed after " + seconds + " s");
+    assertTrue(e.getMessage().contains(topic + " at " + kafka.bootstrapServers()
+        + " has no manifest for [test]"), e.getMessage());
+    assertTrue(e.getMessage().contains("reffakd ingest --dataset fashion-mnist-nomanifest"),
+        e.getMessage());
+  }
+
+  @Test
+  void aValidBatchUnderAnotherKeyOrAlteredIsDeadLetteredAndNamed() {
+    String name = "fashion-mnist-wrongkey";
+    String topic = Topics.samples(name);
+    Topics.ensure(admin, topic);
+    ImageDataset train = renamed(KafkaFixtures.fashion("train", 300), name);
+    SampleRecords.Manifest m = SampleRecords.Manifest.of(train, 100);
+    ProducerRecord<byte[], byte[]> b1 = SampleRecords.batchRecord(topic, train, 1, 100);
+    byte[] key2 = (name + "/train/2").getBytes(StandardCharsets.UTF_8);
+    // batch 1's payload under batch 2's key: as sent (index header 1), and with headers that
+    // agree with the key (index 2, its own SHA-256): only the manifest's checksums tell
+    ProducerRecord<byte[], byte[]> asSent =
+        new ProducerRecord<>(topic, null, key2, b1.value(), b1.headers());
+    ProducerRecord<byte[], byte[]> relabelled = withHeader(asSent, SampleRecords.H_INDEX, "2");
+    byte[] altered = SampleRecords.batchRecord(topic, train, 0, 100).value().clone();
+    altered[altered.length - 1] ^= 1;
+    ProducerRecord<byte[], byte[]> flipped = new ProducerRecord<>(topic, null,
+        (name + "/train/0").getBytes(StandardCharsets.UTF_8), altered,
+        SampleRecords.batchRecord(topic, train, 0, 100).headers());
+    try (KafkaProducer<byte[], byte[]> p = config.createProducer()) {
+      p.send(SampleRecords.manifestRecord(topic, m));
+      p.send(asSent);
+      p.send(relabelled);
+      p.send(flipped);
+      for (int i = 0; i < 3; i++) {
+        p.send(SampleRecords.batchRecord(topic, train, i, 100));
+      }
+    }
+    DatasetConsumer.Result r;
+    try (DatasetConsumer consumer = new DatasetConsumer(config, "wrongkey-test")) {
+      r = consumer.consume(topic, Set.of("train"), Duration.ofSeconds(30));
+    }
+    assertEquals(3, r.deadLettered(), r.deadLetterReasons().toString());
+    String reasons = String.join("\n", r.deadLetterReasons());
+    assertTrue(reasons.contains("batch " + name + "/train/2: the key says batch 2 but header "
+        + "'index' says 1 (sent under the wrong key)"), reasons);
+    assertTrue(reasons.contains("batch " + name + "/train/2: payload is not batch 2 of " + name
+        + "/train's manifest (it is batch 1's: sent under the wrong key)"), reasons);
+    assertTrue(reasons.contains("batch " + name + "/train/0: payload SHA-256 ")
+        && reasons.contains("(the payload was altered)"), reasons);
+    assertArrayEquals(train.pixels(), r.split("train").pixels(), "the good batches rebuild it");
+    assertArrayEquals(train.labels(), r.split("train").labels());
+  }
+
+  @Test
+  void aManifestMismatchNamesTheRecordsAtFault() {
+    ImageDataset train = renamed(KafkaFixtures.fashion("train", 200), "fashion-mnist-badsum");
+    String topic = Topics.samples("fashion-mnist-badsum");
+    Topics.ensure(admin, topic);
+    SampleRecords.Manifest good = SampleRecords.Manifest.of(train, 100);
+    String zeros = "0".repeat(64);
+    SampleRecords.Manifest wrong = new SampleRecords.Manifest(good.dataset(), good.split(),
+        good.classes(), good.channels(), good.height(), good.width(), good.count(),
+        good.batches(), good.batchSize(), good.checksum(), zeros, good.batchSha256());
+    try (KafkaProducer<byte[], byte[]> p = config.createProducer()) {
+      p.send(SampleRecords.manifestRecord(topic, wrong));
+      p.send(SampleRecords.batchRecord(topic, train, 0, 100));
+      p.send(SampleRecords.batchRecord(topic, train, 1, 100));
+    }
+    IllegalStateException e;
+    try (DatasetConsumer consumer = new DatasetConsumer(config, "badsum-test")) {
+      e = assertThrows(IllegalStateException.class,
+          () -> consumer.consume(topic, Set.of("train"), Duration.ofSeconds(30)));
+    }
+    assertTrue(e.getMessage().contains("the manifest record fashion-mnist-badsum/train/manifest"
+        + " at partition@offset 0@0 is at fault"), e.getMessage());
+    assertTrue(e.getMessage().contains("reffakd ingest --dataset fashion-mnist-badsum"),
+        e.getMessage());
+
+    // a manifest from before batch checksums: the batches used are named
+    ImageDataset old = renamed(KafkaFixtures.fashion("train", 200), "fashion-mnist-oldsum");
+    String oldTopic = Topics.samples("fashion-mnist-oldsum");
+    Topics.ensure(admin, oldTopic);
+    SampleRecords.Manifest g = SampleRecords.Manifest.of(old, 100);
+    SampleRecords.Manifest legacy = new SampleRecords.Manifest(g.dataset(), g.split(),
+        g.classes(), g.channels(), g.height(), g.width(), g.count(), g.batches(),
+        g.batchSize(), g.checksum(), g.pixelsSha256());
+    byte[] altered = SampleRecords.batchRecord(oldTopic, old, 1, 100).value().clone();
+    altered[altered.length - 1] ^= 1;
+    ProducerRecord<byte[], byte[]> b1 = SampleRecords.batchRecord(oldTopic, old, 1, 100);
+    RecordHeaders legacyHeaders = new RecordHeaders();
+    b1.headers().forEach(h -> {
+      if (!h.key().equals(SampleRecords.H_SHA256) && !h.key().equals(SampleRecords.H_INDEX)) {
+        legacyHeaders.add(h);
+      }
+    });
+    try (KafkaProducer<byte[], byte[]> p = config.createProducer()) {
+      p.send(SampleRecords.manifestRecord(oldTopic, legacy));
+      p.send(SampleRecords.batchRecord(oldTopic, old, 0, 100));
+      p.send(new ProducerRecord<>(oldTopic, null, b1.key(), altered, legacyHeaders));
+    }
+    try (DatasetConsumer consumer = new DatasetConsumer(config, "oldsum-test")) {
+      e = assertThrows(IllegalStateException.class,
+          () -> consumer.consume(oldTopic, Set.of("train"), Duration.ofSeconds(30)));
+    }
+    assertTrue(e.getMessage().contains("lists no batch checksums")
+        && e.getMessage().contains("batch=partition@offset: 0=0@1, 1=0@2"), e.getMessage());
+  }
+
   private static void assertCommittedAtEnd(String group, String topic) throws Exception {
     TopicPartition tp = new TopicPartition(topic, 0);
     Map<TopicPartition, OffsetAndMetadata> committed =

@@ -108,6 +108,57 @@ class DeployConfigTest {
   @AfterAll
   static void nothing() {}
 
+  /**
+   * The /metrics of a platform just started (embedded broker, dashboard), before any run, any
+   * ingest or any Kafka traffic of ours: series name -> label names.
+   */
+  static Map<String, Set<String>> scrapeBeforeAnyRun() throws Exception {
+    PlatformMetrics metrics = new PlatformMetrics(
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    try (org.reffakd.platform.Platform p = org.reffakd.platform.Platform.start(
+        new org.reffakd.platform.Platform.Options(null, null, tmp.resolve("fresh-kafka")),
+        metrics)) {
+      int port = p.startDashboard(new DashboardOptions("127.0.0.1", 0, tmp.resolve("fresh"),
+          null)).actualPort();
+      System.gc(); // the JVM's GC meters appear with its first collection
+      DashboardServerTest.get(port, "/metrics"); // Vert.x's HTTP meters: after one request
+      String text = DashboardServerTest.get(port, "/metrics").body();
+      Files.createDirectories(Path.of("target"));
+      Files.writeString(Path.of("target", "metrics-scrape-fresh.txt"), text);
+      return parse(text);
+    } finally {
+      metrics.close();
+    }
+  }
+
+  /** Queried metrics (with the labels the query reads) missing from {@code scraped}. */
+  static List<String> missingFrom(Map<String, Set<String>> scraped) throws IOException {
+    List<String> missing = new ArrayList<>();
+    for (Path file : dashboards()) {
+      JsonNode d = JSON.readTree(file.toFile());
+      for (String expr : expressions(d)) {
+        for (Map.Entry<String, Set<String>> use : PromQl.metrics(expr).entrySet()) {
+          Set<String> labels = scraped.get(use.getKey());
+          if (labels == null) {
+            missing.add(file.getFileName() + ": " + use.getKey() + " in " + expr);
+          } else if (!labels.containsAll(use.getValue())) {
+            missing.add(file.getFileName() + ": " + use.getKey() + " has labels " + labels
+                + ", queried with " + use.getValue() + " in " + expr);
+          }
+        }
+      }
+    }
+    return missing;
+  }
+
+  @Test
+  void everyQueriedMetricIsThereBeforeAnyRun() throws Exception {
+    List<String> missing = missingFrom(scrapeBeforeAnyRun());
+    assertTrue(missing.isEmpty(), "queried but not in a fresh platform's /metrics (see "
+        + "target/metrics-scrape-fresh.txt): panels would say No data until a run:\n"
+        + String.join("\n", missing));
+  }
+
   /** Series names of a Prometheus text exposition, with the label names of each. */
   static Map<String, Set<String>> parse(String text) {
     Map<String, Set<String>> out = new HashMap<>();
