@@ -91,14 +91,26 @@ public final class ClientConfig {
   }
 
   /**
-   * Producer settings: idempotent, {@code acks=all}, byte-array serializers, 1 MB batches with a
-   * short linger, no compression (image bytes compress poorly for the CPU they cost; measured
-   * slower than none on the embedded broker), requests up to 16 MB.
+   * How long a producer keeps retrying a record before it fails: a broker restarted within this
+   * time loses nothing. A client properties file may set {@code delivery.timeout.ms} itself.
+   */
+  public static final java.time.Duration DELIVERY_TIMEOUT = java.time.Duration.ofMinutes(2);
+
+  /**
+   * Producer settings: idempotent, {@code acks=all}, retried without limit for
+   * {@link #DELIVERY_TIMEOUT} with at most 5 requests in flight (so the broker's sequence
+   * numbers keep order and drop duplicates across retries and a broker restart), byte-array
+   * serializers, 1 MB batches with a short linger, no compression (image bytes compress poorly
+   * for the CPU they cost; measured slower than none on the embedded broker), requests up to
+   * 16 MB.
    */
   public Properties producer() {
     Properties p = new Properties();
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.RETRIES_CONFIG, Integer.toString(Integer.MAX_VALUE));
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(DELIVERY_TIMEOUT.toMillis()));
     p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1024 * 1024));
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");

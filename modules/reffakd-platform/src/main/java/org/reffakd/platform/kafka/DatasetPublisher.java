@@ -2,11 +2,15 @@ package org.reffakd.platform.kafka;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.reffakd.nn.data.ImageDataset;
 
@@ -18,6 +22,13 @@ import org.reffakd.nn.data.ImageDataset;
  * must not become the slow part, so images travel a few hundred per record through one
  * idempotent producer (no duplicates or reordering on retry), and {@link #publish} returns only
  * after every record is acknowledged by all in-sync replicas.
+ *
+ * <p>A broker that goes away mid-ingest (restart, leader change) is ridden out: the producer
+ * retries each record for {@link ClientConfig#DELIVERY_TIMEOUT} (and a send waits as long for
+ * buffer space), and its sequence numbers, which the broker keeps in its log directory, drop
+ * any retried record that had already been written, so each batch lands once. A record still
+ * unacknowledged after that fails the whole publication with one line naming the broker and the
+ * record; it is never reported complete.
  */
 public final class DatasetPublisher implements AutoCloseable {
 
@@ -26,8 +37,24 @@ public final class DatasetPublisher implements AutoCloseable {
   /** Largest batch value: stays below the 1 MB default {@code message.max.bytes} of brokers. */
   public static final int MAX_RECORD_BYTES = 900 * 1024;
 
+  /**
+   * Called on the publishing thread after each batch record is handed to the producer.
+   */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * @param split        the split being published
+     * @param batch        the batch index just sent (not yet acknowledged)
+     * @param batches      batches in the split
+     * @param acknowledged records of this publication acknowledged so far (manifests included)
+     */
+    void sent(String split, int batch, int batches, long acknowledged);
+  }
+
   private final ClientConfig config;
   private final int batchImages;
+  private Progress progress = (split, batch, batches, acknowledged) -> { };
+  private final AtomicLong acknowledged = new AtomicLong();
   private KafkaProducer<byte[], byte[]> producer;
 
   /** A publisher with {@value #DEFAULT_BATCH_IMAGES} images per record. */
@@ -42,6 +69,17 @@ public final class DatasetPublisher implements AutoCloseable {
     }
     this.config = config;
     this.batchImages = batchImages;
+  }
+
+  /** Reports each batch sent to {@code progress}; returns this publisher. */
+  public DatasetPublisher progress(Progress progress) {
+    this.progress = progress == null ? (split, batch, batches, acknowledged) -> { } : progress;
+    return this;
+  }
+
+  /** Records of the current (or last) publication acknowledged so far, manifests included. */
+  public long acknowledged() {
+    return acknowledged.get();
   }
 
   /** What one split's publication produced. */
@@ -75,7 +113,8 @@ public final class DatasetPublisher implements AutoCloseable {
    *
    * @throws IllegalArgumentException when the splits name different datasets or repeat a split,
    *     or {@code topic} is the samples topic of another dataset
-   * @throws IllegalStateException    when a record is not acknowledged
+   * @throws IllegalStateException    when a record is not acknowledged (within
+   *     {@link ClientConfig#DELIVERY_TIMEOUT}); one line naming the broker and the record
    */
   public Result publish(String topic, List<ImageDataset> splits) {
     if (splits.isEmpty()) {
@@ -101,12 +140,8 @@ public final class DatasetPublisher implements AutoCloseable {
       Topics.ensure(admin, List.of(Topics.spec(topic)));
     }
     KafkaProducer<byte[], byte[]> p = producer();
-    AtomicReference<Exception> failure = new AtomicReference<>();
-    Callback callback = (meta, e) -> {
-      if (e != null) {
-        failure.compareAndSet(null, e);
-      }
-    };
+    AtomicReference<Failure> failure = new AtomicReference<>();
+    acknowledged.set(0);
     long start = System.nanoTime();
     long records = 0;
     long bytes = 0;
@@ -115,26 +150,56 @@ public final class DatasetPublisher implements AutoCloseable {
       int perRecord = batchSize(ds);
       SampleRecords.Manifest manifest = SampleRecords.Manifest.of(ds, perRecord);
       ProducerRecord<byte[], byte[]> m = SampleRecords.manifestRecord(topic, manifest);
-      p.send(m, callback);
+      p.send(m, callback(m, failure, acknowledged));
       records++;
       bytes += m.value().length;
       for (int i = 0; i < manifest.batches() && failure.get() == null; i++) {
         ProducerRecord<byte[], byte[]> r = SampleRecords.batchRecord(topic, ds, i, perRecord);
-        p.send(r, callback);
+        p.send(r, callback(r, failure, acknowledged));
         records++;
         bytes += r.value().length;
+        progress.sent(ds.split(), i, manifest.batches(), acknowledged.get());
       }
       results.add(new SplitResult(ds.split(), ds.size(), manifest.batches(), perRecord));
     }
     p.flush();
     long nanos = System.nanoTime() - start;
-    Exception e = failure.get();
-    if (e != null) {
+    Failure f = failure.get();
+    if (f != null) {
+      // what is still buffered would only expire the same way: do not wait for it
+      producer.close(Duration.ZERO);
+      producer = null;
       throw new IllegalStateException("publishing " + dataset + " to " + topic + " at "
-          + config.bootstrapServers() + " failed: " + e, e);
+          + config.bootstrapServers() + " failed: record " + f.key + " not acknowledged ("
+          + oneLine(f.error) + "); " + acknowledged.get() + " of " + records
+          + " records sent were acknowledged, the topic does not hold the whole dataset: publish again",
+          f.error);
     }
     long images = results.stream().mapToLong(SplitResult::images).sum();
     return new Result(topic, List.copyOf(results), images, records, bytes, nanos);
+  }
+
+  /** The first record that failed, by key. */
+  private record Failure(String key, Exception error) {
+  }
+
+  private static Callback callback(ProducerRecord<byte[], byte[]> r,
+                                   AtomicReference<Failure> failure, AtomicLong acknowledged) {
+    return (meta, e) -> {
+      if (e == null) {
+        acknowledged.incrementAndGet();
+      } else {
+        String key = r.key() == null ? "(no key)"
+            : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+        failure.compareAndSet(null, new Failure(key, e));
+      }
+    };
+  }
+
+  private static String oneLine(Throwable e) {
+    String m = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    m = m.replaceAll("\\s+", " ").trim();
+    return m.length() > 300 ? m.substring(0, 300) + "..." : m;
   }
 
   /** Images per record for {@code ds}: the configured count, capped by the record size. */
@@ -146,7 +211,11 @@ public final class DatasetPublisher implements AutoCloseable {
 
   private KafkaProducer<byte[], byte[]> producer() {
     if (producer == null) {
-      producer = config.createProducer();
+      Properties p = config.producer();
+      // a send waits for buffer space while the broker is away, as long as records are retried
+      p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG,
+          String.valueOf(p.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)));
+      producer = new KafkaProducer<>(p);
     }
     return producer;
   }

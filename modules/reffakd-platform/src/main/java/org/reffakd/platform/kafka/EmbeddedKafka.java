@@ -38,6 +38,11 @@ import org.apache.kafka.common.utils.Time;
  * Several instances may run at once (each on its own ports and node id), and a new one may be
  * started after an earlier one closed. A data directory formatted by an earlier run is reused:
  * its topics survive a restart.
+ *
+ * <p>{@link #start(Path, int, int)} binds given ports instead of free ones, and {@link #restart()}
+ * stops a node and starts it again on the same data directory and the same ports, so a client's
+ * {@code bootstrap.servers} stays valid across the restart (as with an external broker that is
+ * restarted under its clients).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -51,17 +56,31 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final int BIND_ATTEMPTS = 3;
   private static final String FORMATTER_CLASS = "org.apache.kafka.metadata.storage.Formatter";
 
+  /** How long a fixed port that is still held (a node just closed) is retried. */
+  private static final Duration FIXED_PORT_WAIT = Duration.ofSeconds(10);
+
+  private final Path dataDir;
   private final Path logDir;
   private final int nodeId;
+  private final int brokerPort;
+  private final int controllerPort;
+  private final Duration timeout;
+  private final Map<String, String> overrides;
   private final String bootstrapServers;
   private final KafkaRaftServer server;
   private volatile boolean closed;
 
-  private EmbeddedKafka(Path logDir, int nodeId, String bootstrapServers,
+  private EmbeddedKafka(Path dataDir, Path logDir, int nodeId, int brokerPort,
+                        int controllerPort, Duration timeout, Map<String, String> overrides,
                         KafkaRaftServer server) {
+    this.dataDir = dataDir;
     this.logDir = logDir;
     this.nodeId = nodeId;
-    this.bootstrapServers = bootstrapServers;
+    this.brokerPort = brokerPort;
+    this.controllerPort = controllerPort;
+    this.timeout = timeout;
+    this.overrides = Map.copyOf(overrides);
+    this.bootstrapServers = "127.0.0.1:" + brokerPort;
     this.server = server;
   }
 
@@ -87,6 +106,40 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka start(Path dataDir, Duration timeout,
                                     Map<String, String> overrides) {
+    return start(dataDir, timeout, overrides, 0, 0);
+  }
+
+  /**
+   * Starts a node on the given 127.0.0.1 ports (broker listener and KRaft controller), waiting
+   * up to a minute for it. A port still held, e.g. by a node of this directory that just
+   * closed, is retried for up to 10 s.
+   *
+   * @throws IllegalStateException when a port stays taken or the node does not answer
+   */
+  public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort) {
+    if (brokerPort <= 0 || controllerPort <= 0 || brokerPort == controllerPort) {
+      throw new IllegalArgumentException("two distinct ports needed, got broker " + brokerPort
+          + " and controller " + controllerPort);
+    }
+    return start(dataDir, DEFAULT_START_TIMEOUT, Map.of(), brokerPort, controllerPort);
+  }
+
+  /**
+   * Stops this node (when it still runs) and starts it again on the same data directory, ports
+   * and settings: topics, offsets and producer state survive, and {@link #bootstrapServers()}
+   * is unchanged.
+   *
+   * @return the new node; this object stays closed
+   */
+  public EmbeddedKafka restart() {
+    close();
+    return start(dataDir, timeout, overrides, brokerPort, controllerPort);
+  }
+
+  /** Ports 0 and 0: free ports, chosen anew on each of a few attempts. */
+  private static EmbeddedKafka start(Path dataDir, Duration timeout,
+                                     Map<String, String> overrides, int fixedBrokerPort,
+                                     int fixedControllerPort) {
     Path dir = dataDir.toAbsolutePath().normalize();
     Path logDir = dir.resolve("kraft-logs");
     try {
@@ -98,10 +151,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     if (nodeId < 0) {
       nodeId = NEXT_NODE_ID.getAndIncrement();
     }
+    boolean fixed = fixedBrokerPort > 0;
+    long fixedDeadline = System.nanoTime() + FIXED_PORT_WAIT.toNanos();
     IllegalStateException last = null;
-    for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
-      int brokerPort = freePort();
-      int controllerPort = freePort();
+    for (int attempt = 1; ; attempt++) {
+      int brokerPort = fixed ? fixedBrokerPort : freePort();
+      int controllerPort = fixed ? fixedControllerPort : freePort();
       while (controllerPort == brokerPort) {
         controllerPort = freePort();
       }
@@ -115,14 +170,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.startup();
       } catch (RuntimeException e) {
         stopQuietly(server);
-        if (hasCause(e, BindException.class) && attempt < BIND_ATTEMPTS) {
+        boolean retry = fixed ? System.nanoTime() < fixedDeadline : attempt < BIND_ATTEMPTS;
+        if (hasCause(e, BindException.class) && retry) {
           last = new IllegalStateException("port taken while starting Kafka on " + bootstrap, e);
+          if (fixed) {
+            sleep(250);
+          }
           continue;
         }
+        if (hasCause(e, BindException.class) && last != null) {
+          e.addSuppressed(last);
+        }
         throw new IllegalStateException("embedded Kafka failed to start on " + bootstrap
-            + " (data directory " + logDir + "): " + e.getMessage(), e);
+            + " (controller port " + controllerPort + ", data directory " + logDir + "): "
+            + e.getMessage(), e);
       }
-      EmbeddedKafka kafka = new EmbeddedKafka(logDir, nodeId, bootstrap, server);
+      EmbeddedKafka kafka = new EmbeddedKafka(dir, logDir, nodeId, brokerPort, controllerPort,
+          timeout, overrides, server);
       try {
         kafka.awaitReady(timeout);
       } catch (RuntimeException e) {
@@ -131,12 +195,21 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
       return kafka;
     }
-    throw last;
   }
 
   /** {@code host:port} of the broker listener, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** The broker listener's port. */
+  public int brokerPort() {
+    return brokerPort;
+  }
+
+  /** The KRaft controller listener's port. */
+  public int controllerPort() {
+    return controllerPort;
   }
 
   /** The directory holding this node's metadata and topic logs. */
