@@ -55,7 +55,10 @@ public record RunConfig(
   public static final int DEFAULT_VAL_SIZE = 5000;
 
   public RunConfig {
-    lossParams = lossParams == null ? Map.of() : Map.copyOf(lossParams);
+    // sorted: Map.copyOf's iteration order changes from one JVM to the next, and configs are
+    // written, compared and hashed
+    lossParams = lossParams == null ? Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(lossParams));
     plugins = plugins == null ? List.of() : List.copyOf(plugins);
     // absent from older config files: the defaults
     valSize = valSize == null ? DEFAULT_VAL_SIZE : valSize;

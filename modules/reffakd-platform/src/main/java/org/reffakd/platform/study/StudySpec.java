@@ -33,6 +33,10 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
                         Map<String, String> params, List<Double> fractions, String teacherArch,
                         int teacherEpochs) {
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL =
+      new com.fasterxml.jackson.databind.ObjectMapper().enable(
+          com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
   /** Soft-label-using losses' reserved unqualified keys. */
   private static final List<String> REFFAKD_KEYS = List.of("alpha", "temperature");
 
@@ -41,7 +45,10 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
                     double fraction, long seed, RunConfig config, boolean usesSoftLabels,
                     boolean usesTeacher) {}
 
-  /** A short hash of everything that determines the study's results: its id. */
+  /**
+   * A short hash of everything that determines the study's results: its id. Canonical JSON
+   * (map keys sorted), so the same options give the same id in any JVM.
+   */
   public String id() {
     Map<String, Object> m = new LinkedHashMap<>();
     Map<?, ?> cfg = RunConfig.JSON.convertValue(base.with("threads", 1), Map.class);
@@ -53,7 +60,11 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
     m.put("params", params);
     m.put("fractions", fractions);
     m.put("teacher", teacherArch + "/" + teacherEpochs);
-    return ArtifactStore.sha256(new java.util.TreeMap<>(m).toString()).substring(0, 10);
+    try {
+      return ArtifactStore.sha256(CANONICAL.writeValueAsString(m)).substring(0, 10);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Whether a loss needs something (checked by building it). */
@@ -89,7 +100,8 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
               if (teacher) {
                 cfg = cfg.with("teacher", "artifact"); // the job carries the teacher's SHA-256
               }
-              String grid = point.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+              String grid = new java.util.TreeMap<>(point).entrySet().stream()
+                  .map(e -> e.getKey() + "=" + e.getValue())
                   .reduce((a, b) -> a + "," + b).orElse("");
               String id = ("s" + sid + "-" + loss + "-" + variant + (grid.isEmpty() ? ""
                   : "-" + grid) + "-f" + f + "-seed" + seed).replaceAll("[^A-Za-z0-9._-]", "_");
