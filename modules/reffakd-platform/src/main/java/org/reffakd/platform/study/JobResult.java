@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.reffakd.nn.train.EpochRow;
 
 /**
  * One finished distillation job. {@code variant} is the soft-label variant ("paper", "clean",
@@ -34,58 +35,49 @@ public record JobResult(String jobId, String loss, String variant, Map<String, S
     return grid.isEmpty() ? r : r + "/" + gridText();
   }
 
-  /** The epoch with the highest validation top-1 (the first on ties); -1 with no epochs. */
-  public int bestValEpoch() {
-    EpochPoint best = null;
-    for (EpochPoint p : curve) {
-      if (!Double.isNaN(p.valTop1()) && (best == null || p.valTop1() > best.valTop1())) {
-        best = p;
-      }
+  /**
+   * The epochs each protocol selects, by the one rule runs use ({@link EpochRow.Selection}):
+   * curve points in epoch order; null with no epochs.
+   */
+  private EpochRow.Selection selection() {
+    if (curve.isEmpty()) {
+      return null;
     }
-    return best == null ? -1 : best.epoch();
+    List<EpochRow> rows = curve.stream()
+        .sorted(java.util.Comparator.comparingInt(EpochPoint::epoch))
+        .map(p -> new EpochRow(p.epoch(), Double.NaN, Double.NaN, Map.of(), Double.NaN,
+            p.valTop1(), p.testTop1(), Double.NaN, Double.NaN, Double.NaN, Double.NaN))
+        .toList();
+    return EpochRow.Selection.of(rows);
+  }
+
+  /** The epoch with the highest validation top-1 (the first on ties); -1 with none. */
+  public int bestValEpoch() {
+    EpochRow.Selection s = selection();
+    return s == null || s.bestValEpoch() == 0 ? -1 : s.bestValEpoch();
   }
 
   /** Test top-1 at {@link #bestValEpoch()}: the headline, free of test-set selection. */
   public double testAtBestVal() {
-    int e = bestValEpoch();
-    for (EpochPoint p : curve) {
-      if (p.epoch() == e) {
-        return p.testTop1();
-      }
-    }
-    return Double.NaN;
+    EpochRow.Selection s = selection();
+    return s == null ? Double.NaN : s.testAtBestVal();
   }
 
   /** The epoch with the highest test top-1 (the first on ties); -1 with no epochs. */
   public int bestTestEpoch() {
-    EpochPoint best = null;
-    for (EpochPoint p : curve) {
-      if (!Double.isNaN(p.testTop1()) && (best == null || p.testTop1() > best.testTop1())) {
-        best = p;
-      }
-    }
-    return best == null ? -1 : best.epoch();
+    EpochRow.Selection s = selection();
+    return s == null ? -1 : s.bestTestEpoch();
   }
 
   /** Max test top-1 over the epochs: the paper's protocol, optimistic (selects on test). */
   public double bestTest() {
-    double best = Double.NaN;
-    for (EpochPoint p : curve) {
-      if (!Double.isNaN(p.testTop1()) && (Double.isNaN(best) || p.testTop1() > best)) {
-        best = p.testTop1();
-      }
-    }
-    return best;
+    EpochRow.Selection s = selection();
+    return s == null ? Double.NaN : s.bestTest();
   }
 
   /** Test top-1 of the last (highest-numbered) epoch; NaN with no epochs. */
   public double lastTest() {
-    EpochPoint last = null;
-    for (EpochPoint p : curve) {
-      if (last == null || p.epoch() >= last.epoch()) {
-        last = p;
-      }
-    }
-    return last == null ? Double.NaN : last.testTop1();
+    EpochRow.Selection s = selection();
+    return s == null ? Double.NaN : s.lastTest();
   }
 }
