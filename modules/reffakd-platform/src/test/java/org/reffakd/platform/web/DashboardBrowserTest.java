@@ -249,8 +249,12 @@ class DashboardBrowserTest {
       throws InterruptedException {
     long deadline = System.currentTimeMillis() + seconds * 1000L;
     while (System.currentTimeMillis() < deadline) {
-      if (Boolean.TRUE.equals(condition.get())) {
-        return;
+      try {
+        if (Boolean.TRUE.equals(condition.get())) {
+          return;
+        }
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        // the page redrew between finding an element and reading it: look again
       }
       Thread.sleep(100);
     }
