@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.reffakd.nn.loss.ConfiguredLoss;
 import org.reffakd.nn.loss.LossRegistry;
 import org.reffakd.nn.run.ArtifactStore;
@@ -67,30 +68,44 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
     }
   }
 
-  /** Whether a loss needs something (checked by building it). */
-  public boolean needs(String loss, LossPlugin.Need need) {
-    try (ConfiguredLoss l = build(loss, Map.of())) {
-      return l.needs(need);
+  /** What a study needs to know of a loss, found by building it once. */
+  private record LossFacts(String name, boolean soft, boolean teacher, Set<String> parameters) {}
+
+  /** The facts of every loss of the study, from one discovery of the strategies. */
+  private Map<String, LossFacts> facts() {
+    LossRegistry registry = registry();
+    Map<String, LossFacts> out = new LinkedHashMap<>();
+    for (String loss : losses) {
+      try (ConfiguredLoss l = ConfiguredLoss.create(registry, loss, Map.of())) {
+        out.put(loss, new LossFacts(loss, l.needs(LossPlugin.Need.SOFT_LABELS),
+            l.needs(LossPlugin.Need.TEACHER),
+            Set.copyOf(l.effectiveParameters().getOrDefault(loss, Map.of()).keySet())));
+      }
     }
+    return out;
   }
 
+  /** Whether any loss of the study needs something. */
   public boolean anyNeeds(LossPlugin.Need need) {
-    return losses.stream().anyMatch(l -> needs(l, need));
+    return facts().values().stream().anyMatch(f -> need == LossPlugin.Need.TEACHER ? f.teacher()
+        : need == LossPlugin.Need.SOFT_LABELS && f.soft());
   }
 
   /** Every job, in a fixed order: fraction, seed, loss, variant, grid point. */
   public List<Job> jobs() {
     List<Job> jobs = new ArrayList<>();
     String sid = id();
+    Map<String, LossFacts> facts = facts();
     for (double f : fractions) {
       for (long seed : seeds) {
         for (String loss : losses) {
-          boolean soft = needs(loss, LossPlugin.Need.SOFT_LABELS);
-          boolean teacher = needs(loss, LossPlugin.Need.TEACHER);
-          List<Map<String, String>> points = points(loss);
+          LossFacts lf = facts.get(loss);
+          boolean soft = lf.soft();
+          boolean teacher = lf.teacher();
+          Map<String, String> fixed = applicable(lf, params);
           for (String variant : soft ? variants : List.of("-")) {
-            for (Map<String, String> point : points) {
-              Map<String, String> lp = new LinkedHashMap<>(applicable(loss, params));
+            for (Map<String, String> point : points(lf)) {
+              Map<String, String> lp = new LinkedHashMap<>(fixed);
               lp.putAll(point);
               RunConfig cfg = base.with(Map.of("seed", seed, "train_fraction", f, "loss", loss,
                   "loss_params", lp));
@@ -115,14 +130,15 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
   }
 
   /** The grid points of a loss: the cartesian product of the axes it has. */
-  List<Map<String, String>> points(String loss) {
+  private List<Map<String, String>> points(LossFacts loss) {
     List<Map<String, String>> pts = new ArrayList<>();
     pts.add(new LinkedHashMap<>());
     for (Map.Entry<String, List<String>> axis : grid.entrySet()) {
-      if (applicable(loss, Map.of(axis.getKey(), "x")).isEmpty()) {
+      Map<String, String> a = applicable(loss, Map.of(axis.getKey(), "x"));
+      if (a.isEmpty()) {
         continue;
       }
-      String key = applicable(loss, Map.of(axis.getKey(), "x")).keySet().iterator().next();
+      String key = a.keySet().iterator().next();
       List<Map<String, String>> next = new ArrayList<>();
       for (Map<String, String> p : pts) {
         for (String v : axis.getValue()) {
@@ -137,20 +153,17 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
   }
 
   /** The parameters (by their plain names) that apply to a loss. */
-  Map<String, String> applicable(String loss, Map<String, String> given) {
+  private static Map<String, String> applicable(LossFacts loss, Map<String, String> given) {
     Map<String, String> out = new LinkedHashMap<>();
-    java.util.Set<String> has;
-    try (ConfiguredLoss l = build(loss, Map.of())) {
-      has = l.effectiveParameters().getOrDefault(loss, Map.of()).keySet();
-    }
+    Set<String> has = loss.parameters();
     for (Map.Entry<String, String> e : given.entrySet()) {
       String k = e.getKey();
       int dot = k.indexOf('.');
       if (dot > 0) {
-        if (k.substring(0, dot).equals(loss) && has.contains(k.substring(dot + 1))) {
+        if (k.substring(0, dot).equals(loss.name()) && has.contains(k.substring(dot + 1))) {
           out.put(k.substring(dot + 1), e.getValue());
         }
-      } else if (REFFAKD_KEYS.contains(k) ? loss.equals("reffakd") && has.contains(k)
+      } else if (REFFAKD_KEYS.contains(k) ? loss.name().equals("reffakd") && has.contains(k)
           : has.contains(k)) {
         out.put(k, e.getValue());
       }
@@ -158,9 +171,9 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
     return out;
   }
 
-  private ConfiguredLoss build(String loss, Map<String, String> p) {
-    return ConfiguredLoss.create(LossRegistry.discover(LossRegistry.pluginDirs(
-        base.plugins().stream().map(java.nio.file.Path::of).toList())), loss, p);
+  private LossRegistry registry() {
+    return LossRegistry.discover(LossRegistry.pluginDirs(
+        base.plugins().stream().map(java.nio.file.Path::of).toList()));
   }
 
   /** Fails with one line naming the problem before anything trains. */
@@ -177,17 +190,19 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
         throw new IllegalArgumentException("study: --losses takes strategy names; a hybrid "
             + "such as " + loss + " is a run's --loss");
       }
-      try (ConfiguredLoss l = build(loss, Map.of())) {
-        l.needs();
-      }
-      for (Map<String, String> pt : points(loss)) {
-        Map<String, String> lp = new LinkedHashMap<>(applicable(loss, params));
+    }
+    LossRegistry registry = registry();
+    Map<String, LossFacts> facts = facts();
+    for (LossFacts lf : facts.values()) {
+      for (Map<String, String> pt : points(lf)) {
+        Map<String, String> lp = new LinkedHashMap<>(applicable(lf, params));
         lp.putAll(pt);
-        build(loss, lp).close(); // validates values against the loss's schema
+        // validates values against the loss's schema
+        ConfiguredLoss.create(registry, lf.name(), lp).close();
       }
     }
     for (String k : grid.keySet()) {
-      if (losses.stream().allMatch(l -> applicable(l, Map.of(k, "x")).isEmpty())) {
+      if (facts.values().stream().allMatch(lf -> applicable(lf, Map.of(k, "x")).isEmpty())) {
         throw new IllegalArgumentException("study: --grid " + k + ": no loss of the study has "
             + "that parameter");
       }
