@@ -1,0 +1,36 @@
+package org.reffakd.backend;
+
+import java.util.List;
+
+/**
+ * A training backend, found with {@link java.util.ServiceLoader} (see {@link Backends}). It
+ * builds the students, teachers and the autoencoder; the trainers, the soft-label generator and
+ * the dashboard use only these interfaces.
+ *
+ * <p>Seeds: a model built with the same architecture, sizes and seed has the same initial
+ * weights in every backend (backends other than the java engine copy the java engine's
+ * initialisation), so backends can be compared run for run.
+ */
+public interface Backend {
+
+  /** The name {@code --engine} selects ("java", "dl4j"). */
+  String name();
+
+  /** One line for logs and provenance: library, version, device. */
+  String describe();
+
+  /** Architectures {@link #classifier} builds. */
+  List<String> architectures();
+
+  /**
+   * A classifier for images of channels x side x side.
+   *
+   * @throws IllegalArgumentException for an unknown architecture or a size it cannot take
+   */
+  Classifier classifier(String arch, int channels, int side, int classes, long seed);
+
+  AutoencoderModel autoencoder(int channels, long seed);
+
+  /** Compute threads for training (the java engine's pool, ND4J's OpenMP threads). */
+  void threads(int threads);
+}

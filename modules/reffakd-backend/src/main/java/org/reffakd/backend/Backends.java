@@ -1,0 +1,43 @@
+package org.reffakd.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/** The backends on the class path, by name. */
+public final class Backends {
+
+  /** The default engine: the pure-Java one, fastest on CPU for the models here. */
+  public static final String DEFAULT = "java";
+
+  private Backends() {}
+
+  /** Every backend found, sorted by name. */
+  public static List<Backend> all() {
+    TreeMap<String, Backend> found = new TreeMap<>();
+    for (Backend b : ServiceLoader.load(Backend.class, Backends.class.getClassLoader())) {
+      found.putIfAbsent(b.name(), b);
+    }
+    return new ArrayList<>(found.values());
+  }
+
+  public static List<String> names() {
+    return all().stream().map(Backend::name).toList();
+  }
+
+  /**
+   * The backend of that name.
+   *
+   * @throws IllegalArgumentException naming the known backends when there is none
+   */
+  public static Backend get(String name) {
+    for (Backend b : all()) {
+      if (b.name().equals(name)) {
+        return b;
+      }
+    }
+    throw new IllegalArgumentException("unknown engine '" + name + "' (available: "
+        + String.join(", ", names()) + ")");
+  }
+}
