@@ -7,9 +7,10 @@ import java.util.Map;
  *
  * <p>Names follow PyTorch's state_dict keys for the same module tree ({@code 0.weight},
  * {@code 1.running_mean}, {@code encoder.2.bias}), so checkpoints are keyed by parameter name
- * and the same names mean the same tensors in every backend. Each array is flat in PyTorch's
- * element order (a convolution weight is (out, in, kh, kw), a linear weight (out, in), a
- * transposed convolution's (in, out, kh, kw)).
+ * and the same names mean the same tensors in every backend. Each array is flat in row-major
+ * order of the java engine's shapes: a convolution weight (out, in, kh, kw), a transposed
+ * convolution's (in, out, kh, kw), a linear weight (in, out) (transposed from PyTorch's, as
+ * Deeplearning4j's DenseLayer keeps it), biases and batch-norm arrays (channels).
  */
 public interface Trainable extends AutoCloseable {
 
