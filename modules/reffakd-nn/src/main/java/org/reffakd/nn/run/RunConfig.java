@@ -94,7 +94,7 @@ public record RunConfig(
     @SuppressWarnings("unchecked")
     Map<String, Object> m = JSON.convertValue(this, Map.class);
     for (Map.Entry<String, ?> e : changes.entrySet()) {
-      if (!m.containsKey(e.getKey())) {
+      if (!m.containsKey(e.getKey()) && !e.getKey().equals("engine")) { // engine: left out when java
         throw new IllegalArgumentException("config has no field " + e.getKey());
       }
       m.put(e.getKey(), e.getValue());
