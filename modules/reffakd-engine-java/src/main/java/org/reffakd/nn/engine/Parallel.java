@@ -22,6 +22,9 @@ public final class Parallel {
     if (t < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + t);
     }
+    if (t == threads && (t == 1) == (pool == null)) {
+      return; // unchanged: a pool other threads may be using stays
+    }
     if (pool != null) {
       pool.shutdown();
       pool = null;

@@ -124,7 +124,7 @@ public final class ReffakdRun {
    * writes config.json. Every path that starts a run calls it first.
    */
   public static void prepare(RunConfig cfg, Path runDir) {
-    cfg.backend(); // the engine exists; its compute threads are set
+    cfg.backend().threads(cfg.threads());
     loss(cfg).close();
     if (cfg.teacher() != null) {
       Teachers.checkCompatible(Path.of(cfg.teacher()), cfg);

@@ -78,11 +78,12 @@ public record RunConfig(
     return engine == null ? Backends.DEFAULT : engine;
   }
 
-  /** The backend of {@link #engineName()}, its compute threads set to {@link #threads()}. */
+  /**
+   * The backend of {@link #engineName()}. Its compute threads are set where a run or teacher
+   * starts ({@link Backend#threads}), not here: the dashboard builds models too.
+   */
   public Backend backend() {
-    Backend b = Backends.get(engineName());
-    b.threads(threads);
-    return b;
+    return Backends.get(engineName());
   }
 
   /**

@@ -42,6 +42,7 @@ public final class TeacherRun {
                                             Progress progress, PrintStream log) {
     cfg.validate();
     Backend backend = cfg.backend();
+    backend.threads(cfg.threads());
     ConfiguredLoss ce = ConfiguredLoss.create(LossRegistry.discover(java.util.List.of()), "ce",
         Map.of());
     long wall0 = System.nanoTime();
