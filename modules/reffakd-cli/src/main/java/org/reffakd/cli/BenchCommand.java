@@ -36,6 +36,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "DIR",
       description = "Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist)")
   String data;
+  @Option(names = "--engine", paramLabel = "E", defaultValue = "java", description = "training "
+      + "backend to time: java or dl4j (default ${DEFAULT-VALUE}); the same keys either way")
+  String engine;
   @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON")
   Path json;
 
@@ -61,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (!only.equals("ingest")) {
       res.putAll(Benchmark.run(dir, runs,
-          threads != null ? threads : RunConfig.defaultThreads(), only, System.out));
+          threads != null ? threads : RunConfig.defaultThreads(), only, engine, System.out));
     }
     res.put("peak_rss_mb", Benchmark.peakRssMb());
     String text = RunConfig.JSON.writeValueAsString(res);

@@ -78,6 +78,10 @@ final class ConfigOptions {
       + "validation split, carved from the training set (seeded, stratified, never trained on); "
       + "it selects the epoch reported as test_accuracy.at_best_val; 0 = none (default 5000)")
   Integer valSize;
+  @Option(names = "--engine", paramLabel = "E", description = "training backend: java (the "
+      + "pure-Java engine, default, fastest on CPU) or dl4j (Deeplearning4j on ND4J, CPU; see "
+      + "README); recorded in result.json")
+  String engine;
   @Option(names = "--threads", paramLabel = "N", description = "compute threads for matrix "
       + "products and im2col (default: cores, at most 2); results do not depend on it")
   Integer threads;
@@ -109,6 +113,7 @@ final class ConfigOptions {
     put(f, "soft_centered", softCentered);
     put(f, "threads", threads);
     put(f, "val_size", valSize);
+    put(f, "engine", engine);
     RunConfig cfg = b.with(f);
     return cfg.data() != null ? cfg
         : cfg.with("data", DataLocation.resolve(cfg.dataset(), null).toString());

@@ -48,6 +48,9 @@ final class TeacherCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "compute threads (default: "
       + "cores, at most 2)")
   Integer threads;
+  @Option(names = "--engine", paramLabel = "E", defaultValue = "java", description = "training "
+      + "backend: java or dl4j (default ${DEFAULT-VALUE})")
+  String engine;
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "teacher folder")
   Path out;
 
@@ -62,7 +65,8 @@ final class TeacherCommand implements Callable<Integer> {
             Map.entry("schedule", schedule), Map.entry("loss", "ce"),
             Map.entry("loss_params", Map.of()), Map.entry("seed", seed),
             Map.entry("threads", threads != null ? threads : d.threads()),
-            Map.entry("val_size", valSize), Map.entry("train_fraction", trainFraction)));
+            Map.entry("val_size", valSize), Map.entry("train_fraction", trainFraction),
+            Map.entry("engine", engine)));
     if (Files.isRegularFile(cfgFile)) {
       System.out.println("resuming the teacher in " + out + " with its config.json");
     }

@@ -111,6 +111,11 @@ public final class BatchNorm2d implements Layer {
   }
 
   @Override
+  public List<String> bufferNames() {
+    return List.of("running_mean", "running_var");
+  }
+
+  @Override
   public List<float[]> buffers() {
     return List.of(runningMean, runningVar);
   }

@@ -27,6 +27,27 @@ public interface Layer {
     return List.of();
   }
 
+  /** Names of {@link #buffers}, in the same order (PyTorch's: running_mean, running_var). */
+  default List<String> bufferNames() {
+    return List.of();
+  }
+
+  /**
+   * Adds this layer's parameters and buffers under their PyTorch state_dict names, each
+   * prefixed (a Sequential adds "index.", a residual block "main." and "shortcut.").
+   */
+  default void collect(String prefix, java.util.Map<String, Param> params,
+                       java.util.Map<String, float[]> buffers) {
+    for (Param p : params()) {
+      params.put(prefix + p.name, p);
+    }
+    List<float[]> bs = buffers();
+    List<String> names = bufferNames();
+    for (int i = 0; i < bs.size(); i++) {
+      buffers.put(prefix + names.get(i), bs.get(i));
+    }
+  }
+
   /**
    * Multiply-adds per sample of the last forward pass (convolutions and linear layers; the
    * element-wise layers are not counted). 0 for layers without weights.

@@ -66,6 +66,15 @@ public final class ResidualBlock implements Layer {
   }
 
   @Override
+  public void collect(String prefix, java.util.Map<String, Param> params,
+                      java.util.Map<String, float[]> buffers) {
+    main.collect(prefix + "main.", params, buffers);
+    if (shortcut != null) {
+      shortcut.collect(prefix + "shortcut.", params, buffers);
+    }
+  }
+
+  @Override
   public List<float[]> buffers() {
     List<float[]> bs = new ArrayList<>(main.buffers());
     if (shortcut != null) {

@@ -65,6 +65,14 @@ public class Sequential implements Layer {
   }
 
   @Override
+  public void collect(String prefix, java.util.Map<String, Param> params,
+                      java.util.Map<String, float[]> buffers) {
+    for (int i = 0; i < layers.size(); i++) {
+      layers.get(i).collect(prefix + i + ".", params, buffers);
+    }
+  }
+
+  @Override
   public void setInputGradRequired(boolean required) {
     if (!layers.isEmpty()) {
       layers.get(0).setInputGradRequired(required);

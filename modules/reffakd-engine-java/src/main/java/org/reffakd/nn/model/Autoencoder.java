@@ -1,12 +1,16 @@
 package org.reffakd.nn.model;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import org.reffakd.backend.AutoencoderModel;
+import org.reffakd.backend.ImageBatch;
 import org.reffakd.nn.engine.Activation;
 import org.reffakd.nn.engine.Conv2d;
 import org.reffakd.nn.engine.ConvTranspose2d;
 import org.reffakd.nn.engine.Flatten;
+import org.reffakd.nn.engine.Layer;
 import org.reffakd.nn.engine.Param;
 import org.reffakd.nn.engine.Sequential;
 import org.reffakd.nn.engine.Tensor;
@@ -17,13 +21,14 @@ import org.reffakd.nn.engine.Tensor;
  * convolutions 48-24-12-channels, ReLU between, sigmoid at the end. The embedding of an image
  * is the flattened encoder output (48 x H/8 x W/8: 768 values at 32x32).
  */
-public final class Autoencoder {
+public final class Autoencoder implements AutoencoderModel {
 
   private final int channels;
   private final Sequential encoder;
   private final Sequential decoder;
-  private final List<Param> params;
+  private final StateDict state;
   private Tensor code;
+  private float[] grad; // the loss gradient, reused batch after batch
 
   public Autoencoder(int channels, long seed) {
     this.channels = channels;
@@ -37,11 +42,18 @@ public final class Autoencoder {
         new ConvTranspose2d(24, 12, 4, 2, 1, rng), Activation.relu(),
         new ConvTranspose2d(12, channels, 4, 2, 1, rng), Activation.sigmoid());
     encoder.setInputGradRequired(false);
-    List<Param> ps = new ArrayList<>(encoder.params());
-    ps.addAll(decoder.params());
-    this.params = List.copyOf(ps);
+    Map<String, Layer> parts = new LinkedHashMap<>();
+    parts.put("encoder.", encoder);
+    parts.put("decoder.", decoder);
+    this.state = new StateDict(parts);
   }
 
+  @Override
+  public String engine() {
+    return JavaBackend.NAME;
+  }
+
+  @Override
   public int channels() {
     return channels;
   }
@@ -65,13 +77,69 @@ public final class Autoencoder {
     return rows;
   }
 
+  @Override
+  public float[] encode(ImageBatch x) {
+    return embed(JavaBackend.tensor(x));
+  }
+
+  @Override
+  public float[] reconstruct(ImageBatch x) {
+    Tensor y = forward(JavaBackend.tensor(x), false);
+    return JavaBackend.inLayout(y, x.layout());
+  }
+
+  @Override
+  public double trainStep(ImageBatch batch, double lr) {
+    Tensor x = JavaBackend.tensor(batch);
+    Tensor y = forward(x, true);
+    int size = y.size();
+    if (grad == null || grad.length != size) {
+      grad = new float[size];
+    }
+    double mse = 0;
+    float scale = 2f / size;
+    for (int i = 0; i < size; i++) {
+      float d = y.data[i] - x.data[i];
+      mse += d * d;
+      grad[i] = scale * d;
+    }
+    backward(new Tensor(grad, y.shape));
+    step(lr);
+    return mse / size;
+  }
+
   /** Embedding length for square images of the given side. */
   public static int embeddingSize(int side) {
-    return 48 * (side / 8) * (side / 8);
+    return AutoencoderModel.embeddingSize(side, side);
   }
 
   public List<Param> params() {
-    return params;
+    return state.paramList();
+  }
+
+  @Override
+  public Map<String, float[]> parameters() {
+    return state.parameters();
+  }
+
+  @Override
+  public Map<String, float[]> state() {
+    return state.state();
+  }
+
+  @Override
+  public void load(Map<String, float[]> source, String what) {
+    state.load(source, what);
+  }
+
+  @Override
+  public void sgd(double momentum, double weightDecay) {
+    state.sgd(momentum, weightDecay);
+  }
+
+  @Override
+  public void step(double lr) {
+    state.step(lr);
   }
 
   /** Forward multiply-adds per image of the whole autoencoder (encoder and decoder). */
@@ -80,11 +148,13 @@ public final class Autoencoder {
     return encoder.macsPerSample() + decoder.macsPerSample();
   }
 
+  @Override
+  public long macsPerImage(int channels, int side) {
+    return macsPerImage(side);
+  }
+
+  @Override
   public long parameterCount() {
-    long n = 0;
-    for (Param p : params) {
-      n += p.size();
-    }
-    return n;
+    return state.parameterCount();
   }
 }

@@ -44,7 +44,7 @@ public final class Models {
     if (s < 1) {
       throw new IllegalArgumentException("lenet5bn needs images of at least 16x16, got " + size);
     }
-    return new Network("lenet5bn", new Sequential(
+    return new Network("lenet5bn", classes, new Sequential(
         new Conv2d(channels, 6, 5, 1, 0, true, rng), new BatchNorm2d(6), Activation.relu(),
         new MaxPool2d(2),
         new Conv2d(6, 16, 5, 1, 0, true, rng), new BatchNorm2d(16), Activation.relu(),
@@ -66,7 +66,7 @@ public final class Models {
       throw new IllegalArgumentException("lenet5bn-wide needs images of at least 16x16, got "
           + size);
     }
-    return new Network("lenet5bn-wide", new Sequential(
+    return new Network("lenet5bn-wide", classes, new Sequential(
         new Conv2d(channels, 32, 5, 1, 0, true, rng), new BatchNorm2d(32), Activation.relu(),
         new MaxPool2d(2),
         new Conv2d(32, 64, 5, 1, 0, true, rng), new BatchNorm2d(64), Activation.relu(),
@@ -96,6 +96,7 @@ public final class Models {
     }
     layers.add(new GlobalAvgPool());
     layers.add(new Linear(in, classes, rng));
-    return new Network(width == 64 ? "resnet18" : "resnet18-w" + width, new Sequential(layers));
+    return new Network(width == 64 ? "resnet18" : "resnet18-w" + width, classes,
+        new Sequential(layers));
   }
 }

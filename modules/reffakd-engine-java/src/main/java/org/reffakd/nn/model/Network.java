@@ -1,36 +1,95 @@
 package org.reffakd.nn.model;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.reffakd.backend.Classifier;
+import org.reffakd.backend.ImageBatch;
 import org.reffakd.nn.engine.Layer;
 import org.reffakd.nn.engine.Param;
 import org.reffakd.nn.engine.Sequential;
 import org.reffakd.nn.engine.Tensor;
 
 /**
- * A named network: a layer stack plus the facts a checkpoint records about it. The input is
- * a (C, N, H, W) batch, the output (N, classes) logits (or for an autoencoder the reconstruction).
+ * A named network of the java engine: a layer stack plus the facts a checkpoint records about
+ * it. The engine's input is a (C, N, H, W) batch, the output (N, classes) logits. As a
+ * {@link Classifier} it takes batches in either layout (an NCHW batch is copied to CNHW).
  */
-public class Network {
+public class Network implements Classifier {
 
   private final String arch;
+  private final int classes;
   private final Sequential body;
+  private final StateDict state;
+  private int lastN;
 
-  public Network(String arch, Sequential body) {
+  public Network(String arch, int classes, Sequential body) {
     this.arch = arch;
+    this.classes = classes;
     this.body = body;
     body.setInputGradRequired(false);
+    Map<String, Layer> parts = new LinkedHashMap<>();
+    parts.put("", body);
+    this.state = new StateDict(parts);
   }
 
+  @Override
+  public String engine() {
+    return JavaBackend.NAME;
+  }
+
+  @Override
   public String arch() {
     return arch;
   }
 
+  @Override
+  public int classes() {
+    return classes;
+  }
+
   public Tensor forward(Tensor x, boolean training) {
+    lastN = x.dim(1);
     return body.forward(x, training);
   }
 
   public void backward(Tensor gradOut) {
     body.backward(gradOut);
+  }
+
+  @Override
+  public float[] forward(ImageBatch x, boolean training) {
+    return forward(JavaBackend.tensor(x), training).data;
+  }
+
+  @Override
+  public void backward(float[] logitsGradient) {
+    backward(new Tensor(logitsGradient, lastN, classes));
+  }
+
+  @Override
+  public Map<String, float[]> parameters() {
+    return state.parameters();
+  }
+
+  @Override
+  public Map<String, float[]> state() {
+    return state.state();
+  }
+
+  @Override
+  public void load(Map<String, float[]> source, String what) {
+    state.load(source, what);
+  }
+
+  @Override
+  public void sgd(double momentum, double weightDecay) {
+    state.sgd(momentum, weightDecay);
+  }
+
+  @Override
+  public void step(double lr) {
+    state.step(lr);
   }
 
   public List<Param> params() {
@@ -49,17 +108,15 @@ public class Network {
    * Forward multiply-adds per image (convolutions and linear layers), computed by one forward
    * pass of a blank image in evaluation mode.
    */
+  @Override
   public long macsPerImage(int channels, int side) {
     forward(new Tensor(new float[channels * side * side], channels, 1, side, side), false);
     return body.macsPerSample();
   }
 
   /** Number of trainable values. */
+  @Override
   public long parameterCount() {
-    long n = 0;
-    for (Param p : params()) {
-      n += p.size();
-    }
-    return n;
+    return state.parameterCount();
   }
 }

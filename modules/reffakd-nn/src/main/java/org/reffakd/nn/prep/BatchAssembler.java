@@ -1,12 +1,12 @@
 package org.reffakd.nn.prep;
 
 import java.util.SplittableRandom;
-import org.reffakd.nn.engine.Tensor;
+import org.reffakd.backend.ImageBatch;
 
 /**
  * Builds training batches: picks images by index, augments them (seeded per epoch and
  * image position, so a resumed run sees the same stream), normalises per channel and lays
- * the batch out as (C, N, H, W).
+ * the batch out as (C, N, H, W) ({@link ImageBatch.Layout#CNHW}).
  */
 public final class BatchAssembler {
 
@@ -30,7 +30,7 @@ public final class BatchAssembler {
    * A batch of the images order[from .. to), augmented with a generator derived from
    * (seed, epoch, from). labelsOut receives their labels. out is reused when large enough.
    */
-  public Tensor batch(int[] order, int from, int to, long seed, int epoch, float[] out,
+  public ImageBatch batch(int[] order, int from, int to, long seed, int epoch, float[] out,
                       int[] labelsOut) {
     int n = to - from;
     int c = images.channels();
@@ -63,7 +63,7 @@ public final class BatchAssembler {
         }
       }
     }
-    return new Tensor(buf, c, n, s, s);
+    return new ImageBatch(buf, ImageBatch.Layout.CNHW, n, c, s, s);
   }
 
   static long mix(long seed, int epoch, int from) {

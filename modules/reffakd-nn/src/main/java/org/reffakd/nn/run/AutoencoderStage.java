@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.reffakd.nn.model.Autoencoder;
+import org.reffakd.backend.AutoencoderModel;
+import org.reffakd.backend.Backend;
 import org.reffakd.nn.prep.Augmentation;
 import org.reffakd.nn.prep.BatchAssembler;
 import org.reffakd.nn.prep.PreparedImages;
@@ -56,6 +57,7 @@ public final class AutoencoderStage {
         "batch_size", "augment", "val_size", "seed")) {
       p.put(k, RunConfig.JSON.convertValue(cfg, Map.class).get(k));
     }
+    p.put("engine", cfg.engineName());
     p.put("code_version", org.reffakd.nn.util.CodeVersion.get());
     return p;
   }
@@ -69,7 +71,7 @@ public final class AutoencoderStage {
     ReffakdRun.preflight(cfg, data);
     Costs.Meter meter = new Costs.Meter();
     PreparedImages pool = data.parts(cfg).pool();
-    Autoencoder ae = new Autoencoder(pool.channels(), cfg.seed());
+    AutoencoderModel ae = cfg.backend().autoencoder(pool.channels(), cfg.seed());
     int[] perm = BatchAssembler.permutation(pool.count(), cfg.seed() ^ 0x5EED, 0);
     int nVal = (int) Math.round(pool.count() * cfg.aeValFraction());
     PreparedImages aeVal = pool.subset(java.util.Arrays.copyOfRange(perm, 0, nVal));
@@ -88,24 +90,27 @@ public final class AutoencoderStage {
       if (!Files.isRegularFile(best)) {
         Map<String, Object> h = new LinkedHashMap<>(provenance);
         h.put("epoch", 0);
-        new Checkpoint(h, AutoencoderTrainer.values(ae.params(), null)).write(best);
+        new Checkpoint(h, ae.parameters()).write(best);
       }
       r = new AutoencoderTrainer.Result(Double.NaN, 0, List.of(), 0);
     }
     String sha = store.put(best);
-    long macs = ae.macsPerImage(pool.side());
+    long macs = ae.macsPerImage(pool.channels(), pool.side());
     long seen = (long) aeTrain.count() * r.history().size();
     return new Output(sha, pool.channels(), pool.side(), r.bestValMse(), r.bestEpoch(), nVal,
         ae.parameterCount(), r.history(), r.seconds(),
         meter.cost(ae.parameterCount(), macs, Costs.trainingFlops(macs, seen)));
   }
 
-  /** The encoder of an artefact, ready to embed images. */
-  public static Autoencoder load(ArtifactStore store, String sha, int channels) {
+  /**
+   * The encoder of an artefact, ready to embed images, in the given backend (the artefact's
+   * arrays are named alike in every backend).
+   */
+  public static AutoencoderModel load(Backend backend, ArtifactStore store, String sha,
+                                      int channels) {
     Path p = store.get(sha);
-    Autoencoder ae = new Autoencoder(channels, 0);
-    Checkpoint.restore(Checkpoint.read(p).arrays(), AutoencoderTrainer.values(ae.params(), null),
-        "encoder artifact " + p);
+    AutoencoderModel ae = backend.autoencoder(channels, 0);
+    Checkpoint.read(p).restore(ae, "encoder artifact " + p);
     return ae;
   }
 }

@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 import org.reffakd.nn.data.FashionMnistReader;
 import org.reffakd.nn.data.ImageDataset;
-import org.reffakd.nn.engine.Parallel;
 import org.reffakd.nn.loss.ConfiguredLoss;
 import org.reffakd.nn.loss.LossRegistry;
-import org.reffakd.nn.model.Autoencoder;
-import org.reffakd.nn.model.Models;
-import org.reffakd.nn.model.Network;
+import org.reffakd.backend.AutoencoderModel;
+import org.reffakd.backend.Backend;
+import org.reffakd.backend.Backends;
+import org.reffakd.backend.Classifier;
 import org.reffakd.nn.prep.Augmentation;
 import org.reffakd.nn.prep.BatchAssembler;
 import org.reffakd.nn.prep.Normalization;
@@ -40,7 +40,14 @@ public final class Benchmark {
 
   public static Map<String, Object> run(Path dataDir, int runs, int threads, String what,
                                         PrintStream log) {
-    Parallel.setThreads(threads);
+    return run(dataDir, runs, threads, what, Backends.DEFAULT, log);
+  }
+
+  /** The benchmark on the named engine ({@code bench --engine}); same keys for every engine. */
+  public static Map<String, Object> run(Path dataDir, int runs, int threads, String what,
+                                        String engine, PrintStream log) {
+    Backend backend = Backends.get(engine);
+    backend.threads(threads);
     ImageDataset train = FashionMnistReader.read(dataDir, "train");
     PreparedImages img = PreparedImages.of(train, 32);
     Normalization norm = img.statistics();
@@ -59,7 +66,7 @@ public final class Benchmark {
     try {
       for (int r = 0; r < runs; r++) {
         if (!what.equals("student")) {
-          Autoencoder a = new Autoencoder(1, r);
+          AutoencoderModel a = backend.autoencoder(1, r);
           Path d = tmp.resolve("ae" + r);
           AutoencoderTrainer.Result res = AutoencoderTrainer.train(a, full, eval,
               new AutoencoderTrainer.Settings(1, 128, 0.1, 0.9, 5e-4, "constant", r), d,
@@ -70,8 +77,8 @@ public final class Benchmark {
               img.count() / s);
         }
         if (!what.equals("autoencoder")) {
-          Network net = Models.lenet5bn(1, 32, 10, r);
-          SoftLabels soft = ReffakdRun.softLabels(new Autoencoder(1, r), img, norm, aug,
+          Classifier net = backend.classifier("lenet5bn", 1, 32, 10, r);
+          SoftLabels soft = ReffakdRun.softLabels(backend.autoencoder(1, r), img, norm, aug,
               SoftLabelOptions.paper("fashion-mnist"), r);
           Path d = tmp.resolve("st" + r);
           ConfiguredLoss loss = ConfiguredLoss.create(LossRegistry.discover(List.of()),
@@ -91,6 +98,8 @@ public final class Benchmark {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("runs", runs);
     out.put("threads", threads);
+    out.put("engine", backend.name());
+    out.put("engine_description", backend.describe());
     out.put("images_per_epoch", img.count());
     out.put("batch_size", 128);
     out.put("augmentation", true);

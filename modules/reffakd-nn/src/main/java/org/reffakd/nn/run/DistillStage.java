@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.reffakd.nn.loss.ConfiguredLoss;
-import org.reffakd.nn.model.Models;
-import org.reffakd.nn.model.Network;
+import org.reffakd.backend.Backend;
+import org.reffakd.backend.Classifier;
 import org.reffakd.nn.prep.Augmentation;
 import org.reffakd.nn.prep.BatchAssembler;
 import org.reffakd.nn.softlabel.SoftLabels;
@@ -105,13 +105,16 @@ public final class DistillStage {
       }
       int channels = parts.student().channels();
       int classes = parts.student().classes();
-      Network teacherNet = null;
+      Backend backend = cfg.backend();
+      provenance.put("engine", cfg.engineName());
+      provenance.put("engine_description", backend.describe());
+      Classifier teacherNet = null;
       long teacherMacs = 0;
       if (loss.needs(LossPlugin.Need.TEACHER)) {
         if (teacher == null) {
           throw new IllegalArgumentException("loss " + loss.spec() + " needs a teacher");
         }
-        teacherNet = Teachers.load(teacher, channels, cfg.imageSize(), classes);
+        teacherNet = Teachers.load(backend, teacher, channels, cfg.imageSize(), classes);
         teacherMacs = teacherNet.macsPerImage(channels, cfg.imageSize());
         provenance.put("teacher", teacher.descriptor().entrySet().stream()
             .filter(e -> !e.getKey().equals("history"))
@@ -125,7 +128,7 @@ public final class DistillStage {
       Segments segments = Segments.record(runDir, upstreamTimings);
       Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset())
           : Augmentation.NONE;
-      Network student = Models.create(cfg.arch(), channels, cfg.imageSize(), classes,
+      Classifier student = backend.classifier(cfg.arch(), channels, cfg.imageSize(), classes,
           cfg.seed());
       SoftLabels sl = soft == null ? null : soft.toSoftLabels();
       StudentTrainer.Result sr = StudentTrainer.train(student, loss, sl, teacherNet,
@@ -143,6 +146,7 @@ public final class DistillStage {
       timings.put("student", sr.seconds());
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("student_parameters", student.parameterCount());
+      details.put("engine", cfg.engineName());
       if (soft != null) {
         details.put("similarity", soft.similarity());
         details.put("soft_labels", soft.softLabels());

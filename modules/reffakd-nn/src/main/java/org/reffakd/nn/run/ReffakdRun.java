@@ -9,13 +9,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.reffakd.nn.engine.Parallel;
-import org.reffakd.nn.engine.Tensor;
 import org.reffakd.nn.loss.ConfiguredLoss;
 import org.reffakd.nn.loss.LossRegistry;
-import org.reffakd.nn.model.Autoencoder;
-import org.reffakd.nn.model.Models;
-import org.reffakd.nn.model.Network;
+import org.reffakd.backend.AutoencoderModel;
+import org.reffakd.backend.ImageBatch;
 import org.reffakd.nn.prep.Augmentation;
 import org.reffakd.nn.prep.BatchAssembler;
 import org.reffakd.nn.prep.Normalization;
@@ -127,7 +124,7 @@ public final class ReffakdRun {
    * writes config.json. Every path that starts a run calls it first.
    */
   public static void prepare(RunConfig cfg, Path runDir) {
-    Parallel.setThreads(cfg.threads());
+    cfg.backend(); // the engine exists; its compute threads are set
     loss(cfg).close();
     if (cfg.teacher() != null) {
       Teachers.checkCompatible(Path.of(cfg.teacher()), cfg);
@@ -246,14 +243,14 @@ public final class ReffakdRun {
   }
 
   /** Draws the per-class images, encodes their (augmented) versions, builds the matrices. */
-  public static SoftLabels softLabels(Autoencoder ae, PreparedImages train, Normalization norm,
+  public static SoftLabels softLabels(AutoencoderModel ae, PreparedImages train, Normalization norm,
                                       Augmentation aug, SoftLabelOptions so, long seed) {
     int[] drawn = SoftLabelGenerator.drawPerClass(train.labels(), train.classes(), so.perClass(),
         seed);
     BatchAssembler ba = new BatchAssembler(train, norm, aug);
     int[] labels = new int[drawn.length];
-    Tensor x = ba.batch(drawn, 0, drawn.length, seed, -1, null, labels);
-    float[] emb = ae.embed(x);
+    ImageBatch x = ba.batch(drawn, 0, drawn.length, seed, -1, null, labels);
+    float[] emb = ae.encode(x);
     int dim = emb.length / drawn.length;
     return SoftLabelGenerator.compute(emb, drawn.length, dim, labels, train.classes(), so);
   }

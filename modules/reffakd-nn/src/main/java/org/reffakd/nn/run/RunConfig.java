@@ -11,7 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.reffakd.nn.data.Datasets;
-import org.reffakd.nn.model.Models;
+import org.reffakd.backend.Backend;
+import org.reffakd.backend.Backends;
 
 /**
  * Everything that defines a run. The CLI writes it to {@code config.json} in the run directory;
@@ -49,7 +50,10 @@ public record RunConfig(
     int threads,
     Integer valSize,
     Double trainFraction,
-    Boolean softAugment) {
+    Boolean softAugment,
+    @com.fasterxml.jackson.annotation.JsonInclude(
+        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    String engine) {
 
   /** Images of the student's validation split by default (METHOD.md section 6). */
   public static final int DEFAULT_VAL_SIZE = 5000;
@@ -64,6 +68,21 @@ public record RunConfig(
     valSize = valSize == null ? DEFAULT_VAL_SIZE : valSize;
     trainFraction = trainFraction == null ? 1.0 : trainFraction;
     softAugment = softAugment == null ? Boolean.TRUE : softAugment;
+    // the default engine is left out of config.json, so configs (and the ids hashed from
+    // them) are those of the releases before the engine seam
+    engine = engine == null || engine.equals(Backends.DEFAULT) ? null : engine;
+  }
+
+  /** The training backend ({@code --engine}): "java" unless the config names another. */
+  public String engineName() {
+    return engine == null ? Backends.DEFAULT : engine;
+  }
+
+  /** The backend of {@link #engineName()}, its compute threads set to {@link #threads()}. */
+  public Backend backend() {
+    Backend b = Backends.get(engineName());
+    b.threads(threads);
+    return b;
   }
 
   /**
@@ -75,7 +94,7 @@ public record RunConfig(
     @SuppressWarnings("unchecked")
     Map<String, Object> m = JSON.convertValue(this, Map.class);
     for (Map.Entry<String, ?> e : changes.entrySet()) {
-      if (!m.containsKey(e.getKey())) {
+      if (!m.containsKey(e.getKey()) && !e.getKey().equals("engine")) { // engine: left out when java
         throw new IllegalArgumentException("config has no field " + e.getKey());
       }
       m.put(e.getKey(), e.getValue());
@@ -104,7 +123,7 @@ public record RunConfig(
     return new RunConfig(dataset, null, dataset.equals("tiny-imagenet") ? 64 : 32, "lenet5bn",
         3, 0.1, "step", 0.1, 15, 128, 0.1, 0.9, 5e-4, "cosine", true, "reffakd",
         Map.of("alpha", "0.5", "temperature", "5"), null, List.of(), 40, null, 1.0, false, 42,
-        defaultThreads(), DEFAULT_VAL_SIZE, 1.0, true);
+        defaultThreads(), DEFAULT_VAL_SIZE, 1.0, true, null);
   }
 
   /** Compute threads by default: one per core, at most 2 (measured best on 2-core machines). */
@@ -118,7 +137,10 @@ public record RunConfig(
         "one of " + Datasets.NAMES + ", got " + dataset);
     require(imageSize >= 16 && imageSize % 8 == 0, "image_size",
         "a multiple of 8, at least 16, got " + imageSize);
-    require(Models.NAMES.contains(arch), "arch", "one of " + Models.NAMES + ", got " + arch);
+    require(Backends.names().contains(engineName()), "engine", "one of " + Backends.names()
+        + ", got " + engineName());
+    List<String> archs = Backends.get(engineName()).architectures();
+    require(archs.contains(arch), "arch", "one of " + archs + ", got " + arch);
     require(aeEpochs >= 0, "ae_epochs", ">= 0, got " + aeEpochs);
     require(epochs >= 1, "epochs", ">= 1, got " + epochs);
     require(batchSize >= 1 && batchSize <= 4096, "batch_size", "in [1, 4096], got " + batchSize);

@@ -3,7 +3,7 @@ package org.reffakd.nn.run;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.reffakd.nn.model.Autoencoder;
+import org.reffakd.backend.AutoencoderModel;
 import org.reffakd.nn.prep.Augmentation;
 import org.reffakd.nn.prep.PreparedImages;
 import org.reffakd.nn.softlabel.SoftLabelOptions;
@@ -29,7 +29,8 @@ public final class SoftLabelStage {
   public static SoftLabelRecord run(RunConfig cfg, RunData data, String encoderSha256,
                                     ArtifactStore store) {
     PreparedImages pool = data.parts(cfg).pool();
-    Autoencoder ae = AutoencoderStage.load(store, encoderSha256, pool.channels());
+    AutoencoderModel ae = AutoencoderStage.load(cfg.backend(), store, encoderSha256,
+        pool.channels());
     SoftLabelOptions so = options(cfg);
     boolean augmented = cfg.augment() && cfg.softAugment();
     Augmentation aug = augmented ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;

@@ -9,11 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.reffakd.nn.engine.Parallel;
 import org.reffakd.nn.loss.ConfiguredLoss;
 import org.reffakd.nn.loss.LossRegistry;
-import org.reffakd.nn.model.Models;
-import org.reffakd.nn.model.Network;
+import org.reffakd.backend.Backend;
+import org.reffakd.backend.Classifier;
 import org.reffakd.nn.prep.Augmentation;
 import org.reffakd.nn.prep.BatchAssembler;
 import org.reffakd.nn.train.Progress;
@@ -42,7 +41,7 @@ public final class TeacherRun {
   public static Map<String, Object> execute(RunConfig cfg, RunData data, Path dir,
                                             Progress progress, PrintStream log) {
     cfg.validate();
-    Parallel.setThreads(cfg.threads());
+    Backend backend = cfg.backend();
     ConfiguredLoss ce = ConfiguredLoss.create(LossRegistry.discover(java.util.List.of()), "ce",
         Map.of());
     long wall0 = System.nanoTime();
@@ -57,7 +56,7 @@ public final class TeacherRun {
       data = RunData.load(cfg, log);
     }
     RunData.Parts parts = data.parts(cfg);
-    Network net = Models.create(cfg.arch(), data.trainImages().channels(), cfg.imageSize(),
+    Classifier net = backend.classifier(cfg.arch(), data.trainImages().channels(), cfg.imageSize(),
         data.trainImages().classes(), cfg.seed());
     Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
     Map<String, Object> provenance = data.provenance(cfg);
@@ -80,6 +79,8 @@ public final class TeacherRun {
     d.put("classes", data.train().classNames());
     d.put("classes_count", data.train().numClasses());
     d.put("arch", net.arch());
+    d.put("engine", cfg.engineName());
+    d.put("engine_description", backend.describe());
     d.put("image_size", cfg.imageSize());
     d.put("channels", data.trainImages().channels());
     d.put("parameters", net.parameterCount());

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.reffakd.nn.model.Models;
-import org.reffakd.nn.model.Network;
+import org.reffakd.backend.Backend;
+import org.reffakd.backend.Classifier;
 import org.reffakd.nn.train.StudentTrainer;
 
 /**
@@ -59,7 +59,9 @@ public final class Teachers {
     return new Ref(describe(dir), dir.resolve(WEIGHTS));
   }
 
-  public static Network load(Ref ref, int channels, int size, int classes) {
+  /** The teacher network in the given backend (checkpoints are named alike in all). */
+  public static Classifier load(Backend backend, Ref ref, int channels, int size,
+                                int classes) {
     Map<String, Object> d = ref.descriptor();
     Path dir = ref.weights();
     int tc = ((Number) d.get("classes_count")).intValue();
@@ -67,7 +69,7 @@ public final class Teachers {
       throw new IllegalArgumentException("--teacher " + dir + " predicts " + tc
           + " classes, the dataset has " + classes);
     }
-    Network net = Models.create((String) d.get("arch"), channels, size, classes, 0);
+    Classifier net = backend.classifier((String) d.get("arch"), channels, size, classes, 0);
     StudentTrainer.load(net, ref.weights());
     return net;
   }

@@ -5,10 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.reffakd.nn.engine.Param;
-import org.reffakd.nn.engine.Sgd;
-import org.reffakd.nn.engine.Tensor;
-import org.reffakd.nn.model.Autoencoder;
+import org.reffakd.backend.AutoencoderModel;
+import org.reffakd.backend.ImageBatch;
 import org.reffakd.nn.prep.BatchAssembler;
 
 /**
@@ -31,10 +29,10 @@ public final class AutoencoderTrainer {
 
   private AutoencoderTrainer() {}
 
-  public static Result train(Autoencoder ae, BatchAssembler train, BatchAssembler val,
+  public static Result train(AutoencoderModel ae, BatchAssembler train, BatchAssembler val,
                              Settings s, Path dir, Map<String, Object> provenance,
                              Progress progress) {
-    Sgd sgd = new Sgd(ae.params(), s.momentum(), s.weightDecay());
+    ae.sgd(s.momentum(), s.weightDecay());
     LrSchedule lr = new LrSchedule(s.schedule(), s.lr(), s.epochs());
     List<Map<String, Object>> history = new ArrayList<>();
     double best = Double.POSITIVE_INFINITY;
@@ -44,8 +42,7 @@ public final class AutoencoderTrainer {
     Path lastFile = dir.resolve("checkpoints").resolve(LAST);
     if (lastFile.toFile().exists()) {
       Checkpoint ck = Checkpoint.read(lastFile);
-      Checkpoint.restore(ck.arrays(), values(ae.params(), sgd), "autoencoder checkpoint "
-          + lastFile);
+      ck.restore(ae, "autoencoder checkpoint " + lastFile);
       start = ((Number) ck.header().get("epoch")).intValue();
       best = ((Number) ck.header().get("best_val_mse")).doubleValue();
       bestEpoch = ((Number) ck.header().get("best_epoch")).intValue();
@@ -53,37 +50,16 @@ public final class AutoencoderTrainer {
       history.addAll(castHistory(ck.header().get("history")));
     }
     int n = train.images().count();
-    float[] g = null; // the loss gradient, reused batch after batch
     for (int epoch = start; epoch < s.epochs(); epoch++) {
       long t0 = System.nanoTime();
       double rate = lr.at(epoch);
-      double sum = 0;
-      int seen = 0;
-      int[] order = BatchAssembler.permutation(n, s.seed(), epoch);
       EpochProgress reporter = new EpochProgress(progress, "autoencoder", epoch + 1,
           s.epochs(), n, s.batchSize());
-      try (BatchStream stream = new BatchStream(train, order, s.batchSize(), s.seed(), epoch)) {
-        for (BatchStream.Batch b = stream.next(); b != null; b = stream.next()) {
-          Tensor y = ae.forward(b.x(), true);
-          int size = y.size();
-          if (g == null || g.length != size) {
-            g = new float[size];
-          }
-          double mse = 0;
-          float scale = 2f / size;
-          for (int i = 0; i < size; i++) {
-            float d = y.data[i] - b.x().data[i];
-            mse += d * d;
-            g[i] = scale * d;
-          }
-          ae.backward(new Tensor(g, y.shape));
-          sgd.step(rate);
-          sum += mse / size * b.n();
-          seen += b.n();
-          reporter.after(seen, sum / seen);
-        }
-      }
-      double trainSecs = (System.nanoTime() - t0) / 1e9;
+      EpochLoop.Pass pass = EpochLoop.run(train, s.batchSize(), s.seed(), epoch, reporter,
+          b -> ae.trainStep(b.x(), rate));
+      double sum = pass.lossSum();
+      int seen = pass.seen();
+      double trainSecs = pass.seconds();
       double valMse = validationMse(ae, val, s.batchSize());
       double secs = (System.nanoTime() - t0) / 1e9;
       seconds += secs;
@@ -113,9 +89,9 @@ public final class AutoencoderTrainer {
         bh.put("val_mse", valMse);
         bh.remove("history");
         bh.remove("seconds"); // no timing: equal trainings give equal artefacts (same SHA-256)
-        new Checkpoint(bh, values(ae.params(), null)).write(dir.resolve("checkpoints").resolve(BEST));
+        new Checkpoint(bh, ae.parameters()).write(dir.resolve("checkpoints").resolve(BEST));
       }
-      new Checkpoint(header, values(ae.params(), sgd)).write(lastFile);
+      new Checkpoint(header, ae.state()).write(lastFile);
       org.reffakd.nn.util.Csv.writeRows(dir.resolve("autoencoder_metrics.csv"), history);
       progress.epoch("autoencoder", epoch + 1, s.epochs(), String.format(
           "train mse %.4f  val mse %.4f%s  %.0f img/s  %.1fs", sum / seen, valMse,
@@ -125,7 +101,7 @@ public final class AutoencoderTrainer {
   }
 
   /** Mean squared reconstruction error over a split, without augmentation. */
-  public static double validationMse(Autoencoder ae, BatchAssembler data, int batchSize) {
+  public static double validationMse(AutoencoderModel ae, BatchAssembler data, int batchSize) {
     int n = data.images().count();
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
@@ -137,34 +113,24 @@ public final class AutoencoderTrainer {
     float[] buf = null;
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
-      Tensor x = data.batch(order, from, to, 0, 0, buf, lb);
-      buf = x.data;
-      Tensor y = ae.forward(x, false);
-      for (int i = 0; i < y.size(); i++) {
-        double d = y.data[i] - x.data[i];
+      ImageBatch x = data.batch(order, from, to, 0, 0, buf, lb);
+      buf = x.data();
+      float[] y = ae.reconstruct(x);
+      for (int i = 0; i < x.size(); i++) {
+        double d = y[i] - x.data()[i];
         sum += d * d;
       }
-      count += y.size();
+      count += x.size();
     }
     return sum / count;
   }
 
   /** Loads the best parameters into ae. */
-  public static Map<String, Object> loadBest(Autoencoder ae, Path dir) {
-    Checkpoint ck = Checkpoint.read(dir.resolve("checkpoints").resolve(BEST));
-    Checkpoint.restore(ck.arrays(), values(ae.params(), null), "autoencoder " + dir.resolve("checkpoints").resolve(BEST));
+  public static Map<String, Object> loadBest(AutoencoderModel ae, Path dir) {
+    Path best = dir.resolve("checkpoints").resolve(BEST);
+    Checkpoint ck = Checkpoint.read(best);
+    ck.restore(ae, "autoencoder " + best);
     return ck.header();
-  }
-
-  public static List<float[]> values(List<Param> params, Sgd sgd) {
-    List<float[]> arrays = new ArrayList<>();
-    for (Param p : params) {
-      arrays.add(p.value);
-    }
-    if (sgd != null) {
-      arrays.addAll(List.of(sgd.velocity()));
-    }
-    return arrays;
   }
 
   @SuppressWarnings("unchecked")

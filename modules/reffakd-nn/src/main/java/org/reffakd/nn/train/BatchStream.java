@@ -4,7 +4,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.reffakd.nn.engine.Tensor;
+import org.reffakd.backend.ImageBatch;
 import org.reffakd.nn.prep.BatchAssembler;
 
 /**
@@ -13,7 +13,7 @@ import org.reffakd.nn.prep.BatchAssembler;
  */
 final class BatchStream implements AutoCloseable {
 
-  record Batch(Tensor x, int[] labels, int n) {}
+  record Batch(ImageBatch x, int[] labels, int n) {}
 
   private static final ExecutorService LOADER = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "reffakd-batch-loader");
@@ -52,8 +52,8 @@ final class BatchStream implements AutoCloseable {
     next = to;
     pending = LOADER.submit(() -> {
       int[] lb = labels[slot];
-      Tensor x = assembler.batch(order, from, to, seed, epoch, buffers[slot], lb);
-      buffers[slot] = x.data;
+      ImageBatch x = assembler.batch(order, from, to, seed, epoch, buffers[slot], lb);
+      buffers[slot] = x.data();
       return new Batch(x, lb, to - from);
     });
   }

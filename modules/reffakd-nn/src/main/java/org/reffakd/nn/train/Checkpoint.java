@@ -12,18 +12,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.reffakd.backend.Trainable;
 
 /**
- * A training checkpoint: a JSON header (provenance, epoch, history) and a list of float arrays
- * (parameters, batch-norm statistics, momentum buffers). Written to a temporary file and moved
- * into place atomically, so a crash never leaves a half-written checkpoint.
+ * A training checkpoint: a JSON header (provenance, epoch, history) and named float arrays
+ * (parameters, batch-norm statistics, momentum buffers, keyed as {@link Trainable#state()}
+ * names them, so any backend reads any backend's checkpoint). Written to a temporary file and
+ * moved into place atomically, so a crash never leaves a half-written checkpoint.
+ *
+ * <p>Format 2 stores each array's name; format 1 (the first release) stored them by position
+ * only: such checkpoints read back with names {@code #0, #1, ...} and {@link #restore} maps
+ * them onto the model's state in its order (parameters, buffers, momentum), as they were
+ * written.
  */
-public record Checkpoint(Map<String, Object> header, List<float[]> arrays) {
+public record Checkpoint(Map<String, Object> header, Map<String, float[]> arrays) {
 
   private static final int MAGIC = 0x52464b44; // "RFKD"
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
+  private static final String POSITIONAL = "#";
   static final ObjectMapper JSON = new ObjectMapper();
 
   public void write(Path file) {
@@ -38,7 +47,9 @@ public record Checkpoint(Map<String, Object> header, List<float[]> arrays) {
         out.writeInt(h.length);
         out.write(h);
         out.writeInt(arrays.size());
-        for (float[] a : arrays) {
+        for (Map.Entry<String, float[]> e : arrays.entrySet()) {
+          float[] a = e.getValue();
+          out.writeUTF(e.getKey());
           out.writeInt(a.length);
           java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(a.length * 4);
           bb.asFloatBuffer().put(a);
@@ -59,7 +70,7 @@ public record Checkpoint(Map<String, Object> header, List<float[]> arrays) {
         throw new IllegalArgumentException(file + ": not a ReffAKD checkpoint (bad magic)");
       }
       int v = in.readInt();
-      if (v != VERSION) {
+      if (v != VERSION && v != 1) {
         throw new IllegalArgumentException(file + ": checkpoint format " + v
             + " not supported (this build reads " + VERSION + ")");
       }
@@ -67,8 +78,9 @@ public record Checkpoint(Map<String, Object> header, List<float[]> arrays) {
       in.readFully(h);
       Map<String, Object> header = JSON.readValue(h, Map.class);
       int count = in.readInt();
-      List<float[]> arrays = new ArrayList<>(count);
+      Map<String, float[]> arrays = new LinkedHashMap<>();
       for (int i = 0; i < count; i++) {
+        String name = v == 1 ? POSITIONAL + i : in.readUTF();
         int len = in.readInt();
         if (len < 0 || len > 1 << 28) {
           throw new IllegalArgumentException(file + ": array " + i + " has bad length " + len);
@@ -77,7 +89,9 @@ public record Checkpoint(Map<String, Object> header, List<float[]> arrays) {
         in.readFully(b);
         float[] a = new float[len];
         java.nio.ByteBuffer.wrap(b).asFloatBuffer().get(a);
-        arrays.add(a);
+        if (arrays.put(name, a) != null) {
+          throw new IllegalArgumentException(file + ": array '" + name + "' appears twice");
+        }
       }
       return new Checkpoint(header, arrays);
     } catch (EOFException e) {
@@ -87,21 +101,28 @@ public record Checkpoint(Map<String, Object> header, List<float[]> arrays) {
     }
   }
 
-  /** Copies arrays into targets, checking count and sizes. */
-  public static void restore(List<float[]> source, List<float[]> targets, String what) {
-    if (source.size() < targets.size()) {
-      throw new IllegalArgumentException(what + ": checkpoint holds " + source.size()
-          + " arrays, the model needs " + targets.size());
+  /**
+   * Loads the checkpoint's arrays into a model by name (a format-1 checkpoint by position, in
+   * the order of the model's state).
+   */
+  public void restore(Trainable model, String what) {
+    model.load(named(model), what);
+  }
+
+  /** The arrays by name; a format-1 checkpoint's named after the model's state order. */
+  public Map<String, float[]> named(Trainable model) {
+    if (arrays.isEmpty() || !arrays.keySet().iterator().next().startsWith(POSITIONAL)) {
+      return arrays;
     }
-    for (int i = 0; i < targets.size(); i++) {
-      float[] s = source.get(i);
-      float[] t = targets.get(i);
-      if (s.length != t.length) {
-        throw new IllegalArgumentException(what + ": array " + i + " has " + s.length
-            + " values in the checkpoint, the model needs " + t.length
-            + " (different architecture or input size?)");
+    List<String> names = new ArrayList<>(model.state().keySet());
+    Map<String, float[]> m = new LinkedHashMap<>();
+    int i = 0;
+    for (float[] a : arrays.values()) {
+      if (i >= names.size()) {
+        break;
       }
-      System.arraycopy(s, 0, t, 0, t.length);
+      m.put(names.get(i++), a);
     }
+    return m;
   }
 }

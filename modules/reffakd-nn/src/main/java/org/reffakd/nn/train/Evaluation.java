@@ -1,7 +1,7 @@
 package org.reffakd.nn.train;
 
-import org.reffakd.nn.engine.Tensor;
-import org.reffakd.nn.model.Network;
+import org.reffakd.backend.Classifier;
+import org.reffakd.backend.ImageBatch;
 import org.reffakd.nn.prep.BatchAssembler;
 
 /** Top-1 / top-5 accuracy of a network on a split (evaluation mode, no augmentation). */
@@ -11,7 +11,7 @@ public final class Evaluation {
 
   private Evaluation() {}
 
-  public static Accuracy evaluate(Network net, BatchAssembler data, int batchSize) {
+  public static Accuracy evaluate(Classifier net, BatchAssembler data, int batchSize) {
     int n = data.images().count();
     int classes = data.images().classes();
     int[] order = new int[n];
@@ -24,12 +24,12 @@ public final class Evaluation {
     long c5 = 0;
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
-      Tensor x = data.batch(order, from, to, 0, 0, buf, lb);
-      buf = x.data;
-      Tensor z = net.forward(x, false);
+      ImageBatch x = data.batch(order, from, to, 0, 0, buf, lb);
+      buf = x.data();
+      float[] z = net.forward(x, false);
       double[] zd = new double[(to - from) * classes];
       for (int i = 0; i < zd.length; i++) {
-        zd[i] = z.data[i];
+        zd[i] = z[i];
       }
       c1 += countTopK(zd, to - from, classes, lb, 1);
       c5 += countTopK(zd, to - from, classes, lb, Math.min(5, classes));

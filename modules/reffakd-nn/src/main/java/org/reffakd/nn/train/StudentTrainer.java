@@ -5,10 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.reffakd.nn.engine.Sgd;
-import org.reffakd.nn.engine.Tensor;
+import org.reffakd.backend.Classifier;
 import org.reffakd.nn.loss.ConfiguredLoss;
-import org.reffakd.nn.model.Network;
 import org.reffakd.nn.prep.BatchAssembler;
 import org.reffakd.nn.softlabel.SoftLabels;
 import org.reffakd.spi.LossInput;
@@ -38,7 +36,8 @@ public final class StudentTrainer {
   /**
    * @param val the validation split evaluated after every epoch (selects the epoch), or null
    */
-  public static Result train(Network net, ConfiguredLoss loss, SoftLabels soft, Network teacher,
+  public static Result train(Classifier net, ConfiguredLoss loss, SoftLabels soft,
+                             Classifier teacher,
                              BatchAssembler train, BatchAssembler val, BatchAssembler test,
                              Settings s, Path dir, Map<String, Object> provenance,
                              Progress progress) {
@@ -51,16 +50,15 @@ public final class StudentTrainer {
       throw new IllegalArgumentException("loss " + loss.spec() + " needs a teacher: train one "
           + "with 'reffakd teacher' and pass --teacher DIR");
     }
-    Sgd sgd = new Sgd(net.params(), s.momentum(), s.weightDecay());
+    net.sgd(s.momentum(), s.weightDecay());
     LrSchedule lr = new LrSchedule(s.schedule(), s.lr(), s.epochs());
-    List<float[]> state = stateArrays(net, sgd);
     List<EpochRow> history = new ArrayList<>();
     int start = 0;
     double seconds = 0;
     Path lastFile = dir.resolve("checkpoints").resolve(LAST);
     if (lastFile.toFile().exists()) {
       Checkpoint ck = Checkpoint.read(lastFile);
-      Checkpoint.restore(ck.arrays(), state, "student checkpoint " + lastFile);
+      ck.restore(net, "student checkpoint " + lastFile);
       start = ((Number) ck.header().get("epoch")).intValue();
       seconds = ((Number) ck.header().get("seconds")).doubleValue();
       history.addAll(EpochRow.fromMaps(AutoencoderTrainer.castHistory(ck.header().get("history"))));
@@ -71,53 +69,48 @@ public final class StudentTrainer {
       long t0 = System.nanoTime();
       double rate = lr.at(epoch);
       Map<String, Double> termSums = new LinkedHashMap<>();
-      double lossSum = 0;
-      long correct = 0;
-      int seen = 0;
+      long[] correct = {0};
+      int[] batch = {0};
+      int ep = epoch;
       EpochProgress reporter = new EpochProgress(progress, "student", epoch + 1,
           s.epochs(), n, s.batchSize());
-      int[] order = BatchAssembler.permutation(n, s.seed(), epoch);
-      int batch = 0;
-      try (BatchStream stream = new BatchStream(train, order, s.batchSize(), s.seed(), epoch)) {
-        for (BatchStream.Batch b = stream.next(); b != null; b = stream.next()) {
-          batch++;
-          int bn = b.n();
-          Tensor logits = net.forward(b.x(), true);
-          double[] z = new double[bn * classes];
-          for (int i = 0; i < z.length; i++) {
-            z[i] = logits.data[i];
-          }
-          int[] labels = java.util.Arrays.copyOf(b.labels(), bn);
-          double[] targets = needSoft ? soft.targetsFor(labels, bn) : null;
-          double[] tz = null;
-          if (needTeacher) {
-            Tensor tl = teacher.forward(b.x(), false);
-            tz = new double[bn * classes];
-            for (int i = 0; i < tz.length; i++) {
-              tz[i] = tl.data[i];
-            }
-          }
-          // checks labels, logits, targets and the strategy's result before the step: a NaN
-          // fails here, naming the loss, its origin, the epoch and the batch
-          LossOutput res = loss.compute(new LossInput(z, bn, classes, labels, targets, tz,
-              epoch), batch);
-          float[] g = new float[bn * classes];
-          for (int i = 0; i < g.length; i++) {
-            g[i] = (float) res.gradient()[i];
-          }
-          net.backward(new Tensor(g, bn, classes));
-          sgd.step(rate);
-          double total = res.total();
-          lossSum += total * bn;
-          for (Map.Entry<String, Double> t : res.terms().entrySet()) {
-            termSums.merge(t.getKey(), t.getValue() * bn, Double::sum);
-          }
-          correct += Evaluation.countTopK(z, bn, classes, labels, 1);
-          seen += bn;
-          reporter.after(seen, lossSum / seen);
+      EpochLoop.Pass pass = EpochLoop.run(train, s.batchSize(), s.seed(), epoch, reporter, b -> {
+        batch[0]++;
+        int bn = b.n();
+        float[] logits = net.forward(b.x(), true);
+        double[] z = new double[bn * classes];
+        for (int i = 0; i < z.length; i++) {
+          z[i] = logits[i];
         }
-      }
-      double trainSecs = (System.nanoTime() - t0) / 1e9;
+        int[] labels = java.util.Arrays.copyOf(b.labels(), bn);
+        double[] targets = needSoft ? soft.targetsFor(labels, bn) : null;
+        double[] tz = null;
+        if (needTeacher) {
+          float[] tl = teacher.forward(b.x(), false);
+          tz = new double[bn * classes];
+          for (int i = 0; i < tz.length; i++) {
+            tz[i] = tl[i];
+          }
+        }
+        // checks labels, logits, targets and the strategy's result before the step: a NaN
+        // fails here, naming the loss, its origin, the epoch and the batch
+        LossOutput res = loss.compute(new LossInput(z, bn, classes, labels, targets, tz, ep),
+            batch[0]);
+        float[] g = new float[bn * classes];
+        for (int i = 0; i < g.length; i++) {
+          g[i] = (float) res.gradient()[i];
+        }
+        net.backward(g);
+        net.step(rate);
+        for (Map.Entry<String, Double> t : res.terms().entrySet()) {
+          termSums.merge(t.getKey(), t.getValue() * bn, Double::sum);
+        }
+        correct[0] += Evaluation.countTopK(z, bn, classes, labels, 1);
+        return res.total();
+      });
+      int seen = pass.seen();
+      double lossSum = pass.lossSum();
+      double trainSecs = pass.seconds();
       double valTop1 = val == null ? Double.NaN : Evaluation.evaluate(net, val, 500).top1();
       Evaluation.Accuracy acc = Evaluation.evaluate(net, test, 500);
       double secs = (System.nanoTime() - t0) / 1e9;
@@ -127,7 +120,7 @@ public final class StudentTrainer {
         terms.put(t.getKey(), t.getValue() / seen);
       }
       EpochRow row = new EpochRow(epoch + 1, rate, lossSum / seen, terms,
-          (double) correct / seen, valTop1, acc.top1(), acc.top5(), secs, trainSecs,
+          (double) correct[0] / seen, valTop1, acc.top1(), acc.top5(), secs, trainSecs,
           seen / trainSecs);
       history.add(row);
       Map<String, Object> header = new LinkedHashMap<>(provenance);
@@ -135,31 +128,21 @@ public final class StudentTrainer {
       header.put("epoch", epoch + 1);
       header.put("seconds", seconds);
       header.put("history", EpochRow.toMaps(history));
-      new Checkpoint(header, state).write(lastFile);
+      new Checkpoint(header, net.state()).write(lastFile);
       org.reffakd.nn.util.Csv.writeRows(dir.resolve("metrics.csv"), EpochRow.toMaps(history));
       progress.epoch("student", epoch + 1, s.epochs(), String.format(
           "loss %.4f  train acc %.4f  %stest top1 %.4f top5 %.4f  %.0f img/s  %.1fs",
-          lossSum / seen, (double) correct / seen,
+          lossSum / seen, (double) correct[0] / seen,
           Double.isNaN(valTop1) ? "" : String.format("val top1 %.4f  ", valTop1), acc.top1(),
           acc.top5(), seen / trainSecs, secs), row.toMap());
     }
     return new Result(history, EpochRow.Selection.of(history), seconds);
   }
 
-  /** Parameters, batch-norm statistics and momentum buffers: everything a resume needs. */
-  static List<float[]> stateArrays(Network net, Sgd sgd) {
-    List<float[]> a = new ArrayList<>(AutoencoderTrainer.values(net.params(), null));
-    a.addAll(net.buffers());
-    if (sgd != null) {
-      a.addAll(List.of(sgd.velocity()));
-    }
-    return a;
-  }
-
   /** Loads student weights (parameters and batch-norm statistics) from a checkpoint. */
-  public static Map<String, Object> load(Network net, Path checkpoint) {
+  public static Map<String, Object> load(Classifier net, Path checkpoint) {
     Checkpoint ck = Checkpoint.read(checkpoint);
-    Checkpoint.restore(ck.arrays(), stateArrays(net, null), "student " + checkpoint);
+    ck.restore(net, "student " + checkpoint);
     return ck.header();
   }
 }

@@ -21,8 +21,8 @@ import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.reffakd.nn.data.Datasets;
 import org.reffakd.nn.data.ImageDataset;
-import org.reffakd.nn.engine.Tensor;
-import org.reffakd.nn.model.Autoencoder;
+import org.reffakd.backend.AutoencoderModel;
+import org.reffakd.backend.ImageBatch;
 import org.reffakd.nn.prep.Augmentation;
 import org.reffakd.nn.prep.BatchAssembler;
 import org.reffakd.nn.prep.Normalization;
@@ -100,15 +100,16 @@ final class Reconstructions {
           + " (config.json \"data\") is not there, so no test image can be shown");
     }
     DataView v = view(cfg);
-    Autoencoder ae = new Autoencoder(v.images().channels(), cfg.seed());
+    AutoencoderModel ae = cfg.backend().autoencoder(v.images().channels(), cfg.seed());
     Map<String, Object> header = AutoencoderTrainer.loadBest(ae, dir);
     int count = Math.min(n, v.images().count());
     int[] first = IntStream.range(0, count).toArray();
     PreparedImages imgs = v.images().subset(first);
     BatchAssembler ba = new BatchAssembler(imgs, v.norm(), Augmentation.NONE);
     int[] labels = new int[count];
-    Tensor x = ba.batch(first, 0, count, 0, 0, null, labels);
-    Tensor y = ae.forward(x, false);
+    ImageBatch xb = ba.batch(first, 0, count, 0, 0, null, labels);
+    float[] x = xb.data(); // CNHW, as the reconstruction
+    float[] y = ae.reconstruct(xb);
 
     int ch = imgs.channels();
     int side = imgs.side();
@@ -123,7 +124,7 @@ final class Reconstructions {
       for (int k = 0; k < ch; k++) {
         int off = (k * count + b) * plane;
         for (int p = 0; p < plane; p++) {
-          double d = y.data[off + p] - x.data[off + p];
+          double d = y[off + p] - x[off + p];
           se += d * d;
         }
       }
@@ -132,8 +133,8 @@ final class Reconstructions {
       int size = imgs.imageSize();
       String original = png(ch, side, (k, p) -> imgs.data()[bb * size + k * plane + p]);
       String recon = png(ch, side, (k, p) ->
-          (float) (y.data[(k * count + bb) * plane + p] * std[k] + mean[k]));
-      String raw = png(ch, side, (k, p) -> y.data[(k * count + bb) * plane + p]);
+          (float) (y[(k * count + bb) * plane + p] * std[k] + mean[k]));
+      String raw = png(ch, side, (k, p) -> y[(k * count + bb) * plane + p]);
       out.add(new JsonObject().put("index", v.indices()[b]).put("label", labels[b])
           .put("class", v.classNames().get(labels[b])).put("mse", mse)
           .put("original", original).put("reconstruction", recon).put("decoder_output", raw));
