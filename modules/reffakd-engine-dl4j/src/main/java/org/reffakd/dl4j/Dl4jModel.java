@@ -84,9 +84,12 @@ abstract class Dl4jModel implements Trainable {
 
   @Override
   public Map<String, float[]> state() {
-    Map<String, float[]> m = new LinkedHashMap<>();
+    // the java engine's order: parameters, buffers, momentum buffers
+    Map<String, float[]> m = parameters();
     for (int i = 0; i < views.length; i++) {
-      m.put(bindings.get(i).name(), Arrays4j.rowMajor(views[i]));
+      if (!bindings.get(i).trainable()) {
+        m.put(bindings.get(i).name(), Arrays4j.rowMajor(views[i]));
+      }
     }
     if (velocity != null) {
       for (int i = 0; i < views.length; i++) {

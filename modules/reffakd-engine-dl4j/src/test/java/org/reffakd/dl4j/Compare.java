@@ -26,6 +26,13 @@ final class Compare {
     return rel(a, b, a.length);
   }
 
+  /** A deep copy (state() may return a model's own arrays). */
+  static Map<String, float[]> copy(Map<String, float[]> state) {
+    Map<String, float[]> m = new java.util.LinkedHashMap<>();
+    state.forEach((k, v) -> m.put(k, v.clone()));
+    return m;
+  }
+
   static double maxAbs(float[] a) {
     double m = 0;
     for (float v : a) {

@@ -3,26 +3,23 @@ package org.reffakd.dl4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.reffakd.backend.AutoencoderModel;
+import org.reffakd.backend.Classifier;
 import org.reffakd.backend.ImageBatch;
-import org.reffakd.nn.engine.Param;
-import org.reffakd.nn.engine.Sgd;
-import org.reffakd.nn.engine.Tensor;
-import org.reffakd.nn.model.Autoencoder;
-import org.reffakd.nn.model.Models;
-import org.reffakd.nn.model.Network;
+import org.reffakd.nn.model.JavaBackend;
 
 /**
- * The DL4J backend against the java engine on real networks: same seed, same initial
- * weights, same inputs, same logits gradient; logits agree within 1e-4 and the changes of
- * every parameter, running statistic and momentum buffer over two SGD steps within 1e-3
- * (relative to the largest value of the java engine's array).
+ * The DL4J backend against the java engine through the seam, on real networks: same seed,
+ * same initial weights, same inputs, same logits gradient. Logits (evaluation and training
+ * mode) agree within 1e-4; the changes of every parameter, running statistic and momentum
+ * buffer over two SGD steps (momentum 0.9, weight decay 5e-4), compared by state name, within
+ * 1e-3 (relative to the largest change of the java engine's array; see {@link Compare}).
  */
 class Dl4jAgreementTest {
 
@@ -30,7 +27,8 @@ class Dl4jAgreementTest {
   private static final double WD = 5e-4;
   private static final double LR = 0.05;
 
-  private final Dl4jBackend backend = new Dl4jBackend();
+  private final Dl4jBackend dl4jBackend = new Dl4jBackend();
+  private final JavaBackend javaBackend = new JavaBackend();
 
   @ParameterizedTest(name = "{0} {1}x{2}x{2} n={3}")
   @CsvSource({"lenet5bn, 1, 32, 8", "lenet5bn-wide, 1, 28, 8", "resnet18-w16, 3, 32, 4",
@@ -38,43 +36,38 @@ class Dl4jAgreementTest {
   void classifierAgrees(String arch, int channels, int side, int n) {
     int classes = 10;
     long seed = 11;
-    Network java = Models.create(arch, channels, side, classes, seed);
-    NetPlan plan = NetPlan.classifier(arch, channels, side, classes, seed);
     Random rng = new Random(3);
-    Sgd sgd = new Sgd(java.params(), MU, WD);
-    try (Dl4jClassifier dl4j = backend.classifier(arch, channels, side, classes, seed)) {
+    try (Classifier java = javaBackend.classifier(arch, channels, side, classes, seed);
+         Classifier dl4j = dl4jBackend.classifier(arch, channels, side, classes, seed)) {
+      java.sgd(MU, WD);
       dl4j.sgd(MU, WD);
-      Map<String, float[]> javaStart = javaState(plan, java, null);
-      assertEquals(List.copyOf(javaStart.keySet()), dl4j.state().keySet().stream()
-          .filter(k -> !k.startsWith("momentum.")).toList());
-      Map<String, float[]> dl4jBefore = dl4j.state();
-      Map<String, float[]> javaBefore = javaState(plan, java, sgd);
+      Map<String, float[]> javaBefore = Compare.copy(java.state());
+      Map<String, float[]> dl4jBefore = Compare.copy(dl4j.state());
+      assertEquals(List.copyOf(javaBefore.keySet()), List.copyOf(dl4jBefore.keySet()));
+      for (String k : javaBefore.keySet()) {
+        assertEquals(0.0, Compare.rel(dl4jBefore.get(k), javaBefore.get(k)), k);
+      }
       double worstLogits = 0;
       for (int stepNo = 0; stepNo < 2; stepNo++) {
-        float[] cnhw = gaussian(rng, channels * n * side * side);
-        ImageBatch batch = new ImageBatch(cnhw, ImageBatch.Layout.CNHW, n, channels, side,
-            side);
-        // evaluation mode (running statistics)
-        float[] je = java.forward(new Tensor(cnhw, channels, n, side, side), false).data
-            .clone();
+        ImageBatch batch = new ImageBatch(gaussian(rng, channels * n * side * side),
+            ImageBatch.Layout.CNHW, n, channels, side, side);
+        float[] je = java.forward(batch, false).clone();
         float[] de = dl4j.forward(batch, false);
         worstLogits = Math.max(worstLogits, Compare.rel(de, je, n * classes));
-        // training mode, one step with the same logits gradient
-        float[] jt = java.forward(new Tensor(cnhw, channels, n, side, side), true).data;
+        float[] jt = java.forward(batch, true).clone();
         float[] dt = dl4j.forward(batch.to(ImageBatch.Layout.NCHW), true);
         worstLogits = Math.max(worstLogits, Compare.rel(dt, jt, n * classes));
-        int[] labels = rng.ints(n, 0, classes).toArray();
-        float[] grad = softmaxCeGradient(jt, labels, n, classes);
-        java.backward(new Tensor(grad.clone(), n, classes));
-        sgd.step(LR);
+        float[] grad = softmaxCeGradient(jt, rng.ints(n, 0, classes).toArray(), n, classes);
+        java.backward(grad.clone());
+        java.step(LR);
         dl4j.backward(grad);
         dl4j.step(LR);
       }
       Map<String, Double> diffs = Compare.changes(dl4jBefore, dl4j.state(), javaBefore,
-          javaState(plan, java, sgd));
+          java.state());
       Map.Entry<String, Double> worst = Compare.worst(diffs);
-      System.out.printf("AGREEMENT %s: logits max rel diff %.2e; after 2 SGD steps worst"
-          + " rel diff of changes %.2e (%s) over %d arrays%n", arch, worstLogits,
+      System.out.printf("AGREEMENT %s n=%d: logits max rel diff %.2e; after 2 SGD steps worst"
+          + " rel diff of changes %.2e (%s) over %d arrays%n", arch, n, worstLogits,
           worst.getValue(), worst.getKey(), diffs.size());
       assertTrue(worstLogits < 1e-4, "logits differ by " + worstLogits);
       assertTrue(worst.getValue() < 1e-3, "changes differ: " + diffs);
@@ -88,50 +81,36 @@ class Dl4jAgreementTest {
     int channels = 3;
     int side = 32;
     int n = 4;
-    long seed = 5;
-    Autoencoder java = new Autoencoder(channels, seed);
-    NetPlan plan = NetPlan.autoencoder(channels, seed);
-    Sgd sgd = new Sgd(java.params(), MU, WD);
     Random rng = new Random(9);
-    try (Dl4jAutoencoder dl4j = backend.autoencoder(channels, seed)) {
+    try (AutoencoderModel java = javaBackend.autoencoder(channels, 5);
+         AutoencoderModel dl4j = dl4jBackend.autoencoder(channels, 5)) {
+      java.sgd(MU, WD);
       dl4j.sgd(MU, WD);
-      Map<String, float[]> dl4jBefore = dl4j.state();
-      Map<String, float[]> javaBefore = JavaInit.name(plan, java.params(), List.of());
+      Map<String, float[]> javaBefore = Compare.copy(java.state());
+      Map<String, float[]> dl4jBefore = Compare.copy(dl4j.state());
       double worstOut = 0;
       double worstLoss = 0;
       for (int stepNo = 0; stepNo < 2; stepNo++) {
-        float[] cnhw = new float[channels * n * side * side];
-        for (int i = 0; i < cnhw.length; i++) {
-          cnhw[i] = rng.nextFloat();
+        float[] x = new float[channels * n * side * side];
+        for (int i = 0; i < x.length; i++) {
+x[i] = rng.nextFloat();
         }
-        ImageBatch batch = new ImageBatch(cnhw, ImageBatch.Layout.CNHW, n, channels, side,
-            side);
-        Tensor x = new Tensor(cnhw, channels, n, side, side);
-        float[] jr = java.forward(x, false).data.clone();
+        ImageBatch batch = new ImageBatch(x, ImageBatch.Layout.CNHW, n, channels, side, side);
+        float[] jr = java.reconstruct(batch).clone();
         worstOut = Math.max(worstOut, Compare.rel(dl4j.reconstruct(batch), jr, jr.length));
-        float[] jembed = java.embed(x);
-        worstOut = Math.max(worstOut, Compare.rel(dl4j.encode(batch), jembed, jembed.length));
-        assertEquals(n * Autoencoder.embeddingSize(side), dl4j.encode(batch).length);
-        // java training step: MSE over all values
-        float[] r = java.forward(x, true).data;
-        double loss = 0;
-        float[] g = new float[cnhw.length];
-        for (int i = 0; i < g.length; i++) {
-          double d = r[i] - cnhw[i];
-          loss += d * d;
-          g[i] = (float) (2 * d / g.length);
-        }
-        loss /= g.length;
-        java.backward(new Tensor(g, channels, n, side, side));
-        sgd.step(LR);
-        double dloss = dl4j.trainStep(batch, LR);
-        worstLoss = Math.max(worstLoss, Math.abs(dloss - loss) / loss);
+        float[] jn = java.reconstruct(batch.to(ImageBatch.Layout.NCHW)).clone();
+        worstOut = Math.max(worstOut, Compare.rel(
+            dl4j.reconstruct(batch.to(ImageBatch.Layout.NCHW)), jn, jn.length));
+        float[] je = java.encode(batch).clone();
+        float[] de = dl4j.encode(batch);
+        assertEquals(n * AutoencoderModel.embeddingSize(side, side), de.length);
+        worstOut = Math.max(worstOut, Compare.rel(de, je, je.length));
+        double jl = java.trainStep(batch, LR);
+        double dlo = dl4j.trainStep(batch, LR);
+        worstLoss = Math.max(worstLoss, Math.abs(dlo - jl) / jl);
       }
-      Map<String, float[]> javaAfter = new LinkedHashMap<>(JavaInit.name(plan, java.params(),
-          List.of()));
-      addMomenta(plan, javaAfter, sgd, java.params());
       Map<String, Double> diffs = Compare.changes(dl4jBefore, dl4j.state(), javaBefore,
-          javaAfter);
+          java.state());
       Map.Entry<String, Double> worst = Compare.worst(diffs);
       System.out.printf("AGREEMENT autoencoder: reconstruction/embedding max rel diff %.2e,"
           + " loss %.2e; after 2 SGD steps worst rel diff of changes %.2e (%s)%n", worstOut,
@@ -139,25 +118,6 @@ class Dl4jAgreementTest {
       assertTrue(worstOut < 1e-4, "outputs differ by " + worstOut);
       assertTrue(worstLoss < 1e-4, "losses differ by " + worstLoss);
       assertTrue(worst.getValue() < 1e-3, "changes differ: " + diffs);
-    }
-  }
-
-  private static Map<String, float[]> javaState(NetPlan plan, Network java, Sgd sgd) {
-    Map<String, float[]> m = new LinkedHashMap<>(JavaInit.name(plan, java.params(),
-        java.buffers()));
-    if (sgd != null) {
-      addMomenta(plan, m, sgd, java.params());
-    }
-    return m;
-  }
-
-  private static void addMomenta(NetPlan plan, Map<String, float[]> m, Sgd sgd,
-                                 List<Param> params) {
-    int p = 0;
-    for (Binding b : plan.bindings) {
-      if (b.trainable()) {
-        m.put("momentum." + b.name(), sgd.velocity()[p++].clone());
-      }
     }
   }
 
