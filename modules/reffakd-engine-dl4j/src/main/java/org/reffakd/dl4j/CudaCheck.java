@@ -1,0 +1,117 @@
+package org.reffakd.dl4j;
+
+import java.util.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.reffakd.backend.Classifier;
+import org.reffakd.backend.ImageBatch;
+import org.reffakd.nn.model.JavaBackend;
+
+/**
+ * A device check for the DL4J backend (run by {@code tools/cuda-check.sh} on a CUDA host
+ * with the {@code cuda} build; also runs on the CPU backend). Prints the ND4J backend and
+ * device, how well the backend's logits agree with the java engine's (CPU) on the same
+ * weights and images, and the time of one training epoch on synthetic images.
+ *
+ * <p>Options: {@code --arch resnet18} {@code --channels 3} {@code --side 32}
+ * {@code --classes 10} {@code --images 50000} {@code --batch 128} {@code --threads N}
+ * {@code --no-agreement}.
+ */
+public final class CudaCheck {
+
+  private CudaCheck() {}
+
+  public static void main(String[] args) {
+    String arch = "resnet18";
+    int channels = 3;
+    int side = 32;
+    int classes = 10;
+    int images = 50000;
+    int batch = 128;
+    int threads = 0;
+    boolean agreement = true;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--arch" -> arch = args[++i];
+        case "--channels" -> channels = Integer.parseInt(args[++i]);
+        case "--side" -> side = Integer.parseInt(args[++i]);
+        case "--classes" -> classes = Integer.parseInt(args[++i]);
+        case "--images" -> images = Integer.parseInt(args[++i]);
+        case "--batch" -> batch = Integer.parseInt(args[++i]);
+        case "--threads" -> threads = Integer.parseInt(args[++i]);
+        case "--no-agreement" -> agreement = false;
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Dl4jBackend backend = new Dl4jBackend();
+    if (threads > 0) {
+      backend.threads(threads);
+    }
+    System.out.println("backend: " + backend.describe());
+    System.out.println("nd4j environment: " + Nd4j.getExecutioner().getEnvironmentInformation());
+    Random rng = new Random(1);
+    try (Classifier dl4j = backend.classifier(arch, channels, side, classes, 1)) {
+      if (agreement) {
+        int n = 16;
+        ImageBatch x = gaussian(rng, n, channels, side);
+        try (Classifier java = new JavaBackend().classifier(arch, channels, side, classes, 1)) {
+          float[] a = dl4j.forward(x, false);
+          float[] b = java.forward(x, false);
+          double diff = 0;
+          double scale = 0;
+          for (int i = 0; i < n * classes; i++) {
+            diff = Math.max(diff, Math.abs(a[i] - b[i]));
+            scale = Math.max(scale, Math.abs(b[i]));
+          }
+          System.out.printf("agreement: %s logits of %d images, max |dl4j - java| / max |java|"
+              + " = %.3e%n", arch, n, diff / scale);
+        }
+      }
+      dl4j.sgd(0.9, 5e-4);
+      ImageBatch x = gaussian(rng, batch, channels, side);
+      int[] labels = rng.ints(batch, 0, classes).toArray();
+      // warm-up (native initialisation, first allocations)
+      for (int i = 0; i < 2; i++) {
+        step(dl4j, x, labels, classes);
+      }
+      int steps = (images + batch - 1) / batch;
+      long t0 = System.nanoTime();
+      for (int s = 0; s < steps; s++) {
+        step(dl4j, x, labels, classes);
+      }
+      double sec = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("epoch: %s, %d synthetic %dx%dx%d images, batch %d, %d steps: %.1f s"
+          + " (%.0f images/s)%n", arch, steps * batch, channels, side, side, batch, steps, sec,
+          steps * batch / sec);
+    }
+  }
+
+  private static void step(Classifier c, ImageBatch x, int[] labels, int classes) {
+    float[] logits = c.forward(x, true);
+    int n = x.n();
+    float[] g = new float[n * classes];
+    for (int i = 0; i < n; i++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < classes; j++) {
+        max = Math.max(max, logits[i * classes + j]);
+      }
+      double sum = 0;
+      for (int j = 0; j < classes; j++) {
+        sum += Math.exp(logits[i * classes + j] - max);
+      }
+      for (int j = 0; j < classes; j++) {
+        double p = Math.exp(logits[i * classes + j] - max) / sum;
+        g[i * classes + j] = (float) ((p - (j == labels[i] ? 1 : 0)) / n);
+      }
+    }
+    c.backward(g);
+    c.step(0.05);
+  }
+
+  private static ImageBatch gaussian(Random rng, int n, int channels, int side) {
+    float[] d = new float[n * channels * side * side];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (float) rng.nextGaussian();
+    }
+    return new ImageBatch(d, ImageBatch.Layout.NCHW, n, channels, side, side);
+  }
+}

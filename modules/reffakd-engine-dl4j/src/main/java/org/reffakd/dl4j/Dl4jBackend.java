@@ -1,0 +1,105 @@
+package org.reffakd.dl4j;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Properties;
+import org.nd4j.linalg.factory.Nd4j;
+import org.reffakd.backend.AutoencoderModel;
+import org.reffakd.backend.Backend;
+import org.reffakd.backend.Classifier;
+
+/**
+ * The Deeplearning4j/ND4J backend ({@code --engine dl4j}): the java engine's architectures as
+ * DL4J {@code ComputationGraph}s with the same parameter names, layouts and (for a seed) the
+ * same initial weights, trained by an external logits gradient and torch.optim.SGD's step.
+ *
+ * <p>Loading this class sets {@code org.eclipse.deeplearning4j.helpers.disable=false} (unless
+ * the property is already set) so that DL4J's oneDNN layer helpers are used on CPU; see
+ * {@link org.nd4j.nativeblas.Nd4jCpu} for why that also needs a shim class.
+ */
+public final class Dl4jBackend implements Backend {
+
+  public static final String NAME = "dl4j";
+  /** The DL4J/ND4J release this module is built against. */
+  public static final String DL4J_VERSION = "1.0.0-M2.1";
+  public static final String HELPERS_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
+  static final List<String> ARCHITECTURES = List.of("lenet5bn", "lenet5bn-wide", "resnet18",
+      "resnet18-w16");
+
+  static {
+    if (System.getProperty(HELPERS_PROPERTY) == null) {
+      System.setProperty(HELPERS_PROPERTY, "false");
+    }
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String describe() {
+    Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+    String backend = env.getProperty("backend", Nd4j.getBackend().getClass().getSimpleName());
+    StringBuilder sb = new StringBuilder("Deeplearning4j ").append(version())
+        .append(", ND4J ").append(backend);
+    if ("CUDA".equalsIgnoreCase(backend)) {
+      Object devices = env.get("cuda.devicesInformation");
+      sb.append(" (").append(Nd4j.getAffinityManager().getNumberOfDevices()).append(" device(s)");
+      if (devices != null) {
+        sb.append(": ").append(devices);
+      }
+      sb.append(')');
+    } else {
+      sb.append(" (cpu, ").append(env.getOrDefault("omp.threads", "?")).append(" OpenMP")
+          .append(" threads, BLAS ").append(env.getOrDefault("blas.vendor", "?"))
+          .append(", oneDNN helpers ").append(oneDnnHelpers() ? "on" : "off").append(')');
+    }
+    return sb.toString();
+  }
+
+  /** Whether DL4J will use its oneDNN layer helpers (CPU backend). */
+  public static boolean oneDnnHelpers() {
+    return !Boolean.parseBoolean(System.getProperty(HELPERS_PROPERTY, "true"))
+        && org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled();
+  }
+
+  static String version() {
+    try (InputStream in = Nd4j.class.getClassLoader().getResourceAsStream(
+        "META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties")) {
+      if (in != null) {
+        Properties p = new Properties();
+        p.load(in);
+        return p.getProperty("version", DL4J_VERSION);
+      }
+    } catch (IOException e) {
+      // fall through
+    }
+    return DL4J_VERSION;
+  }
+
+  @Override
+  public List<String> architectures() {
+    return ARCHITECTURES;
+  }
+
+  @Override
+  public Dl4jClassifier classifier(String arch, int channels, int side, int classes,
+                                   long seed) {
+    NetPlan plan = NetPlan.classifier(arch, channels, side, classes, seed);
+    return new Dl4jClassifier(plan, classes, JavaInit.classifier(plan, classes, seed));
+  }
+
+  @Override
+  public Dl4jAutoencoder autoencoder(int channels, long seed) {
+    NetPlan plan = NetPlan.autoencoder(channels, seed);
+    return new Dl4jAutoencoder(plan, JavaInit.autoencoder(plan, seed));
+  }
+
+  @Override
+  public void threads(int threads) {
+    Nd4j.getEnvironment().setMaxMasterThreads(threads);
+    Nd4j.getEnvironment().setMaxThreads(threads);
+  }
+}
