@@ -33,4 +33,15 @@ public interface Backend {
 
   /** Compute threads for training (the java engine's pool, ND4J's OpenMP threads). */
   void threads(int threads);
+
+  /**
+   * A classifier from a model file in this backend's own format (Deeplearning4j: a
+   * ModelSerializer zip), for a teacher; empty when this backend does not read such files.
+   *
+   * @throws IllegalArgumentException naming the file when it is one of this backend's kind
+   *     but cannot be read
+   */
+  default java.util.Optional<Classifier> open(java.nio.file.Path file) {
+    return java.util.Optional.empty();
+  }
 }

@@ -22,6 +22,22 @@ public final class Backends {
     return new ArrayList<>(found.values());
   }
 
+  /**
+   * The classifier of a model file, read by the first backend that reads its kind.
+   *
+   * @throws IllegalArgumentException naming the file when no backend reads it
+   */
+  public static Classifier open(java.nio.file.Path file) {
+    for (Backend b : all()) {
+      java.util.Optional<Classifier> c = b.open(file);
+      if (c.isPresent()) {
+        return c.get();
+      }
+    }
+    throw new IllegalArgumentException(file + ": no engine reads this model file (engines: "
+        + String.join(", ", names()) + "; a Deeplearning4j zip needs the dl4j engine)");
+  }
+
   public static List<String> names() {
     return all().stream().map(Backend::name).toList();
   }

@@ -97,6 +97,34 @@ public final class Dl4jBackend implements Backend {
     return new Dl4jAutoencoder(plan, JavaInit.autoencoder(plan, seed));
   }
 
+  /**
+   * A Deeplearning4j model zip (one with ModelSerializer's configuration.json and
+   * coefficients.bin, whatever its name) as a classifier ({@link Dl4jImport}).
+   */
+  @Override
+  public java.util.Optional<Classifier> open(java.nio.file.Path file) {
+    if (!isModelZip(file)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(Dl4jImport.read(file.toFile()));
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(file + ": not a readable Deeplearning4j model zip: "
+          + e.getMessage(), e);
+    }
+  }
+
+  static boolean isModelZip(java.nio.file.Path file) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return false;
+    }
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(file.toFile())) {
+      return z.getEntry("configuration.json") != null && z.getEntry("coefficients.bin") != null;
+    } catch (IOException e) {
+      return false; // not a zip
+    }
+  }
+
   @Override
   public void threads(int threads) {
     Nd4j.getEnvironment().setMaxMasterThreads(threads);

@@ -68,7 +68,7 @@ public final class Dl4jImport {
   /** The classifier in the zip; see the class comment for which zips are understood. */
   public static Classifier read(File zip) throws IOException {
     Sidecar s = sidecar(zip);
-    ComputationGraph g = ModelSerializer.restoreComputationGraph(zip, false);
+    ComputationGraph g = restore(zip);
     if (s != null) {
       NetPlan plan = NetPlan.classifier(s.arch(), s.channels(), s.side(), s.classes(), 0);
       Map<String, float[]> state = new LinkedHashMap<>();
@@ -84,6 +84,23 @@ public final class Dl4jImport {
       return new Dl4jClassifier(plan, s.classes(), state);
     }
     return new Foreign(g, zip.getName());
+  }
+
+  /**
+   * The zip's network as a ComputationGraph: a ComputationGraph zip as it is, a
+   * MultiLayerNetwork zip (what most DL4J programs save) converted.
+   */
+  static ComputationGraph restore(File zip) throws IOException {
+    try {
+      return ModelSerializer.restoreComputationGraph(zip, false);
+    } catch (RuntimeException | IOException asGraph) {
+      try {
+        return ModelSerializer.restoreMultiLayerNetwork(zip, false).toComputationGraph();
+      } catch (RuntimeException | IOException asNetwork) {
+        throw new IOException(zip + ": neither a ComputationGraph nor a MultiLayerNetwork zip "
+            + "(" + asGraph.getMessage() + "; " + asNetwork.getMessage() + ")", asGraph);
+      }
+    }
   }
 
   /** An evaluation-only classifier around any single-input, single-output CNN graph. */

@@ -108,6 +108,14 @@ public final class DistillStage {
       Backend backend = cfg.backend();
       provenance.put("engine", cfg.engineName());
       provenance.put("engine_description", backend.describe());
+      // what a model exported from this run expects (reffakd export)
+      Map<String, Object> input = new LinkedHashMap<>();
+      input.put("channels", channels);
+      input.put("image_size", cfg.imageSize());
+      input.put("classes_count", classes);
+      input.put("mean", data.norm().mean());
+      input.put("std", data.norm().std());
+      provenance.put("input", input);
       Classifier teacherNet = null;
       long teacherMacs = 0;
       if (loss.needs(LossPlugin.Need.TEACHER)) {

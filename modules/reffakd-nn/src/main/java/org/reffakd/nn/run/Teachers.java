@@ -6,13 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.reffakd.backend.Backend;
+import org.reffakd.backend.Backends;
 import org.reffakd.backend.Classifier;
+import org.reffakd.backend.ImageBatch;
 import org.reffakd.nn.train.StudentTrainer;
 
 /**
  * Teachers for the kd/dkd baselines: a directory written by {@code reffakd teacher} holding
  * {@code teacher.json} (architecture, dataset, accuracy, cost, provenance) and
- * {@code teacher.ckpt} (the weights).
+ * {@code teacher.ckpt} (the weights); or a model file another tool wrote that an engine reads
+ * (a Deeplearning4j zip: {@link Backends#open}), which brings no dataset or resolution facts:
+ * its classes are checked, and one blank image of the run's size is classified before training.
  */
 public final class Teachers {
 
@@ -21,7 +25,23 @@ public final class Teachers {
 
   private Teachers() {}
 
+  /** Descriptor "format" of a teacher that is a model file. */
+  public static final String MODEL_FILE = "model-file";
+
   public static Map<String, Object> describe(Path dir) {
+    if (Files.isRegularFile(dir)) {
+      try (Classifier c = Backends.open(dir)) {
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("format", MODEL_FILE);
+        d.put("file", dir.toString());
+        d.put("arch", c.arch());
+        d.put("classes_count", c.classes());
+        d.put("engine", c.engine());
+        return d;
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--teacher " + e.getMessage(), e);
+      }
+    }
     Path f = dir.resolve(DESCRIPTOR);
     if (!Files.isRegularFile(f)) {
       throw new IllegalArgumentException("--teacher " + dir + ": no " + DESCRIPTOR
@@ -37,6 +57,9 @@ public final class Teachers {
   /** Fails unless the teacher was trained on the same dataset, classes and resolution. */
   public static void checkCompatible(Path dir, RunConfig cfg) {
     Map<String, Object> d = describe(dir);
+    if (MODEL_FILE.equals(d.get("format"))) {
+      return; // no dataset or size facts: checked when loaded (classes, a trial image)
+    }
     if (!cfg.dataset().equals(d.get("dataset"))) {
       throw new IllegalArgumentException("--teacher " + dir + " was trained on " + d.get("dataset")
           + ", this run uses " + cfg.dataset());
@@ -54,9 +77,10 @@ public final class Teachers {
    */
   public record Ref(Map<String, Object> descriptor, Path weights) {}
 
-  /** The teacher of a directory written by {@code reffakd teacher}. */
+  /** The teacher of a directory written by {@code reffakd teacher}, or of a model file. */
   public static Ref ref(Path dir) {
-    return new Ref(describe(dir), dir.resolve(WEIGHTS));
+    Map<String, Object> d = describe(dir);
+    return new Ref(d, MODEL_FILE.equals(d.get("format")) ? dir : dir.resolve(WEIGHTS));
   }
 
   /** The teacher network in the given backend (checkpoints are named alike in all). */
@@ -68,6 +92,21 @@ public final class Teachers {
     if (tc != classes) {
       throw new IllegalArgumentException("--teacher " + dir + " predicts " + tc
           + " classes, the dataset has " + classes);
+    }
+    if (MODEL_FILE.equals(d.get("format"))) {
+      Classifier net = Backends.open(ref.weights());
+      try {
+        float[] z = net.forward(new ImageBatch(new float[channels * size * size],
+            ImageBatch.Layout.NCHW, 1, channels, size, size), false);
+        if (z.length < classes) {
+          throw new IllegalArgumentException(z.length + " outputs");
+        }
+      } catch (RuntimeException e) {
+        net.close();
+        throw new IllegalArgumentException("--teacher " + d.get("file") + " cannot classify "
+            + channels + "x" + size + "x" + size + " images: " + e.getMessage(), e);
+      }
+      return net;
     }
     Classifier net = backend.classifier((String) d.get("arch"), channels, size, classes, 0);
     StudentTrainer.load(net, ref.weights());
