@@ -29,6 +29,11 @@ Output: one JSON object on stdout (logs go to stderr):
    "autoencoder_epoch_s_first", "autoencoder_images_per_s", ...}, ...],
    "best": {"student": {"threads", "epoch_s"}, "autoencoder": {...}}}
 Use /usr/bin/python3 (Debian's python3-torch); tools/bench-torch installs it when missing.
+
+On a machine shared with other busy processes, OpenMP's default spin-waiting made the 2-thread
+autoencoder epoch about 13 times slower than with OMP_WAIT_POLICY=PASSIVE (measured under a load
+of 5-7 on 2 cores); the environment is left as it is and the policy is reported in the JSON
+("omp_wait_policy", null = the runtime's default). Set it for runs under contention.
 """
 
 import argparse
@@ -281,7 +286,7 @@ def measure(a, threads):
             log("run %d/%d: student epoch %.2f s (%.0f img/s, loss %.4f, train acc %.4f)"
                 % (r + 1, a.runs, secs, n / secs, loss, correct[0] / n))
     out = {"threads": threads, "runs": a.runs, "images_per_epoch": n, "batch_size": BATCH,
-           "augmentation": True}
+           "augmentation": True, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY")}
     if st_all:
         out["student_epoch_s"] = median(st_all)
         out["student_epoch_s_first"] = st_all[0]
