@@ -90,6 +90,11 @@ class TorchComparisonTest {
     assertTrue(lines[3].contains("PyTorch 1.13.1"), lines[3]);
   }
 
+  @Test
+  void compareNeedsTrainingFigures() {
+    assertEquals(1, Main.execute("bench", "--compare", "--only", "ingest"));
+  }
+
   Path fake(String body) throws Exception {
     Path s = tmp.resolve("bench-torch");
     Files.writeString(s, "#!/usr/bin/env bash\n" + body + "\n");
