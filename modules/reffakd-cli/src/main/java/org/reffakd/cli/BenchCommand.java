@@ -20,7 +20,11 @@ import picocli.CommandLine.Option;
             + "pass is timed (no validation, no evaluation).",
         "Then the ingest figure: Fashion-MNIST's 70,000 images through an embedded Kafka "
             + "broker and back (ingest_produce_images_per_s, ingest_consume_images_per_s; "
-            + "medians)."})
+            + "medians), beside a plain kafka-clients producer and consumer moving the same "
+            + "records (raw_produce_images_per_s, raw_consume_images_per_s).",
+        "With --compare, the same epochs are then timed in PyTorch on the CPU "
+            + "(tools/bench-torch, 1 and 2 threads, same --runs and --only) and a table gives "
+            + "ours, PyTorch's best thread count and the ratio ours/PyTorch."})
 final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
@@ -41,6 +45,11 @@ final class BenchCommand implements Callable<Integer> {
   String engine;
   @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON")
   Path json;
+  @Option(names = "--compare", description = "also time the student/autoencoder epochs in "
+      + "PyTorch (tools/bench-torch: Debian's python3-torch, installed when missing and run "
+      + "as root) with 1 and 2 threads; print ours/PyTorch and add torch, ratio_student, "
+      + "ratio_autoencoder to the JSON")
+  boolean compare;
 
   @Override
   public Integer call() throws Exception {
@@ -51,6 +60,10 @@ final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--only must be student, autoencoder, ingest or "
           + "both, got " + only);
     }
+    if (compare && only.equals("ingest")) {
+      throw new IllegalArgumentException("--compare compares training epochs: use it with "
+          + "--only student, autoencoder or both");
+    }
     Path dir = DataLocation.resolve("fashion-mnist", data);
     Map<String, Object> res = new LinkedHashMap<>();
     // ingest first: measured after training in the same JVM it ran at half speed (the
@@ -59,12 +72,24 @@ final class BenchCommand implements Callable<Integer> {
       IngestBenchmark.Result r = IngestBenchmark.runEmbedded(dir, Math.max(runs, 3));
       System.out.printf("ingest: %d images, produce %.0f images/s, consume %.0f images/s%n",
           r.imagesPerRun(), r.produceImagesPerSecond(), r.consumeImagesPerSecond());
+      System.out.printf("raw kafka-clients, same records: produce %.0f images/s, consume %.0f "
+              + "images/s (ours/raw: produce %.2f, consume %.2f)%n",
+          r.rawProduceImagesPerSecond(), r.rawConsumeImagesPerSecond(),
+          r.produceImagesPerSecond() / r.rawProduceImagesPerSecond(),
+          r.consumeImagesPerSecond() / r.rawConsumeImagesPerSecond());
       res.putAll(r.metrics());
       res.put("ingest_images_per_run", r.imagesPerRun());
     }
     if (!only.equals("ingest")) {
       res.putAll(Benchmark.run(dir, runs,
           threads != null ? threads : RunConfig.defaultThreads(), only, engine, System.out));
+    }
+    if (compare) {
+      Map<String, Object> torch = TorchComparison.run(TorchComparison.defaultScript(), runs,
+          only, dir);
+      List<TorchComparison.Row> rows = TorchComparison.rows(res, torch);
+      System.out.println(TorchComparison.table(rows, String.valueOf(torch.get("torch_version"))));
+      res.putAll(TorchComparison.metrics(rows, torch));
     }
     res.put("peak_rss_mb", Benchmark.peakRssMb());
     String text = RunConfig.JSON.writeValueAsString(res);

@@ -108,12 +108,14 @@ public final class Benchmark {
       out.put("student_epoch_s", m);
       out.put("images_per_s", img.count() / m);
       out.put("student_epoch_s_all", st);
+      out.put("student_epoch_s_first", st.get(0)); // the JVM's first: warm-up included
     }
     if (!ae.isEmpty()) {
       double m = median(ae);
       out.put("autoencoder_epoch_s", m);
       out.put("autoencoder_images_per_s", img.count() / m);
       out.put("autoencoder_epoch_s_all", ae);
+      out.put("autoencoder_epoch_s_first", ae.get(0)); // the JVM's first: warm-up included
     }
     out.put("peak_rss_mb", peakRssMb());
     out.put("cpus", Runtime.getRuntime().availableProcessors());

@@ -148,13 +148,24 @@ public final class DatasetPublisher implements AutoCloseable {
     List<SplitResult> results = new ArrayList<>();
     for (ImageDataset ds : splits) {
       int perRecord = batchSize(ds);
-      SampleRecords.Manifest manifest = SampleRecords.Manifest.of(ds, perRecord);
+      // each batch encoded and hashed once: for the manifest's batch_sha256, then sent (the
+      // manifest goes first, so the split's values are held until then)
+      int batches = (ds.size() + perRecord - 1) / perRecord;
+      byte[][] values = new byte[batches][];
+      List<String> shas = new ArrayList<>(batches);
+      for (int i = 0; i < batches; i++) {
+        values[i] = SampleRecords.batchValue(ds, i, perRecord);
+        shas.add(SampleRecords.sha256Hex(values[i]));
+      }
+      SampleRecords.Manifest manifest = SampleRecords.Manifest.of(ds, perRecord, shas);
       ProducerRecord<byte[], byte[]> m = SampleRecords.manifestRecord(topic, manifest);
       p.send(m, callback(m, failure, acknowledged));
       records++;
       bytes += m.value().length;
       for (int i = 0; i < manifest.batches() && failure.get() == null; i++) {
-        ProducerRecord<byte[], byte[]> r = SampleRecords.batchRecord(topic, ds, i, perRecord);
+        ProducerRecord<byte[], byte[]> r = SampleRecords.batchRecord(topic, ds, i, perRecord,
+            values[i], shas.get(i));
+        values[i] = null; // the producer holds it now
         p.send(r, callback(r, failure, acknowledged));
         records++;
         bytes += r.value().length;

@@ -128,6 +128,19 @@ public final class SampleRecords {
       for (int i = 0; i < batches; i++) {
         batchSha.add(sha256Hex(batchValue(ds, i, batchSize)));
       }
+      return of(ds, batchSize, batchSha);
+    }
+
+    /**
+     * The manifest of {@code ds} published in batches of {@code batchSize} images whose values
+     * have the given SHA-256s (hex, by batch index): for a publisher that encoded them already.
+     */
+    public static Manifest of(ImageDataset ds, int batchSize, List<String> batchSha) {
+      int batches = (ds.size() + batchSize - 1) / batchSize;
+      if (batchSha.size() != batches) {
+        throw new IllegalArgumentException(batchSha.size() + " batch checksums for " + batches
+            + " batches");
+      }
       return new Manifest(ds.name(), ds.split(), ds.classNames(), ds.channels(), ds.height(),
           ds.width(), ds.size(), batches, batchSize, ds.sha256(),
           SampleRecords.pixelsSha256(ds.pixels(), ds.labels(), ds.numClasses()), batchSha);
@@ -225,6 +238,15 @@ public final class SampleRecords {
   public static ProducerRecord<byte[], byte[]> batchRecord(String topic, ImageDataset ds,
                                                            int index, int batchSize) {
     byte[] value = batchValue(ds, index, batchSize);
+    return batchRecord(topic, ds, index, batchSize, value, sha256Hex(value));
+  }
+
+  /**
+   * As {@link #batchRecord(String, ImageDataset, int, int)} with the value already encoded
+   * ({@link #batchValue}) and its hex SHA-256 computed: each encoded and hashed once.
+   */
+  static ProducerRecord<byte[], byte[]> batchRecord(String topic, ImageDataset ds, int index,
+                                                    int batchSize, byte[] value, String sha) {
     int count = Math.min(batchSize, ds.size() - index * batchSize);
     Headers h = new RecordHeaders();
     h.add(H_DATASET, utf8(ds.name()));
@@ -232,7 +254,7 @@ public final class SampleRecords {
     h.add(H_SCHEMA, utf8(BATCH_SCHEMA));
     h.add(H_COUNT, utf8(Integer.toString(count)));
     h.add(H_INDEX, utf8(Integer.toString(index)));
-    h.add(H_SHA256, utf8(sha256Hex(value)));
+    h.add(H_SHA256, utf8(sha));
     return new ProducerRecord<>(topic, null,
         utf8(ds.name() + "/" + ds.split() + "/" + index), value, h);
   }

@@ -176,4 +176,23 @@ class SampleRecordsTest {
         () -> SampleRecords.decodeBatch(received(r), m));
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
   }
+
+  @Test
+  void encodedOnceRecordsEqualTheEncodeAgainOnes() {
+    ImageDataset ds = toy();
+    int bs = 3;
+    List<String> shas = IntStream.range(0, 3)
+        .mapToObj(i -> SampleRecords.sha256Hex(SampleRecords.batchValue(ds, i, bs))).toList();
+    assertEquals(SampleRecords.Manifest.of(ds, bs), SampleRecords.Manifest.of(ds, bs, shas));
+    assertThrows(IllegalArgumentException.class,
+        () -> SampleRecords.Manifest.of(ds, bs, shas.subList(0, 2)));
+    for (int i = 0; i < 3; i++) {
+      ProducerRecord<byte[], byte[]> a = SampleRecords.batchRecord(TOPIC, ds, i, bs);
+      ProducerRecord<byte[], byte[]> b = SampleRecords.batchRecord(TOPIC, ds, i, bs,
+          SampleRecords.batchValue(ds, i, bs), shas.get(i));
+      assertArrayEquals(a.key(), b.key());
+      assertArrayEquals(a.value(), b.value());
+      assertEquals(a.headers(), b.headers());
+    }
+  }
 }
