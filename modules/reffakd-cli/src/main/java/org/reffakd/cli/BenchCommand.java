@@ -24,7 +24,11 @@ import picocli.CommandLine.Option;
             + "records (raw_produce_images_per_s, raw_consume_images_per_s).",
         "With --compare, the same epochs are then timed in PyTorch on the CPU "
             + "(tools/bench-torch, 1 and 2 threads, same --runs and --only) and a table gives "
-            + "ours, PyTorch's best thread count and the ratio ours/PyTorch."})
+            + "ours, PyTorch's best thread count and the ratio ours/PyTorch.",
+        "--only resnet18 (or resnet18-w16) times instead a CIFAR-format network training on "
+            + "synthetic 32x32x3 images (100 classes, batch 128, --images of them): images/s, "
+            + "achieved GFLOP/s and the epoch time for 50,000 images (extrapolated when "
+            + "--images is smaller). --engine picks the backend for every part (java or dl4j)."})
 final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
@@ -35,7 +39,7 @@ final class BenchCommand implements Callable<Integer> {
   Integer threads;
   @Option(names = "--only", paramLabel = "WHAT", defaultValue = "both",
       description = "student, autoencoder, ingest or both (both = all three; default "
-          + "${DEFAULT-VALUE})")
+          + "${DEFAULT-VALUE}); or resnet18 / resnet18-w16 (synthetic CIFAR-format training)")
   String only;
   @Option(names = "--data", paramLabel = "DIR",
       description = "Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist)")
@@ -43,6 +47,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--engine", paramLabel = "E", defaultValue = "java", description = "training "
       + "backend to time: java or dl4j (default ${DEFAULT-VALUE}); the same keys either way")
   String engine;
+  @Option(names = "--images", paramLabel = "N", defaultValue = "50000", description = "with "
+      + "--only resnet18 or resnet18-w16: synthetic CIFAR-format images to train on (default "
+      + "${DEFAULT-VALUE}, one CIFAR epoch; fewer give an extrapolated epoch time)")
+  int images;
   @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON")
   Path json;
   @Option(names = "--compare", description = "also time the student/autoencoder epochs in "
@@ -56,9 +64,19 @@ final class BenchCommand implements Callable<Integer> {
     if (runs < 1) {
       throw new IllegalArgumentException("--runs must be >= 1, got " + runs);
     }
-    if (!List.of("both", "student", "autoencoder", "ingest").contains(only)) {
-      throw new IllegalArgumentException("--only must be student, autoencoder, ingest or "
-          + "both, got " + only);
+    if (!List.of("both", "student", "autoencoder", "ingest", "resnet18", "resnet18-w16")
+        .contains(only)) {
+      throw new IllegalArgumentException("--only must be student, autoencoder, ingest, both, "
+          + "resnet18 or resnet18-w16, got " + only);
+    }
+    if (only.startsWith("resnet18")) {
+      if (images < 1 || compare) {
+        throw new IllegalArgumentException(images < 1 ? "--images must be >= 1, got " + images
+            : "--compare times the Fashion-MNIST epochs, not --only " + only);
+      }
+      Map<String, Object> res = Benchmark.cifar(only, images, 50_000,
+          threads != null ? threads : RunConfig.defaultThreads(), engine, System.out);
+      return print(res);
     }
     if (compare && only.equals("ingest")) {
       throw new IllegalArgumentException("--compare compares training epochs: use it with "
@@ -92,6 +110,10 @@ final class BenchCommand implements Callable<Integer> {
       res.putAll(TorchComparison.metrics(rows, torch));
     }
     res.put("peak_rss_mb", Benchmark.peakRssMb());
+    return print(res);
+  }
+
+  private int print(Map<String, Object> res) throws java.io.IOException {
     String text = RunConfig.JSON.writeValueAsString(res);
     System.out.println(text);
     if (json != null) {

@@ -125,6 +125,93 @@ public final class Benchmark {
     return out;
   }
 
+  /**
+   * Training throughput of a CIFAR-format network ({@code bench --only resnet18}): synthetic
+   * 32x32x3 images with 100 random labels, batch 128, softmax cross-entropy, SGD; only the
+   * forward, backward and step are timed (the synthetic batches are made outside the clock).
+   * With fewer than {@code epochImages} images the epoch time is extrapolated, and said so.
+   *
+   * @param images the images actually trained on (a multiple of 128 is exact)
+   */
+  public static Map<String, Object> cifar(String arch, int images, int epochImages,
+                                          int threads, String engine, PrintStream log) {
+    Backend backend = Backends.get(engine);
+    backend.threads(threads);
+    int batch = 128;
+    int classes = 100;
+    int side = 32;
+    int plane = 3 * side * side;
+    Map<String, Object> out = new LinkedHashMap<>();
+    try (Classifier net = backend.classifier(arch, 3, side, classes, 1)) {
+      long macs = net.macsPerImage(3, side);
+      net.sgd(0.9, 5e-4);
+      java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+      float[] x = new float[batch * plane];
+      int[] y = new int[batch];
+      double seconds = 0;
+      double firstBatch = 0;
+      int done = 0;
+      long nextLog = System.nanoTime();
+      while (done < images) {
+        int n = Math.min(batch, images - done);
+        for (int i = 0; i < n * plane; i++) {
+          x[i] = (float) (rng.nextDouble() * 2 - 1);
+        }
+        for (int i = 0; i < n; i++) {
+          y[i] = rng.nextInt(classes);
+        }
+        org.reffakd.backend.ImageBatch b = new org.reffakd.backend.ImageBatch(x,
+            org.reffakd.backend.ImageBatch.Layout.CNHW, n, 3, side, side);
+        long t0 = System.nanoTime();
+        float[] z = net.forward(b, true);
+        float[] g = new float[n * classes];
+        for (int i = 0; i < n; i++) {
+          double max = Double.NEGATIVE_INFINITY;
+          for (int j = 0; j < classes; j++) {
+            max = Math.max(max, z[i * classes + j]);
+          }
+          double sum = 0;
+          for (int j = 0; j < classes; j++) {
+            sum += Math.exp(z[i * classes + j] - max);
+          }
+          for (int j = 0; j < classes; j++) {
+            double p = Math.exp(z[i * classes + j] - max) / sum;
+            g[i * classes + j] = (float) ((p - (j == y[i] ? 1 : 0)) / n);
+          }
+        }
+        net.backward(g);
+        net.step(0.1);
+        double s = (System.nanoTime() - t0) / 1e9;
+        if (done == 0) {
+          firstBatch = s;
+        }
+        seconds += s;
+        done += n;
+        if (System.nanoTime() >= nextLog || done == images) {
+          log.printf("%s (%s): %d/%d images, %.1f img/s%n", arch, engine, done, images,
+              done / seconds);
+          nextLog = System.nanoTime() + 30_000_000_000L;
+        }
+      }
+      double ips = done / seconds;
+      out.put("cifar_arch", arch);
+      out.put("cifar_images_timed", done);
+      out.put("cifar_images_per_s", ips);
+      out.put("cifar_first_batch_s", firstBatch);
+      out.put("cifar_epoch_images", epochImages);
+      out.put("cifar_epoch_s" + (done < epochImages ? "_extrapolated" : ""), epochImages / ips);
+      out.put("cifar_macs_per_image", macs);
+      // training = forward + two backward products: 3 x 2 FLOPs per multiply-add (Costs)
+      out.put("cifar_achieved_gflops", Costs.trainingFlops(macs, done) / seconds / 1e9);
+      out.put("threads", threads);
+      out.put("engine", backend.name());
+      out.put("engine_description", backend.describe());
+    }
+    out.put("peak_rss_mb", peakRssMb());
+    out.put("code_version", CodeVersion.get());
+    return out;
+  }
+
   static double median(List<Double> v) {
     double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
     Arrays.sort(a);
