@@ -21,7 +21,7 @@ import org.reffakd.nn.engine.Tensor;
  * convolutions 48-24-12-channels, ReLU between, sigmoid at the end. The embedding of an image
  * is the flattened encoder output (48 x H/8 x W/8: 768 values at 32x32).
  */
-public final class Autoencoder implements AutoencoderModel {
+public final class Autoencoder extends JavaModel implements AutoencoderModel {
 
   private final int channels;
   private final Sequential encoder;
@@ -49,8 +49,8 @@ public final class Autoencoder implements AutoencoderModel {
   }
 
   @Override
-  public String engine() {
-    return JavaBackend.NAME;
+  StateDict stateDict() {
+    return state;
   }
 
   @Override
@@ -117,31 +117,6 @@ public final class Autoencoder implements AutoencoderModel {
     return state.paramList();
   }
 
-  @Override
-  public Map<String, float[]> parameters() {
-    return state.parameters();
-  }
-
-  @Override
-  public Map<String, float[]> state() {
-    return state.state();
-  }
-
-  @Override
-  public void load(Map<String, float[]> source, String what) {
-    state.load(source, what);
-  }
-
-  @Override
-  public void sgd(double momentum, double weightDecay) {
-    state.sgd(momentum, weightDecay);
-  }
-
-  @Override
-  public void step(double lr) {
-    state.step(lr);
-  }
-
   /** Forward multiply-adds per image of the whole autoencoder (encoder and decoder). */
   public long macsPerImage(int side) {
     forward(new Tensor(new float[channels * side * side], channels, 1, side, side), false);
@@ -153,8 +128,4 @@ public final class Autoencoder implements AutoencoderModel {
     return macsPerImage(side);
   }
 
-  @Override
-  public long parameterCount() {
-    return state.parameterCount();
-  }
 }

@@ -15,7 +15,7 @@ import org.reffakd.nn.engine.Tensor;
  * it. The engine's input is a (C, N, H, W) batch, the output (N, classes) logits. As a
  * {@link Classifier} it takes batches in either layout (an NCHW batch is copied to CNHW).
  */
-public class Network implements Classifier {
+public class Network extends JavaModel implements Classifier {
 
   private final String arch;
   private final int classes;
@@ -34,8 +34,8 @@ public class Network implements Classifier {
   }
 
   @Override
-  public String engine() {
-    return JavaBackend.NAME;
+  StateDict stateDict() {
+    return state;
   }
 
   @Override
@@ -67,31 +67,6 @@ public class Network implements Classifier {
     backward(new Tensor(logitsGradient, lastN, classes));
   }
 
-  @Override
-  public Map<String, float[]> parameters() {
-    return state.parameters();
-  }
-
-  @Override
-  public Map<String, float[]> state() {
-    return state.state();
-  }
-
-  @Override
-  public void load(Map<String, float[]> source, String what) {
-    state.load(source, what);
-  }
-
-  @Override
-  public void sgd(double momentum, double weightDecay) {
-    state.sgd(momentum, weightDecay);
-  }
-
-  @Override
-  public void step(double lr) {
-    state.step(lr);
-  }
-
   public List<Param> params() {
     return body.params();
   }
@@ -112,11 +87,5 @@ public class Network implements Classifier {
   public long macsPerImage(int channels, int side) {
     forward(new Tensor(new float[channels * side * side], channels, 1, side, side), false);
     return body.macsPerSample();
-  }
-
-  /** Number of trainable values. */
-  @Override
-  public long parameterCount() {
-    return state.parameterCount();
   }
 }
