@@ -126,6 +126,4 @@ public final class Autoencoder extends JavaModel implements AutoencoderModel {
   @Override
   public long macsPerImage(int channels, int side) {
     return macsPerImage(side);
-  }
-
-}
+  }}
