@@ -126,4 +126,5 @@ public final class Autoencoder extends JavaModel implements AutoencoderModel {
   @Override
   public long macsPerImage(int channels, int side) {
     return macsPerImage(side);
-  }}
+  }
+}
