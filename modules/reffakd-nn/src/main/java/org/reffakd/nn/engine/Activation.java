@@ -1,5 +1,9 @@
 package org.reffakd.nn.engine;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
 /** Element-wise ReLU or sigmoid; backward uses the saved output. */
 public final class Activation implements Layer {
 
@@ -46,7 +50,15 @@ public final class Activation implements Layer {
     dx = Tensor.reuse(dx, size);
     float[] g = gradOut.data;
     if (kind == Kind.RELU) {
-      for (int i = 0; i < size; i++) {
+      // dx = out > 0 ? g : 0, a masked blend (a data-dependent branch per element otherwise)
+      FloatVector zero = FloatVector.zero(Kernels.S);
+      int i = 0;
+      for (int end = size - size % Kernels.L; i < end; i += Kernels.L) {
+        VectorMask<Float> pos = FloatVector.fromArray(Kernels.S, out, i)
+            .compare(VectorOperators.GT, 0f);
+        zero.blend(FloatVector.fromArray(Kernels.S, g, i), pos).intoArray(dx, i);
+      }
+      for (; i < size; i++) {
         dx[i] = out[i] > 0f ? g[i] : 0f;
       }
     } else {

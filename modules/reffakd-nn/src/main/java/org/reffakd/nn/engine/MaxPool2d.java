@@ -24,6 +24,10 @@ public final class MaxPool2d implements Layer {
     out = Tensor.reuse(out, planes * oh * ow);
     argmax = argmax != null && argmax.length == out.length ? argmax : new int[out.length];
     float[] xs = x.data;
+    if (k == 2 && h % 2 == 0 && w % 2 == 0) {
+      forward2x2(xs, planes, h, w);
+      return new Tensor(out, x.dim(0), x.dim(1), oh, ow);
+    }
     int o = 0;
     for (int p = 0; p < planes; p++) {
       int base = p * h * w;
@@ -47,6 +51,42 @@ public final class MaxPool2d implements Layer {
       }
     }
     return new Tensor(out, x.dim(0), x.dim(1), oh, ow);
+  }
+
+  /**
+   * The 2 x 2 window without data-dependent branches (the comparisons of random activations
+   * are unpredictable): the same scan order and strict comparison as the general loop, so the
+   * same maximum and the same (first) argmax.
+   */
+  private void forward2x2(float[] xs, int planes, int h, int w) {
+    int ow = w / 2;
+    int o = 0;
+    for (int p = 0; p < planes; p++) {
+      int base = p * h * w;
+      for (int r0 = base; r0 < base + h * w; r0 += 2 * w) {
+        int r1 = r0 + w;
+        for (int ox = 0; ox < ow; ox++, o++) {
+          int i0 = r0 + 2 * ox;
+          int i1 = r1 + 2 * ox;
+          float bv = xs[i0];
+          int best = i0;
+          float v = xs[i0 + 1];
+          boolean t = v > bv;
+          bv = t ? v : bv;
+          best = t ? i0 + 1 : best;
+          v = xs[i1];
+          t = v > bv;
+          bv = t ? v : bv;
+          best = t ? i1 : best;
+          v = xs[i1 + 1];
+          t = v > bv;
+          bv = t ? v : bv;
+          best = t ? i1 + 1 : best;
+          out[o] = bv;
+          argmax[o] = best;
+        }
+      }
+    }
   }
 
   @Override
