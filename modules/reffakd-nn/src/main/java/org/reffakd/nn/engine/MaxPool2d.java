@@ -25,7 +25,7 @@ public final class MaxPool2d implements Layer {
     argmax = argmax != null && argmax.length == out.length ? argmax : new int[out.length];
     float[] xs = x.data;
     if (k == 2 && h % 2 == 0 && w % 2 == 0) {
-      forward2x2(xs, planes, h, w);
+      Parallel.forRange(planes, 4L * h * w, (p0, p1) -> forward2x2(xs, p0, p1, h, w));
       return new Tensor(out, x.dim(0), x.dim(1), oh, ow);
     }
     int o = 0;
@@ -58,10 +58,10 @@ public final class MaxPool2d implements Layer {
    * are unpredictable): the same scan order and strict comparison as the general loop, so the
    * same maximum and the same (first) argmax.
    */
-  private void forward2x2(float[] xs, int planes, int h, int w) {
+  private void forward2x2(float[] xs, int p0, int p1, int h, int w) {
     int ow = w / 2;
-    int o = 0;
-    for (int p = 0; p < planes; p++) {
+    int o = p0 * (h / 2) * ow;
+    for (int p = p0; p < p1; p++) {
       int base = p * h * w;
       for (int r0 = base; r0 < base + h * w; r0 += 2 * w) {
         int r1 = r0 + w;
@@ -93,12 +93,17 @@ public final class MaxPool2d implements Layer {
   public Tensor backward(Tensor gradOut) {
     int size = inShape[0] * inShape[1] * inShape[2] * inShape[3];
     dx = Tensor.reuse(dx, size);
-    java.util.Arrays.fill(dx, 0f);
     float[] g = gradOut.data;
-    int n = gradOut.size();
-    for (int i = 0; i < n; i++) {
-      dx[argmax[i]] += g[i];
-    }
+    // a window's argmax lies in its own plane: split over planes
+    int planes = inShape[0] * inShape[1];
+    int inPlane = inShape[2] * inShape[3];
+    int outPlane = gradOut.size() / planes;
+    Parallel.forRange(planes, 2L * inPlane, (p0, p1) -> {
+      java.util.Arrays.fill(dx, p0 * inPlane, p1 * inPlane, 0f);
+      for (int i = p0 * outPlane; i < p1 * outPlane; i++) {
+        dx[argmax[i]] += g[i];
+      }
+    });
     return new Tensor(dx, inShape);
   }
 }
