@@ -1,5 +1,9 @@
 package org.reffakd.nn.engine;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
 /** Element-wise ReLU or sigmoid; backward uses the saved output. */
 public final class Activation implements Layer {
 
@@ -28,15 +32,21 @@ public final class Activation implements Layer {
     shape = x.shape;
     out = Tensor.reuse(out, size);
     float[] xs = x.data;
-    if (kind == Kind.RELU) {
-      for (int i = 0; i < size; i++) {
-        out[i] = Math.max(xs[i], 0f);
+    // element-wise: split over the compute threads in blocks of 4096 values
+    int blocks = (size + BLOCK - 1) / BLOCK;
+    Parallel.forRange(blocks, kind == Kind.RELU ? 2L * BLOCK : 16L * BLOCK, (b0, b1) -> {
+      int from = b0 * BLOCK;
+      int to = Math.min(size, b1 * BLOCK);
+      if (kind == Kind.RELU) {
+        for (int i = from; i < to; i++) {
+          out[i] = Math.max(xs[i], 0f);
+        }
+      } else {
+        for (int i = from; i < to; i++) {
+          out[i] = (float) (1.0 / (1.0 + Math.exp(-xs[i])));
+        }
       }
-    } else {
-      for (int i = 0; i < size; i++) {
-        out[i] = (float) (1.0 / (1.0 + Math.exp(-xs[i])));
-      }
-    }
+    });
     return new Tensor(out, shape);
   }
 
@@ -45,16 +55,32 @@ public final class Activation implements Layer {
     int size = gradOut.size();
     dx = Tensor.reuse(dx, size);
     float[] g = gradOut.data;
+    int blocks = (size + BLOCK - 1) / BLOCK;
+    Parallel.forRange(blocks, 2L * BLOCK, (b0, b1) -> backward(g, b0 * BLOCK,
+        Math.min(size, b1 * BLOCK)));
+    return new Tensor(dx, shape);
+  }
+
+  private static final int BLOCK = 4096;
+
+  private void backward(float[] g, int from, int to) {
     if (kind == Kind.RELU) {
-      for (int i = 0; i < size; i++) {
+      // dx = out > 0 ? g : 0, a masked blend (a data-dependent branch per element otherwise)
+      FloatVector zero = FloatVector.zero(Kernels.S);
+      int i = from;
+      for (int end = to - (to - from) % Kernels.L; i < end; i += Kernels.L) {
+        VectorMask<Float> pos = FloatVector.fromArray(Kernels.S, out, i)
+            .compare(VectorOperators.GT, 0f);
+        zero.blend(FloatVector.fromArray(Kernels.S, g, i), pos).intoArray(dx, i);
+      }
+      for (; i < to; i++) {
         dx[i] = out[i] > 0f ? g[i] : 0f;
       }
     } else {
-      for (int i = 0; i < size; i++) {
+      for (int i = from; i < to; i++) {
         float y = out[i];
         dx[i] = g[i] * y * (1f - y);
       }
     }
-    return new Tensor(dx, shape);
   }
 }

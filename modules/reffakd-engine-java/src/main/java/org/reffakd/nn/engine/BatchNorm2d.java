@@ -47,7 +47,13 @@ public final class BatchNorm2d implements Layer {
       xhat = Tensor.reuse(xhat, x.size());
     }
     float[] xs = x.data;
-    for (int c = 0; c < channels; c++) {
+    // channels are independent: split over the compute threads (same arithmetic per channel)
+    Parallel.forRange(channels, 4L * m, (c0, c1) -> forward(xs, m, training, c0, c1));
+    return new Tensor(out, shape);
+  }
+
+  private void forward(float[] xs, int m, boolean training, int c0, int c1) {
+    for (int c = c0; c < c1; c++) {
       int off = c * m;
       float mean;
       float var;
@@ -80,7 +86,6 @@ public final class BatchNorm2d implements Layer {
         }
       }
     }
-    return new Tensor(out, shape);
   }
 
   @Override
@@ -89,7 +94,12 @@ public final class BatchNorm2d implements Layer {
     int m = size / channels;
     float[] dy = gradOut.data;
     dx = Tensor.reuse(dx, size);
-    for (int c = 0; c < channels; c++) {
+    Parallel.forRange(channels, 4L * m, (c0, c1) -> backward(dy, m, c0, c1));
+    return new Tensor(dx, shape);
+  }
+
+  private void backward(float[] dy, int m, int c0, int c1) {
+    for (int c = c0; c < c1; c++) {
       int off = c * m;
       double sumDy = Kernels.sum(dy, off, m);
       double sumDyXh = Kernels.dot(dy, off, xhat, off, m);
@@ -102,7 +112,6 @@ public final class BatchNorm2d implements Layer {
         dx[i] = k1 * (dy[i] - meanDy - xhat[i] * meanDyXh);
       }
     }
-    return new Tensor(dx, shape);
   }
 
   @Override

@@ -1,12 +1,26 @@
 package org.reffakd.nn.engine;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Unfolds (C, N, H, W) feature maps into a (C*k*k, N*OH*OW) matrix and folds it back
  * (adding), for square kernels with equal stride and padding on both axes.
  */
 final class Im2col {
+
+  private static final VectorSpecies<Float> S = Kernels.S;
+  private static final int L = Kernels.L;
+  /** 0, 1, 2, ...: lane indexes, compared with a count to mask a row's tail. */
+  private static final float[] IOTA = new float[L];
+
+  static {
+    for (int i = 0; i < L; i++) {
+      IOTA[i] = i;
+    }
+  }
 
   private Im2col() {}
 
@@ -33,12 +47,13 @@ final class Im2col {
           // valid ox range: 0 <= ox*stride - pad + kx < w
           int oxLo = Math.max(0, ceilDiv(pad - kx, stride));
           int oxHi = Math.min(ow, ceilDiv(w + pad - kx, stride));
+          int len = oxHi - oxLo;
           for (int ni = 0; ni < n; ni++) {
             int src = (ci * n + ni) * h * w;
             int dst = row + ni * oh * ow;
             for (int oy = 0; oy < oh; oy++, dst += ow) {
               int iy = oy * stride - pad + ky;
-              if (iy < 0 || iy >= h || oxLo >= oxHi) {
+              if (iy < 0 || iy >= h || len <= 0) {
                 Arrays.fill(col, dst, dst + ow, 0f);
                 continue;
               }
@@ -50,7 +65,7 @@ final class Im2col {
               }
               int s = src + iy * w + oxLo * stride - pad + kx;
               if (stride == 1) {
-                System.arraycopy(x, s, col, dst + oxLo, oxHi - oxLo);
+                System.arraycopy(x, s, col, dst + oxLo, len);
               } else {
                 for (int ox = oxLo; ox < oxHi; ox++, s += stride) {
                   col[dst + ox] = x[s];
@@ -85,6 +100,7 @@ final class Im2col {
           if (oxLo >= oxHi) {
             continue;
           }
+          int len = oxHi - oxLo;
           for (int ni = 0; ni < n; ni++) {
             int dstImg = (ci * n + ni) * h * w;
             int src = row + ni * oh * ow;
@@ -95,11 +111,7 @@ final class Im2col {
               }
               int d = dstImg + iy * w + oxLo * stride - pad + kx;
               if (stride == 1) {
-                int len = oxHi - oxLo;
-                int s0 = src + oxLo;
-                for (int t = 0; t < len; t++) {
-                  x[d + t] += col[s0 + t];
-                }
+                addRow(col, src + oxLo, x, d, len, dstImg + h * w);
               } else {
                 for (int ox = oxLo; ox < oxHi; ox++, d += stride) {
                   x[d] += col[src + ox];
@@ -109,6 +121,27 @@ final class Im2col {
           }
         }
       }
+    }
+  }
+
+  /**
+   * x[d .. d+len) += col[s .. s+len), each element receiving the same single addition as in a
+   * scalar loop, in whole vectors where they stay below xEnd (the end of this image plane, which
+   * only this thread writes): lanes past the row add +0, which leaves x unchanged (x is a sum
+   * started from +0, so never -0).
+   */
+  private static void addRow(float[] col, int s, float[] x, int d, int len, int xEnd) {
+    int t = 0;
+    for (; t < len && d + t + L <= xEnd && s + t + L <= col.length; t += L) {
+      FloatVector cv = FloatVector.fromArray(S, col, s + t);
+      if (len - t < L) {
+        cv = cv.blend(0f,
+            FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, len - t));
+      }
+      FloatVector.fromArray(S, x, d + t).add(cv).intoArray(x, d + t);
+    }
+    for (; t < len; t++) {
+      x[d + t] += col[s + t];
     }
   }
 

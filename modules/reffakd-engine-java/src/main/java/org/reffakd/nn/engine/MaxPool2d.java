@@ -24,6 +24,10 @@ public final class MaxPool2d implements Layer {
     out = Tensor.reuse(out, planes * oh * ow);
     argmax = argmax != null && argmax.length == out.length ? argmax : new int[out.length];
     float[] xs = x.data;
+    if (k == 2 && h % 2 == 0 && w % 2 == 0) {
+      Parallel.forRange(planes, 4L * h * w, (p0, p1) -> forward2x2(xs, p0, p1, h, w));
+      return new Tensor(out, x.dim(0), x.dim(1), oh, ow);
+    }
     int o = 0;
     for (int p = 0; p < planes; p++) {
       int base = p * h * w;
@@ -49,16 +53,57 @@ public final class MaxPool2d implements Layer {
     return new Tensor(out, x.dim(0), x.dim(1), oh, ow);
   }
 
+  /**
+   * The 2 x 2 window without data-dependent branches (the comparisons of random activations
+   * are unpredictable): the same scan order and strict comparison as the general loop, so the
+   * same maximum and the same (first) argmax.
+   */
+  private void forward2x2(float[] xs, int p0, int p1, int h, int w) {
+    int ow = w / 2;
+    int o = p0 * (h / 2) * ow;
+    for (int p = p0; p < p1; p++) {
+      int base = p * h * w;
+      for (int r0 = base; r0 < base + h * w; r0 += 2 * w) {
+        int r1 = r0 + w;
+        for (int ox = 0; ox < ow; ox++, o++) {
+          int i0 = r0 + 2 * ox;
+          int i1 = r1 + 2 * ox;
+          float bv = xs[i0];
+          int best = i0;
+          float v = xs[i0 + 1];
+          boolean t = v > bv;
+          bv = t ? v : bv;
+          best = t ? i0 + 1 : best;
+          v = xs[i1];
+          t = v > bv;
+          bv = t ? v : bv;
+          best = t ? i1 : best;
+          v = xs[i1 + 1];
+          t = v > bv;
+          bv = t ? v : bv;
+          best = t ? i1 + 1 : best;
+          out[o] = bv;
+          argmax[o] = best;
+        }
+      }
+    }
+  }
+
   @Override
   public Tensor backward(Tensor gradOut) {
     int size = inShape[0] * inShape[1] * inShape[2] * inShape[3];
     dx = Tensor.reuse(dx, size);
-    java.util.Arrays.fill(dx, 0f);
     float[] g = gradOut.data;
-    int n = gradOut.size();
-    for (int i = 0; i < n; i++) {
-      dx[argmax[i]] += g[i];
-    }
+    // a window's argmax lies in its own plane: split over planes
+    int planes = inShape[0] * inShape[1];
+    int inPlane = inShape[2] * inShape[3];
+    int outPlane = gradOut.size() / planes;
+    Parallel.forRange(planes, 2L * inPlane, (p0, p1) -> {
+      java.util.Arrays.fill(dx, p0 * inPlane, p1 * inPlane, 0f);
+      for (int i = p0 * outPlane; i < p1 * outPlane; i++) {
+        dx[argmax[i]] += g[i];
+      }
+    });
     return new Tensor(dx, inShape);
   }
 }

@@ -38,6 +38,18 @@ class ParallelDeterminismTest {
   }
 
   @Test
+  void batchNormPoolAndActivationsAreBitwiseIdenticalAcrossThreadCounts() {
+    // LeNet's first block at batch 128: large enough for every element-wise split
+    Supplier<Layer> block = () -> new Sequential(new Conv2d(1, 6, 5, 1, 0, true, new Random(3)),
+        new BatchNorm2d(6), Activation.relu(), new MaxPool2d(2), Activation.sigmoid());
+    float[][] a = forwardBackward(block, 1, 1, 128, 32);
+    float[][] b = forwardBackward(block, 2, 1, 128, 32);
+    for (int i = 0; i < a.length; i++) {
+      assertArrayEquals(a[i], b[i], "block array " + i);
+    }
+  }
+
+  @Test
   void convAndDeconvAreBitwiseIdenticalAcrossThreadCounts() {
     Supplier<Layer> conv = () -> new Conv2d(12, 24, 4, 2, 1, true, new Random(1));
     float[][] a = forwardBackward(conv, 1, 12, 128, 16);
