@@ -59,6 +59,14 @@ public final class Dl4jBackend implements Backend {
     return sb.toString();
   }
 
+  /**
+   * Whether layer helpers are allowed ({@value #HELPERS_PROPERTY} not true): DL4J's own
+   * (oneDNN) helpers and this module's convolution helper ({@code ConvHelper}).
+   */
+  static boolean helpersAllowed() {
+    return !Boolean.parseBoolean(System.getProperty(HELPERS_PROPERTY, "true"));
+  }
+
   /** Whether DL4J will use its oneDNN layer helpers (CPU backend). */
   public static boolean oneDnnHelpers() {
     return !Boolean.parseBoolean(System.getProperty(HELPERS_PROPERTY, "true"))
