@@ -52,8 +52,9 @@ public final class Dl4jBackend implements Backend {
       }
       sb.append(')');
     } else {
-      sb.append(" (cpu, ").append(env.getOrDefault("omp.threads", "?")).append(" OpenMP")
+      sb.append(" (cpu, ").append(Nd4j.getEnvironment().maxMasterThreads()).append(" OpenMP")
           .append(" threads, BLAS ").append(env.getOrDefault("blas.vendor", "?"))
+          .append(" with ").append(Nd4j.factory().blas().getMaxThreads()).append(" threads")
           .append(", oneDNN helpers ").append(oneDnnHelpers() ? "on" : "off").append(')');
     }
     return sb.toString();
@@ -105,9 +106,21 @@ public final class Dl4jBackend implements Backend {
     return new Dl4jAutoencoder(plan, JavaInit.autoencoder(plan, seed));
   }
 
+  /** System property: ND4J's own OpenMP threads (element-wise ops, libnd4j layers); default 1. */
+  public static final String OPENMP_THREADS_PROPERTY = "reffakd.dl4j.openmp.threads";
+
+  /**
+   * {@code threads} OpenBLAS threads (the matrix products) and, unless
+   * {@value #OPENMP_THREADS_PROPERTY} says otherwise, one ND4J OpenMP thread: the networks'
+   * element-wise and layer ops are small, and on a shared 2-core machine two OpenMP threads
+   * made LeNet-5-BN training 3.5-4x slower (spinning at every op's barrier while the other
+   * thread is descheduled; 226-250 vs 824-946 images/s).
+   */
   @Override
   public void threads(int threads) {
-    Nd4j.getEnvironment().setMaxMasterThreads(threads);
-    Nd4j.getEnvironment().setMaxThreads(threads);
+    int omp = Integer.getInteger(OPENMP_THREADS_PROPERTY, 1);
+    Nd4j.getEnvironment().setMaxMasterThreads(omp);
+    Nd4j.getEnvironment().setMaxThreads(omp);
+    Nd4j.factory().blas().setMaxThreads(threads);
   }
 }
