@@ -118,9 +118,27 @@ public final class Dl4jBackend implements Backend {
    */
   @Override
   public void threads(int threads) {
+    openMpThreads();
+    Nd4j.factory().blas().setMaxThreads(threads);
+  }
+
+  private static volatile boolean openMpSet;
+
+  /**
+   * Sets ND4J's OpenMP threads ({@value #OPENMP_THREADS_PROPERTY}, default 1); done by
+   * {@link #threads} and, if that was never called, when the first model is built (not when
+   * this class loads: the service loader instantiates every backend).
+   */
+  static void openMpThreads() {
     int omp = Integer.getInteger(OPENMP_THREADS_PROPERTY, 1);
     Nd4j.getEnvironment().setMaxMasterThreads(omp);
     Nd4j.getEnvironment().setMaxThreads(omp);
-    Nd4j.factory().blas().setMaxThreads(threads);
+    openMpSet = true;
+  }
+
+  static void defaultOpenMpThreads() {
+    if (!openMpSet) {
+      openMpThreads();
+    }
   }
 }

@@ -43,6 +43,7 @@ abstract class Dl4jModel implements Trainable {
 
   Dl4jModel(NetPlan plan, Map<String, float[]> initial) {
     this.plan = plan;
+    Dl4jBackend.defaultOpenMpThreads();
     this.net = new ComputationGraph(plan.build());
     net.init();
     for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
