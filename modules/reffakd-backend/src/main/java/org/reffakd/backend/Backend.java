@@ -31,7 +31,7 @@ public interface Backend {
 
   AutoencoderModel autoencoder(int channels, long seed);
 
-  /** Compute threads for training (the java engine's pool, ND4J's OpenMP threads). */
+  /** Compute threads for training (the java engine's pool; the dl4j backend's OpenBLAS threads). */
   void threads(int threads);
 
   /**

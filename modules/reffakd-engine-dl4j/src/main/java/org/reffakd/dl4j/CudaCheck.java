@@ -1,7 +1,9 @@
 package org.reffakd.dl4j;
 
+import java.lang.management.ManagementFactory;
 import java.util.Random;
 import org.nd4j.linalg.factory.Nd4j;
+import org.reffakd.backend.AutoencoderModel;
 import org.reffakd.backend.Classifier;
 import org.reffakd.backend.ImageBatch;
 import org.reffakd.nn.model.JavaBackend;
@@ -12,9 +14,10 @@ import org.reffakd.nn.model.JavaBackend;
  * device, how well the backend's logits agree with the java engine's (CPU) on the same
  * weights and images, and the time of one training epoch on synthetic images.
  *
- * <p>Options: {@code --arch resnet18} {@code --channels 3} {@code --side 32}
- * {@code --classes 10} {@code --images 50000} {@code --batch 128} {@code --threads N}
- * {@code --no-agreement}.
+ * <p>Options: {@code --arch resnet18} (or {@code autoencoder}: its {@code trainStep} on
+ * uniform images) {@code --channels 3} {@code --side 32} {@code --classes 10}
+ * {@code --images 50000} {@code --batch 128} {@code --threads N} {@code --no-agreement}.
+ * Prints wall and process CPU time (the CPU machines are shared).
  */
 public final class CudaCheck {
 
@@ -49,6 +52,10 @@ public final class CudaCheck {
     System.out.println("backend: " + backend.describe());
     System.out.println("nd4j environment: " + Nd4j.getExecutioner().getEnvironmentInformation());
     Random rng = new Random(1);
+    if (arch.equals("autoencoder")) {
+      autoencoder(backend, rng, channels, side, images, batch);
+      return;
+    }
     try (Classifier dl4j = backend.classifier(arch, channels, side, classes, 1)) {
       if (agreement) {
         int n = 16;
@@ -75,14 +82,50 @@ public final class CudaCheck {
       }
       int steps = (images + batch - 1) / batch;
       long t0 = System.nanoTime();
+      long c0 = cpuNanos();
       for (int s = 0; s < steps; s++) {
         step(dl4j, x, labels, classes);
       }
-      double sec = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("epoch: %s, %d synthetic %dx%dx%d images, batch %d, %d steps: %.1f s"
-          + " (%.0f images/s)%n", arch, steps * batch, channels, side, side, batch, steps, sec,
-          steps * batch / sec);
+      report(arch, channels, side, batch, steps, t0, c0);
     }
+  }
+
+  private static void autoencoder(Dl4jBackend backend, Random rng, int channels, int side,
+                                  int images, int batch) {
+    float[] d = new float[batch * channels * side * side];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = rng.nextFloat();
+    }
+    ImageBatch x = new ImageBatch(d, ImageBatch.Layout.NCHW, batch, channels, side, side);
+    try (AutoencoderModel ae = backend.autoencoder(channels, 1)) {
+      ae.sgd(0.9, 5e-4);
+      for (int i = 0; i < 2; i++) {
+        ae.trainStep(x, 0.01);
+      }
+      int steps = (images + batch - 1) / batch;
+      long t0 = System.nanoTime();
+      long c0 = cpuNanos();
+      for (int s = 0; s < steps; s++) {
+        ae.trainStep(x, 0.01);
+      }
+      report("autoencoder", channels, side, batch, steps, t0, c0);
+    }
+  }
+
+  private static void report(String arch, int channels, int side, int batch, int steps,
+                             long t0, long c0) {
+    double sec = (System.nanoTime() - t0) / 1e9;
+    double cpu = (cpuNanos() - c0) / 1e9;
+    System.out.printf("epoch: %s, %d synthetic %dx%dx%d images, batch %d, %d steps: %.1f s"
+        + " (%.0f images/s), process CPU %.1f s (%.0f images per CPU-second), load %.1f%n",
+        arch, steps * batch, channels, side, side, batch, steps, sec, steps * batch / sec, cpu,
+        steps * batch / cpu, ManagementFactory.getOperatingSystemMXBean()
+            .getSystemLoadAverage());
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static void step(Classifier c, ImageBatch x, int[] labels, int classes) {

@@ -52,11 +52,20 @@ public final class Dl4jBackend implements Backend {
       }
       sb.append(')');
     } else {
-      sb.append(" (cpu, ").append(env.getOrDefault("omp.threads", "?")).append(" OpenMP")
+      sb.append(" (cpu, ").append(Nd4j.getEnvironment().maxMasterThreads()).append(" OpenMP")
           .append(" threads, BLAS ").append(env.getOrDefault("blas.vendor", "?"))
+          .append(" with ").append(Nd4j.factory().blas().getMaxThreads()).append(" threads")
           .append(", oneDNN helpers ").append(oneDnnHelpers() ? "on" : "off").append(')');
     }
     return sb.toString();
+  }
+
+  /**
+   * Whether layer helpers are allowed ({@value #HELPERS_PROPERTY} not true): DL4J's own
+   * (oneDNN) helpers and this module's convolution helper ({@code ConvHelper}).
+   */
+  static boolean helpersAllowed() {
+    return !Boolean.parseBoolean(System.getProperty(HELPERS_PROPERTY, "true"));
   }
 
   /** Whether DL4J will use its oneDNN layer helpers (CPU backend). */
@@ -125,9 +134,39 @@ public final class Dl4jBackend implements Backend {
     }
   }
 
+  /** System property: ND4J's own OpenMP threads (element-wise ops, libnd4j layers); default 1. */
+  public static final String OPENMP_THREADS_PROPERTY = "reffakd.dl4j.openmp.threads";
+
+  /**
+   * {@code threads} OpenBLAS threads (the matrix products) and, unless
+   * {@value #OPENMP_THREADS_PROPERTY} says otherwise, one ND4J OpenMP thread: the networks'
+   * element-wise and layer ops are small, and on a shared 2-core machine two OpenMP threads
+   * made LeNet-5-BN training 3.5-4x slower (spinning at every op's barrier while the other
+   * thread is descheduled; 226-250 vs 824-946 images/s).
+   */
   @Override
   public void threads(int threads) {
-    Nd4j.getEnvironment().setMaxMasterThreads(threads);
-    Nd4j.getEnvironment().setMaxThreads(threads);
+    openMpThreads();
+    Nd4j.factory().blas().setMaxThreads(threads);
+  }
+
+  private static volatile boolean openMpSet;
+
+  /**
+   * Sets ND4J's OpenMP threads ({@value #OPENMP_THREADS_PROPERTY}, default 1); done by
+   * {@link #threads} and, if that was never called, when the first model is built (not when
+   * this class loads: the service loader instantiates every backend).
+   */
+  static void openMpThreads() {
+    int omp = Integer.getInteger(OPENMP_THREADS_PROPERTY, 1);
+    Nd4j.getEnvironment().setMaxMasterThreads(omp);
+    Nd4j.getEnvironment().setMaxThreads(omp);
+    openMpSet = true;
+  }
+
+  static void defaultOpenMpThreads() {
+    if (!openMpSet) {
+      openMpThreads();
+    }
   }
 }

@@ -1,11 +1,13 @@
 package org.reffakd.dl4j;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -37,11 +39,21 @@ abstract class Dl4jModel implements Trainable {
   /** n*h*w of each batch-norm layer in the last training forward. */
   private final Map<String, Long> bnCount = new HashMap<>();
   private final Map<String, Long> macs = new HashMap<>();
+  private final List<ConvHelper> convHelpers = new ArrayList<>();
 
   Dl4jModel(NetPlan plan, Map<String, float[]> initial) {
     this.plan = plan;
+    Dl4jBackend.defaultOpenMpThreads();
     this.net = new ComputationGraph(plan.build());
     net.init();
+    for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
+      if (l.getClass() == ConvolutionLayer.class && Dl4jBackend.helpersAllowed()) {
+        String name = l.conf().getLayer().getLayerName();
+        boolean first = net.getConfiguration().getVertexInputs().get(name)
+            .contains(NetPlan.INPUT);
+        convHelpers.add(ConvHelper.install((ConvolutionLayer) l, first));
+      }
+    }
     this.bindings = List.copyOf(plan.bindings);
     this.views = new INDArray[bindings.size()];
     this.acc = new INDArray[bindings.size()];
@@ -138,6 +150,7 @@ abstract class Dl4jModel implements Trainable {
         }
       }
     }
+    forgetForward();
     for (int i = 0; i < views.length; i++) {
       views[i].assign(Arrays4j.shaped(state.get(bindings.get(i).name()), views[i]));
       if (acc[i] != null) {
@@ -198,6 +211,7 @@ abstract class Dl4jModel implements Trainable {
     if (!sgdSet) {
       throw new IllegalStateException("call sgd(momentum, weightDecay) before step");
     }
+    forgetForward();
     for (int i = 0; i < views.length; i++) {
       if (acc[i] == null) {
         continue;
@@ -211,6 +225,13 @@ abstract class Dl4jModel implements Trainable {
       v.muli(momentum).addi(g);
       w.subi(v.mul(lr));
       g.assign(0);
+    }
+  }
+
+  /** Drops the convolution outputs kept from a training forward for its backward. */
+  void forgetForward() {
+    for (ConvHelper h : convHelpers) {
+      h.forget();
     }
   }
 
@@ -231,6 +252,7 @@ abstract class Dl4jModel implements Trainable {
    */
   void backpropagate(INDArray epsilon) {
     Gradient gr = net.backpropGradient(epsilon);
+    forgetForward();
     double d = NetPlan.BN_DECAY;
     for (int i = 0; i < views.length; i++) {
       Binding b = bindings.get(i);

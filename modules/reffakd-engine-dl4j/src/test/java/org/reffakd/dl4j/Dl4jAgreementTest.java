@@ -20,6 +20,12 @@ import org.reffakd.nn.model.JavaBackend;
  * mode) agree within 1e-4; the changes of every parameter, running statistic and momentum
  * buffer over two SGD steps (momentum 0.9, weight decay 5e-4), compared by state name, within
  * 1e-3 (relative to the largest change of the java engine's array; see {@link Compare}).
+ *
+ * <p>Full-width resnet18 is compared over one step: at its second step the parameter changes
+ * are not a stable function of the state at float precision (the java engine against itself,
+ * its state perturbed by 1e-6 relative before that step, differs by 0.15 in this metric; by
+ * 1e-4 at 1e-7), so any two float implementations may differ there (DL4J by 3e-2, even from
+ * identical states). See the module README.
  */
 class Dl4jAgreementTest {
 
@@ -30,10 +36,10 @@ class Dl4jAgreementTest {
   private final Dl4jBackend dl4jBackend = new Dl4jBackend();
   private final JavaBackend javaBackend = new JavaBackend();
 
-  @ParameterizedTest(name = "{0} {1}x{2}x{2} n={3}")
-  @CsvSource({"lenet5bn, 1, 32, 8", "lenet5bn-wide, 1, 28, 8", "resnet18-w16, 3, 32, 4",
-      "resnet18-w16, 3, 32, 2"})
-  void classifierAgrees(String arch, int channels, int side, int n) {
+  @ParameterizedTest(name = "{0} {1}x{2}x{2} n={3} steps={4}")
+  @CsvSource({"lenet5bn, 1, 32, 8, 2", "lenet5bn-wide, 1, 28, 8, 2", "resnet18-w16, 3, 32, 4, 2",
+      "resnet18-w16, 3, 32, 2, 2", "resnet18, 3, 32, 2, 1"})
+  void classifierAgrees(String arch, int channels, int side, int n, int steps) {
     int classes = 10;
     long seed = 11;
     Random rng = new Random(3);
@@ -48,7 +54,7 @@ class Dl4jAgreementTest {
         assertEquals(0.0, Compare.rel(dl4jBefore.get(k), javaBefore.get(k)), k);
       }
       double worstLogits = 0;
-      for (int stepNo = 0; stepNo < 2; stepNo++) {
+      for (int stepNo = 0; stepNo < steps; stepNo++) {
         ImageBatch batch = new ImageBatch(gaussian(rng, channels * n * side * side),
             ImageBatch.Layout.CNHW, n, channels, side, side);
         float[] je = java.forward(batch, false).clone();
@@ -66,8 +72,8 @@ class Dl4jAgreementTest {
       Map<String, Double> diffs = Compare.changes(dl4jBefore, dl4j.state(), javaBefore,
           java.state());
       Map.Entry<String, Double> worst = Compare.worst(diffs);
-      System.out.printf("AGREEMENT %s n=%d: logits max rel diff %.2e; after 2 SGD steps worst"
-          + " rel diff of changes %.2e (%s) over %d arrays%n", arch, n, worstLogits,
+      System.out.printf("AGREEMENT %s n=%d: logits max rel diff %.2e; after %d SGD step(s) worst"
+          + " rel diff of changes %.2e (%s) over %d arrays%n", arch, n, worstLogits, steps,
           worst.getValue(), worst.getKey(), diffs.size());
       assertTrue(worstLogits < 1e-4, "logits differ by " + worstLogits);
       assertTrue(worst.getValue() < 1e-3, "changes differ: " + diffs);
