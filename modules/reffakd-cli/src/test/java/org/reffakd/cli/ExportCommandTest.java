@@ -10,8 +10,6 @@ import java.io.DataOutputStream;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +63,7 @@ class ExportCommandTest {
     }
     File out = tmp.resolve("out.bin").toFile();
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-Xmx1g", "-cp", dl4jOnlyClassPath(), "org.reffakd.dl4j.Dl4jZipPredict",
+        .toString(), "-Xmx1g", "-cp", org.reffakd.dl4j.ChildJvm.dl4jOnlyClassPath(), "org.reffakd.dl4j.Dl4jZipPredict",
         zip.toString(), in.toString(), out.toString()).redirectErrorStream(true).start();
     String log = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(5, TimeUnit.MINUTES));
@@ -101,22 +99,5 @@ class ExportCommandTest {
         "--direct", "--no-dashboard", "--out", kd.toString()));
     String result = Files.readString(kd.resolve("result.json"));
     assertTrue(result.contains("\"format\" : \"model-file\""), result);
-  }
-
-  /** DL4J and its dependencies, plus the dl4j module's test classes (Dl4jZipPredict). */
-  static String dl4jOnlyClassPath() {
-    String cp = System.getProperty("surefire.test.class.path",
-        System.getProperty("java.class.path"));
-    List<String> keep = new ArrayList<>();
-    for (String e : cp.split(File.pathSeparator)) {
-      String norm = e.replace('\\', '/');
-      String name = norm.substring(norm.lastIndexOf('/') + 1);
-      boolean dl4jTests = norm.endsWith("reffakd-engine-dl4j/target/test-classes")
-          || (name.startsWith("reffakd-engine-dl4j") && name.endsWith("-tests.jar"));
-      if (dl4jTests || !(norm.contains("/target/") || name.startsWith("reffakd-"))) {
-        keep.add(e);
-      }
-    }
-    return String.join(File.pathSeparator, keep);
   }
 }

@@ -131,21 +131,7 @@ public final class CudaCheck {
   private static void step(Classifier c, ImageBatch x, int[] labels, int classes) {
     float[] logits = c.forward(x, true);
     int n = x.n();
-    float[] g = new float[n * classes];
-    for (int i = 0; i < n; i++) {
-      double max = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < classes; j++) {
-        max = Math.max(max, logits[i * classes + j]);
-      }
-      double sum = 0;
-      for (int j = 0; j < classes; j++) {
-        sum += Math.exp(logits[i * classes + j] - max);
-      }
-      for (int j = 0; j < classes; j++) {
-        double p = Math.exp(logits[i * classes + j] - max) / sum;
-        g[i * classes + j] = (float) ((p - (j == labels[i] ? 1 : 0)) / n);
-      }
-    }
+    float[] g = Classifier.crossEntropyGradient(logits, labels, n, classes);
     c.backward(g);
     c.step(0.05);
   }

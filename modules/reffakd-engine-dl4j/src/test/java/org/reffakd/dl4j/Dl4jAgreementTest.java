@@ -137,21 +137,6 @@ x[i] = rng.nextFloat();
 
   /** d(mean cross-entropy)/d logits: (softmax - onehot) / n. */
   static float[] softmaxCeGradient(float[] logits, int[] labels, int n, int classes) {
-    float[] g = new float[n * classes];
-    for (int i = 0; i < n; i++) {
-      double max = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < classes; j++) {
-        max = Math.max(max, logits[i * classes + j]);
-      }
-      double sum = 0;
-      for (int j = 0; j < classes; j++) {
-        sum += Math.exp(logits[i * classes + j] - max);
-      }
-      for (int j = 0; j < classes; j++) {
-        double p = Math.exp(logits[i * classes + j] - max) / sum;
-        g[i * classes + j] = (float) ((p - (j == labels[i] ? 1 : 0)) / n);
-      }
-    }
-    return g;
+    return Classifier.crossEntropyGradient(logits, labels, n, classes);
   }
 }

@@ -162,19 +162,7 @@ class Dl4jExportTest {
 
   /** The test class path without this project's main classes and jars. */
   static String dl4jOnlyClassPath() {
-    String cp = System.getProperty("surefire.test.class.path",
-        System.getProperty("java.class.path"));
-    List<String> keep = new ArrayList<>();
-    for (String e : cp.split(File.pathSeparator)) {
-      String norm = e.replace('\\', '/');
-      String name = norm.substring(norm.lastIndexOf('/') + 1);
-      if (norm.endsWith("/target/classes") || norm.endsWith("/target/classes/")
-          || name.startsWith("reffakd-")) {
-        continue;
-      }
-      keep.add(e);
-    }
-    return String.join(File.pathSeparator, keep);
+    return ChildJvm.dl4jOnlyClassPath();
   }
 
   static double accuracy(float[] logits, FashionMnist data) {

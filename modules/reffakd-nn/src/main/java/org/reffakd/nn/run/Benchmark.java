@@ -164,21 +164,7 @@ public final class Benchmark {
             org.reffakd.backend.ImageBatch.Layout.CNHW, n, 3, side, side);
         long t0 = System.nanoTime();
         float[] z = net.forward(b, true);
-        float[] g = new float[n * classes];
-        for (int i = 0; i < n; i++) {
-          double max = Double.NEGATIVE_INFINITY;
-          for (int j = 0; j < classes; j++) {
-            max = Math.max(max, z[i * classes + j]);
-          }
-          double sum = 0;
-          for (int j = 0; j < classes; j++) {
-            sum += Math.exp(z[i * classes + j] - max);
-          }
-          for (int j = 0; j < classes; j++) {
-            double p = Math.exp(z[i * classes + j] - max) / sum;
-            g[i * classes + j] = (float) ((p - (j == y[i] ? 1 : 0)) / n);
-          }
-        }
+        float[] g = Classifier.crossEntropyGradient(z, y, n, classes);
         net.backward(g);
         net.step(0.1);
         double s = (System.nanoTime() - t0) / 1e9;
