@@ -184,6 +184,9 @@ public final class Benchmark {
       out.put("cifar_images_timed", done);
       out.put("cifar_images_per_s", ips);
       out.put("cifar_first_batch_s", firstBatch);
+      if (done > batch) { // the first batch carries the JIT's (and native libraries') warm-up
+        out.put("cifar_images_per_s_after_first_batch", (done - batch) / (seconds - firstBatch));
+      }
       out.put("cifar_epoch_images", epochImages);
       out.put("cifar_epoch_s" + (done < epochImages ? "_extrapolated" : ""), epochImages / ips);
       out.put("cifar_macs_per_image", macs);
