@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class KernelsTest {
 
   private static final int[] MS = {1, 2, 3, 5, 6, 7, 13, 16};
-  private static final int[] NS = {1, 3, 4, 5, 17, 33, 50, 70};
+  private static final int[] NS = {1, 3, 4, 5, 10, 17, 33, 50, 70, 84, 120};
   private static final int[] KS = {0, 1, 7, 16, 25, 37, 600, 1100};
 
   @Test
