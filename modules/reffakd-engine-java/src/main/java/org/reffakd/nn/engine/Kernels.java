@@ -473,6 +473,31 @@ public final class Kernels {
     return r;
   }
 
+  /**
+   * {@link #sum}(a, off, len) into r[0] and {@link #dot}(a, off, b, off, len) into r[1] in one
+   * pass over a, with the same lane accumulations, reductions and tails as the two separate
+   * calls (so the same values).
+   */
+  public static void sumAndDot(float[] a, float[] b, int off, int len, double[] r) {
+    FloatVector s = FloatVector.zero(S);
+    FloatVector d = FloatVector.zero(S);
+    int i = 0;
+    int end = len - len % L;
+    for (; i < end; i += L) {
+      FloatVector av = FloatVector.fromArray(S, a, off + i);
+      s = s.add(av);
+      d = av.fma(FloatVector.fromArray(S, b, off + i), d);
+    }
+    double rs = s.reduceLanes(VectorOperators.ADD);
+    double rd = d.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) {
+      rs += a[off + i];
+      rd += (double) a[off + i] * b[off + i];
+    }
+    r[0] = rs;
+    r[1] = rd;
+  }
+
   /** Dot product of a[aOff ..] and b[bOff ..] over len values. */
   public static double dot(float[] a, int aOff, float[] b, int bOff, int len) {
     FloatVector s = FloatVector.zero(S);

@@ -99,6 +99,24 @@ class KernelsTest {
     }
   }
 
+  @Test
+  void sumAndDotMatchesSeparateSumAndDotExactly() {
+    Random r = new Random(13);
+    for (int len : new int[] {0, 1, 7, 15, 16, 17, 31, 33, 100, 1031, 100352}) {
+      for (int off : new int[] {0, 3}) {
+        float[] a = rand(r, off + len + 2);
+        float[] b = rand(r, off + len + 2);
+        double[] got = new double[2];
+        Kernels.sumAndDot(a, b, off, len, got);
+        String what = "len=" + len + " off=" + off;
+        assertEquals(Double.doubleToLongBits(Kernels.sum(a, off, len)),
+            Double.doubleToLongBits(got[0]), "sum " + what);
+        assertEquals(Double.doubleToLongBits(Kernels.dot(a, off, b, off, len)),
+            Double.doubleToLongBits(got[1]), "dot " + what);
+      }
+    }
+  }
+
   static float[] rand(Random r, int n) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
