@@ -194,9 +194,31 @@ final class Im2col {
     int wp = paddedSize(ow);
     int np = n * oh * ow;
     float[] xp = new float[hp * wp];
+    int ohow = oh * ow;
+    // gather path: window offsets (2 oy) * wp + 2 ox of a whole output plane, L at a time
+    int vec = ohow - ohow % L;
+    int[] idx = null;
+    if (vec > 0) {
+      idx = new int[vec];
+      for (int j = 0; j < vec; j++) {
+        idx[j] = (j / ow) * 2 * wp + 2 * (j % ow);
+      }
+    }
     for (int ci = c0; ci < c1; ci++) {
       for (int ni = 0; ni < n; ni++) {
         padPlane(x, (ci * n + ni) * h * w, h, w, pad, xp, hp, wp);
+        if (vec == ohow) {
+          for (int ky = 0; ky < 4; ky++) {
+            for (int kx = 0; kx < 4; kx++) {
+              int r = ((ci * 4 + ky) * 4 + kx) * np + ni * ohow;
+              int src = ky * wp + kx;
+              for (int j = 0; j < vec; j += L) {
+                FloatVector.fromArray(S, xp, src, idx, j).intoArray(col, r + j);
+              }
+            }
+          }
+          continue;
+        }
         for (int ky = 0; ky < 4; ky++) {
           int r0 = (ci * 4 + ky) * 4 * np + ni * oh * ow;
           int r1 = r0 + np;
