@@ -99,10 +99,13 @@ public final class BatchNorm2d implements Layer {
   }
 
   private void backward(float[] dy, int m, int c0, int c1) {
+    double[] sums = new double[2];
     for (int c = c0; c < c1; c++) {
       int off = c * m;
-      double sumDy = Kernels.sum(dy, off, m);
-      double sumDyXh = Kernels.dot(dy, off, xhat, off, m);
+      // one pass for both sums (the same values as Kernels.sum and Kernels.dot)
+      Kernels.sumAndDot(dy, xhat, off, m, sums);
+      double sumDy = sums[0];
+      double sumDyXh = sums[1];
       gamma.grad[c] += (float) sumDyXh;
       beta.grad[c] += (float) sumDy;
       float k1 = gamma.value[c] * invStd[c];

@@ -37,6 +37,10 @@ final class Im2col {
 
   private static void im2col(float[] x, int c0, int c1, int n, int h, int w, int k, int stride,
                              int pad, float[] col) {
+    if (k == 4 && stride == 2) {
+      im2col4s2(x, c0, c1, n, h, w, pad, col);
+      return;
+    }
     int oh = outSize(h, k, stride, pad);
     int ow = outSize(w, k, stride, pad);
     int np = n * oh * ow;
@@ -88,6 +92,10 @@ final class Im2col {
 
   private static void col2im(float[] col, int c0, int c1, int n, int h, int w, int k,
                              int stride, int pad, float[] x) {
+    if (k == 4 && stride == 2) {
+      col2im4s2(col, c0, c1, n, h, w, pad, x);
+      return;
+    }
     int oh = outSize(h, k, stride, pad);
     int ow = outSize(w, k, stride, pad);
     int np = n * oh * ow;
@@ -142,6 +150,139 @@ final class Im2col {
     }
     for (; t < len; t++) {
       x[d + t] += col[s + t];
+    }
+  }
+
+  /*
+   * 4x4 kernels with stride 2 (the autoencoder): rows are only 4-16 values long, so instead of
+   * one bounds-checked, edge-filled row per (ci, ky, kx, ni, oy), each image plane is first
+   * copied into a zero-bordered scratch plane (the padding made explicit), and one branch-free
+   * pass per (ky, oy) then serves all four kx rows. Only copies, so the values are those of the
+   * general loop.
+   */
+
+  /** Rows of the bordered plane that the kernel windows read: (oh - 1) * 2 + 4. */
+  private static int paddedSize(int out) {
+    return (out - 1) * 2 + 4;
+  }
+
+  /**
+   * xp (hp x wp) = plane (h x w) at offset (pad, pad), zeros around it; plane rows or columns
+   * that no window reads are left out.
+   */
+  private static void padPlane(float[] x, int src, int h, int w, int pad, float[] xp, int hp,
+                               int wp) {
+    int len = Math.min(w, wp - pad);
+    for (int py = 0; py < hp; py++) {
+      int iy = py - pad;
+      int d = py * wp;
+      if (iy < 0 || iy >= h || len <= 0) {
+        Arrays.fill(xp, d, d + wp, 0f);
+        continue;
+      }
+      Arrays.fill(xp, d, d + pad, 0f);
+      System.arraycopy(x, src + iy * w, xp, d + pad, len);
+      Arrays.fill(xp, d + pad + len, d + wp, 0f);
+    }
+  }
+
+  private static void im2col4s2(float[] x, int c0, int c1, int n, int h, int w, int pad,
+                                float[] col) {
+    int oh = outSize(h, 4, 2, pad);
+    int ow = outSize(w, 4, 2, pad);
+    int hp = paddedSize(oh);
+    int wp = paddedSize(ow);
+    int np = n * oh * ow;
+    float[] xp = new float[hp * wp];
+    int ohow = oh * ow;
+    // gather path: window offsets (2 oy) * wp + 2 ox of a whole output plane, L at a time
+    int vec = ohow - ohow % L;
+    int[] idx = null;
+    if (vec > 0) {
+      idx = new int[vec];
+      for (int j = 0; j < vec; j++) {
+        idx[j] = (j / ow) * 2 * wp + 2 * (j % ow);
+      }
+    }
+    for (int ci = c0; ci < c1; ci++) {
+      for (int ni = 0; ni < n; ni++) {
+        padPlane(x, (ci * n + ni) * h * w, h, w, pad, xp, hp, wp);
+        if (vec == ohow) {
+          for (int ky = 0; ky < 4; ky++) {
+            for (int kx = 0; kx < 4; kx++) {
+              int r = ((ci * 4 + ky) * 4 + kx) * np + ni * ohow;
+              int src = ky * wp + kx;
+              for (int j = 0; j < vec; j += L) {
+                FloatVector.fromArray(S, xp, src, idx, j).intoArray(col, r + j);
+              }
+            }
+          }
+          continue;
+        }
+        for (int ky = 0; ky < 4; ky++) {
+          int r0 = (ci * 4 + ky) * 4 * np + ni * oh * ow;
+          int r1 = r0 + np;
+          int r2 = r1 + np;
+          int r3 = r2 + np;
+          for (int oy = 0; oy < oh; oy++) {
+            int b = (oy * 2 + ky) * wp;
+            int o = oy * ow;
+            for (int ox = 0; ox < ow; ox++) {
+              int p = b + 2 * ox;
+              col[r0 + o + ox] = xp[p];
+              col[r1 + o + ox] = xp[p + 1];
+              col[r2 + o + ox] = xp[p + 2];
+              col[r3 + o + ox] = xp[p + 3];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The adjoint of {@link #im2col4s2}: the plane is copied into the bordered scratch, the columns
+   * are added there, and the interior is copied back. Each element receives its additions in the
+   * general loop's order, ky then kx ascending: within a (ky, oy) pass, position 2 * ox + kx gets
+   * kx = 0/1 from column ox and kx = 2/3 from column ox - 1, so columns are walked downwards.
+   */
+  private static void col2im4s2(float[] col, int c0, int c1, int n, int h, int w, int pad,
+                                float[] x) {
+    int oh = outSize(h, 4, 2, pad);
+    int ow = outSize(w, 4, 2, pad);
+    int hp = paddedSize(oh);
+    int wp = paddedSize(ow);
+    int np = n * oh * ow;
+    int rowsIn = Math.min(h, hp - pad);
+    int len = Math.min(w, wp - pad);
+    float[] xp = new float[hp * wp];
+    for (int ci = c0; ci < c1; ci++) {
+      for (int ni = 0; ni < n; ni++) {
+        int plane = (ci * n + ni) * h * w;
+        padPlane(x, plane, h, w, pad, xp, hp, wp);
+        for (int ky = 0; ky < 4; ky++) {
+          int r0 = (ci * 4 + ky) * 4 * np + ni * oh * ow;
+          int r1 = r0 + np;
+          int r2 = r1 + np;
+          int r3 = r2 + np;
+          for (int oy = 0; oy < oh; oy++) {
+            int b = (oy * 2 + ky) * wp;
+            int o = oy * ow;
+            for (int ox = ow - 1; ox >= 0; ox--) {
+              int p = b + 2 * ox;
+              xp[p] += col[r0 + o + ox];
+              xp[p + 1] += col[r1 + o + ox];
+              xp[p + 2] += col[r2 + o + ox];
+              xp[p + 3] += col[r3 + o + ox];
+            }
+          }
+        }
+        if (len > 0) {
+          for (int iy = 0; iy < rowsIn; iy++) {
+            System.arraycopy(xp, (iy + pad) * wp + pad, x, plane + iy * w, len);
+          }
+        }
+      }
     }
   }
 

@@ -97,19 +97,42 @@ public final class Kernels {
       }
     }
     if (j < n) {
-      for (int i = 0; i < m; i++) {
-        int ci = cOff + i * ldc;
-        if (!accumulate) {
-          java.util.Arrays.fill(c, ci + j, ci + n, 0f);
-        }
-        for (int k = 0; k < kk; k++) {
-          float av = a[aOff + i * ars + k * acs];
-          int bk = bOff + k * ldb;
-          for (int jj = j; jj < n; jj++) {
-            c[ci + jj] += av * b[bk + jj];
-          }
-        }
+      columnTail(m, n - j, kk, a, aOff, ars, acs, b, bOff + j, ldb, c, cOff + j, ldc,
+          accumulate);
+    }
+  }
+
+  /**
+   * The last rem (&lt; L) columns: C = C + A(i,k) * B[k][j] in k order, a separate multiply and
+   * add per step (not a fused one: these columns have always been computed that way, so results
+   * stay bit for bit). The rem columns of B are copied once into a zero-padded K x L buffer,
+   * so each row runs in one vector register with whole-vector loads and no masks; the row of C
+   * goes through the buffer's last L slots.
+   */
+  private static void columnTail(int m, int rem, int kk, float[] a, int aOff, int ars, int acs,
+                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                                 boolean accumulate) {
+    float[] pt = packBuffer(kk * L + L);
+    for (int k = 0; k < kk; k++) {
+      System.arraycopy(b, bOff + k * ldb, pt, k * L, rem);
+      java.util.Arrays.fill(pt, k * L + rem, k * L + L, 0f);
+    }
+    int ct = kk * L;
+    for (int i = 0; i < m; i++) {
+      int ci = cOff + i * ldc;
+      if (accumulate) {
+        System.arraycopy(c, ci, pt, ct, rem);
+      } else {
+        java.util.Arrays.fill(pt, ct, ct + rem, 0f);
       }
+      java.util.Arrays.fill(pt, ct + rem, ct + L, 0f);
+      FloatVector acc = FloatVector.fromArray(S, pt, ct);
+      int ai = aOff + i * ars;
+      for (int k = 0, bk = 0; k < kk; k++, ai += acs, bk += L) {
+        acc = FloatVector.broadcast(S, a[ai]).mul(FloatVector.fromArray(S, pt, bk)).add(acc);
+      }
+      acc.intoArray(pt, ct);
+      System.arraycopy(pt, ct, c, ci, rem);
     }
   }
 
@@ -448,6 +471,31 @@ public final class Kernels {
       r += d * d;
     }
     return r;
+  }
+
+  /**
+   * {@link #sum}(a, off, len) into r[0] and {@link #dot}(a, off, b, off, len) into r[1] in one
+   * pass over a, with the same lane accumulations, reductions and tails as the two separate
+   * calls (so the same values).
+   */
+  public static void sumAndDot(float[] a, float[] b, int off, int len, double[] r) {
+    FloatVector s = FloatVector.zero(S);
+    FloatVector d = FloatVector.zero(S);
+    int i = 0;
+    int end = len - len % L;
+    for (; i < end; i += L) {
+      FloatVector av = FloatVector.fromArray(S, a, off + i);
+      s = s.add(av);
+      d = av.fma(FloatVector.fromArray(S, b, off + i), d);
+    }
+    double rs = s.reduceLanes(VectorOperators.ADD);
+    double rd = d.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) {
+      rs += a[off + i];
+      rd += (double) a[off + i] * b[off + i];
+    }
+    r[0] = rs;
+    r[1] = rd;
   }
 
   /** Dot product of a[aOff ..] and b[bOff ..] over len values. */

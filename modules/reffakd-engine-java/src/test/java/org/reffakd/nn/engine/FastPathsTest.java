@@ -15,7 +15,8 @@ class FastPathsTest {
   @Test
   void maxPool2x2MatchesNaiveIncludingTiesAndArgmax() {
     Random r = new Random(3);
-    int[][] shapes = {{3, 5, 6, 10}, {1, 1, 2, 2}, {2, 3, 28, 28}, {7, 1, 4, 14}};
+    int[][] shapes = {{3, 5, 6, 10}, {1, 1, 2, 2}, {2, 3, 28, 28}, {7, 1, 4, 14},
+      {6, 9, 28, 28}, {16, 5, 10, 10}, {3, 7, 6, 10}, {2, 16, 2, 2}};
     for (int[] s : shapes) {
       int c = s[0];
       int n = s[1];
@@ -24,6 +25,14 @@ class FastPathsTest {
       float[] x = new float[c * n * h * w];
       for (int i = 0; i < x.length; i++) {
         x[i] = r.nextInt(4) - 1.5f; // few distinct values: many ties
+        int z = r.nextInt(16);
+        if (z == 0) {
+          x[i] = -0f; // signed zeros tie with each other: the first one must win
+        } else if (z == 1) {
+          x[i] = 0f;
+        } else if (z == 2) {
+          x[i] = Float.NaN; // never greater, and nothing is greater than it
+        }
       }
       MaxPool2d pool = new MaxPool2d(2);
       Tensor y = pool.forward(new Tensor(x, c, n, h, w), true);

@@ -26,6 +26,9 @@ class Im2colTest {
       {1, 4, 32, 32, 4, 2, 1}, {12, 3, 16, 16, 4, 2, 1}, {5, 2, 8, 8, 4, 2, 1},
       {2, 3, 9, 11, 3, 2, 0}, {3, 2, 13, 10, 3, 3, 2}, {2, 1, 5, 5, 5, 1, 2},
       {4, 2, 40, 37, 2, 2, 0}, {1, 1, 3, 3, 3, 1, 0}, {7, 64, 16, 16, 4, 2, 1},
+      // 4x4 stride 2 (own path): odd sizes, pads 0-3, windows that skip the last row/column
+      {3, 5, 7, 9, 4, 2, 1}, {2, 3, 4, 4, 4, 2, 1}, {5, 2, 3, 3, 4, 2, 1}, {2, 3, 9, 8, 4, 2, 0},
+      {3, 2, 6, 7, 4, 2, 2}, {1, 3, 5, 11, 4, 2, 3}, {24, 7, 8, 8, 4, 2, 1}, {1, 2, 2, 2, 4, 2, 1},
       // large enough for Parallel to split the channels over two threads
       {6, 128, 14, 14, 5, 1, 0}, {12, 128, 16, 16, 4, 2, 1}, {5, 128, 13, 13, 4, 2, 1},
     };
@@ -54,6 +57,9 @@ class Im2colTest {
       }
       float[] xRef = new float[x.length];
       Im2colReference.col2im(g, c, n, h, w, k, stride, pad, xRef);
+      // folding onto values already there: same rounding, element by element
+      float[] xOnto = x.clone();
+      Im2colReference.col2im(g, c, n, h, w, k, stride, pad, xOnto);
       for (int threads = 1; threads <= 2; threads++) {
         Parallel.setThreads(threads);
         String what = java.util.Arrays.toString(cs) + " threads " + threads;
@@ -64,6 +70,11 @@ class Im2colTest {
         float[] xs = new float[x.length];
         Im2col.col2im(g, c, n, h, w, k, stride, pad, xs);
         assertArrayEquals(xRef, xs, "col2im " + what);
+        if (stride > 1) { // stride 1 relies on the zeroed target (whole-vector adds of +0)
+          float[] xs2 = x.clone();
+          Im2col.col2im(g, c, n, h, w, k, stride, pad, xs2);
+          assertArrayEquals(xOnto, xs2, "col2im onto x " + what);
+        }
       }
     }
   }

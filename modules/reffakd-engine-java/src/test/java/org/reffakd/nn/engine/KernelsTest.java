@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class KernelsTest {
 
   private static final int[] MS = {1, 2, 3, 5, 6, 7, 13, 16};
-  private static final int[] NS = {1, 3, 4, 5, 17, 33, 50, 70};
+  private static final int[] NS = {1, 3, 4, 5, 10, 17, 33, 50, 70, 84, 120};
   private static final int[] KS = {0, 1, 7, 16, 25, 37, 600, 1100};
 
   @Test
@@ -95,6 +95,24 @@ class KernelsTest {
             }
           }
         }
+      }
+    }
+  }
+
+  @Test
+  void sumAndDotMatchesSeparateSumAndDotExactly() {
+    Random r = new Random(13);
+    for (int len : new int[] {0, 1, 7, 15, 16, 17, 31, 33, 100, 1031, 100352}) {
+      for (int off : new int[] {0, 3}) {
+        float[] a = rand(r, off + len + 2);
+        float[] b = rand(r, off + len + 2);
+        double[] got = new double[2];
+        Kernels.sumAndDot(a, b, off, len, got);
+        String what = "len=" + len + " off=" + off;
+        assertEquals(Double.doubleToLongBits(Kernels.sum(a, off, len)),
+            Double.doubleToLongBits(got[0]), "sum " + what);
+        assertEquals(Double.doubleToLongBits(Kernels.dot(a, off, b, off, len)),
+            Double.doubleToLongBits(got[1]), "dot " + what);
       }
     }
   }
