@@ -95,8 +95,11 @@ public final class Pipeline {
         .onComplete(ar -> {
           listeners.forEach(MessageConsumer::unregister);
           if (ar.succeeded()) {
+            // the timings travel with the status: metrics then need not read result.json, a
+            // file read that could finish after the CLI closed Vert.x (an error at exit)
             bus.publish(Addresses.RUN_STATUS, status.copy().put("status", "finished")
-                .put("test_accuracy", ar.result().getValue("test_accuracy")));
+                .put("test_accuracy", ar.result().getValue("test_accuracy"))
+                .put("timings_s", ar.result().getValue("timings_s")));
           } else {
             bus.publish(Addresses.RUN_STATUS, status.copy().put("status", "failed")
                 .put("error", ar.cause().getMessage()));
