@@ -95,13 +95,22 @@ public record RunConfig(
     @SuppressWarnings("unchecked")
     Map<String, Object> m = JSON.convertValue(this, Map.class);
     for (Map.Entry<String, ?> e : changes.entrySet()) {
-      if (!m.containsKey(e.getKey()) && !e.getKey().equals("engine")) { // engine: left out when java
+      if (!FIELDS.contains(e.getKey())) {
         throw new IllegalArgumentException("config has no field " + e.getKey());
       }
       m.put(e.getKey(), e.getValue());
     }
     return JSON.convertValue(m, RunConfig.class);
   }
+
+  /**
+   * The config.json names of every field, from the record itself (a field left out of the JSON
+   * when it has its default, as {@code engine}, is a field all the same).
+   */
+  private static final java.util.Set<String> FIELDS = java.util.Arrays.stream(
+          RunConfig.class.getRecordComponents())
+      .map(c -> new PropertyNamingStrategies.SnakeCaseStrategy().translate(c.getName()))
+      .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   /** {@link #with(Map)} for one field. */
   public RunConfig with(String field, Object value) {

@@ -30,17 +30,7 @@ public final class Teachers {
 
   public static Map<String, Object> describe(Path dir) {
     if (Files.isRegularFile(dir)) {
-      try (Classifier c = Backends.open(dir)) {
-        Map<String, Object> d = new java.util.LinkedHashMap<>();
-        d.put("format", MODEL_FILE);
-        d.put("file", dir.toString());
-        d.put("arch", c.arch());
-        d.put("classes_count", c.classes());
-        d.put("engine", c.engine());
-        return d;
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--teacher " + e.getMessage(), e);
-      }
+      return describeModelFile(dir);
     }
     Path f = dir.resolve(DESCRIPTOR);
     if (!Files.isRegularFile(f)) {
@@ -53,6 +43,36 @@ public final class Teachers {
       throw new IllegalArgumentException(f + ": unreadable teacher descriptor: " + e.getMessage());
     }
   }
+
+  /**
+   * A model file's descriptor. A run asks for it several times before training (checks,
+   * pre-flight, the stage's reference); the file is opened once per path and version.
+   */
+  private static Map<String, Object> describeModelFile(Path file) {
+    String version;
+    try {
+      version = file.toAbsolutePath() + "|" + Files.size(file) + "|"
+          + Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--teacher " + file + ": " + e.getMessage(), e);
+    }
+    return MODEL_FILES.computeIfAbsent(version, k -> {
+      try (Classifier c = Backends.open(file)) {
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("format", MODEL_FILE);
+        d.put("file", file.toString());
+        d.put("arch", c.arch());
+        d.put("classes_count", c.classes());
+        d.put("engine", c.engine());
+        return java.util.Collections.unmodifiableMap(d);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--teacher " + e.getMessage(), e);
+      }
+    });
+  }
+
+  private static final Map<String, Map<String, Object>> MODEL_FILES =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Fails unless the teacher was trained on the same dataset, classes and resolution. */
   public static void checkCompatible(Path dir, RunConfig cfg) {
