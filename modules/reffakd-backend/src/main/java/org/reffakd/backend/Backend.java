@@ -31,6 +31,15 @@ public interface Backend {
 
   AutoencoderModel autoencoder(int channels, long seed);
 
+  /**
+   * The SIMD width its kernels use, in bits (the java engine: 128, 256 or 512, see
+   * {@code REFFAKD_VECTOR_BITS}); 0 when the backend does not say (its native libraries
+   * choose). Results recorded with it (result.json, bench) say which code paths ran.
+   */
+  default int vectorBits() {
+    return 0;
+  }
+
   /** Compute threads for training (the java engine's pool; the dl4j backend's OpenBLAS threads). */
   void threads(int threads);
 

@@ -25,6 +25,9 @@ public final class Main {
 
   /** Runs the command line and returns the exit code (0 = success). */
   public static int execute(String... args) {
+    // --help of run, study, teacher and bench says what the thread default is on this machine
+    System.setProperty("reffakd.default.threads",
+        Integer.toString(org.reffakd.nn.run.RunConfig.defaultThreads()));
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       // expected failures (bad input, bad parameter) get one clear line, not a stack trace
@@ -36,7 +39,16 @@ public final class Main {
       }
       return 1;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (ExceptionInInitializerError e) {
+      // a setting read once per process and found bad (e.g. REFFAKD_VECTOR_BITS): one line
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      cl.getErr().println("reffakd: error: " + (cause.getMessage() == null ? cause.toString()
+          : cause.getMessage()));
+      cl.getErr().flush();
+      return 1;
+    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {

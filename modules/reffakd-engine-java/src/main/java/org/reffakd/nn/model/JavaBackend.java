@@ -7,6 +7,7 @@ import org.reffakd.backend.Classifier;
 import org.reffakd.backend.ImageBatch;
 import org.reffakd.nn.engine.Parallel;
 import org.reffakd.nn.engine.Tensor;
+import org.reffakd.nn.engine.VectorWidth;
 
 /**
  * The pure-Java engine as a backend ("java", the default): Vector API kernels on a small
@@ -23,9 +24,13 @@ public final class JavaBackend implements Backend {
 
   @Override
   public String describe() {
-    return "java engine (Vector API " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED
-        .vectorBitSize() + "-bit, " + Parallel.threads() + " compute threads), "
+    return "java engine (Vector API " + vectorBits() + "-bit, " + Parallel.threads() + " compute threads), "
         + System.getProperty("java.vm.name") + " " + System.getProperty("java.version");
+  }
+
+  @Override
+  public int vectorBits() {
+    return VectorWidth.bits();
   }
 
   @Override

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class KernelsReference {
 
-  static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  static final VectorSpecies<Float> S = VectorWidth.species();
   static final int L = S.length();
 
   private KernelsReference() {}

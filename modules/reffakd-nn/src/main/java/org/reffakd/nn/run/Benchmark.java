@@ -120,7 +120,8 @@ public final class Benchmark {
     out.put("peak_rss_mb", peakRssMb());
     out.put("cpus", Runtime.getRuntime().availableProcessors());
     out.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-    out.put("vector_bits", jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize());
+    // the java engine's width (REFFAKD_VECTOR_BITS); null when the backend does not say
+    out.put("vector_bits", backend.vectorBits() > 0 ? backend.vectorBits() : null);
     out.put("code_version", CodeVersion.get());
     return out;
   }
@@ -195,6 +196,7 @@ public final class Benchmark {
       out.put("threads", threads);
       out.put("engine", backend.name());
       out.put("engine_description", backend.describe());
+      out.put("vector_bits", backend.vectorBits() > 0 ? backend.vectorBits() : null);
     }
     out.put("peak_rss_mb", peakRssMb());
     out.put("code_version", CodeVersion.get());

@@ -155,6 +155,9 @@ public final class DistillStage {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("student_parameters", student.parameterCount());
       details.put("engine", cfg.engineName());
+      if (backend.vectorBits() > 0) {
+        details.put("vector_bits", backend.vectorBits()); // which code paths ran (README)
+      }
       if (soft != null) {
         details.put("similarity", soft.similarity());
         details.put("soft_labels", soft.softLabels());

@@ -62,6 +62,9 @@ class ReffakdRunTest {
     double rowSum = ((List<?>) soft.get(3)).stream().mapToDouble(v -> ((Number) v).doubleValue())
         .sum();
     assertEquals(1.0, rowSum, 1e-9);
+    // which code paths ran: the java engine's vector width (REFFAKD_VECTOR_BITS)
+    assertEquals(org.reffakd.backend.Backends.get("java").vectorBits(),
+        ((Number) json.get("vector_bits")).intValue());
     assertEquals(4, Files.readAllLines(dir.resolve("metrics.csv")).size()); // header + 3 epochs
     // the validation split is carved from the training images and selects the epoch
     assertEquals(500, ((Number) json.get("val_images")).intValue());
