@@ -90,6 +90,9 @@ class ExportCommandTest {
     }
     double acc = (double) hits / n;
     assertTrue(last > 0.3, "the run did not learn: " + last);
+    // the same model in two runtimes: logits agree to ~1e-6 relative (Dl4jExportTest), so a
+    // top-1 can differ only where an image's two best logits are that close (expected count
+    // over 300 images ~3e-4); the tolerance admits no flip, at any vector width
     assertEquals(last, acc, 0.001, "DL4J's accuracy on the run's test set");
 
     // the zip as a kd teacher (another engine's model file)

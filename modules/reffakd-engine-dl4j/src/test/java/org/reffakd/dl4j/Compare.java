@@ -85,6 +85,24 @@ final class Compare {
     return out;
   }
 
+  /**
+   * A copy of {@code state} with every nonzero value moved by {@code ulps} units in the last
+   * place, up or down at random: the size of the rounding differences two float
+   * implementations make, used to measure how sensitive a computation is to them.
+   */
+  static Map<String, float[]> perturbed(Map<String, float[]> state, long seed, int ulps) {
+    java.util.Random rng = new java.util.Random(seed);
+    Map<String, float[]> m = new java.util.LinkedHashMap<>();
+    state.forEach((k, v) -> {
+      float[] p = v.clone();
+      for (int i = 0; i < p.length; i++) {
+        p[i] += (rng.nextBoolean() ? ulps : -ulps) * Math.ulp(p[i]) * (p[i] == 0 ? 0 : 1);
+      }
+      m.put(k, p);
+    });
+    return m;
+  }
+
   static Map.Entry<String, Double> worst(Map<String, Double> m) {
     return m.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
   }

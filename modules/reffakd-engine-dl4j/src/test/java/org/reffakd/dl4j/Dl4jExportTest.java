@@ -35,6 +35,13 @@ import org.reffakd.nn.model.JavaBackend;
  * Export of a java-engine classifier trained on real Fashion-MNIST images to a DL4J zip, read
  * back by DL4J alone in a child JVM (logits and accuracy equal the java engine's) and by
  * {@link Dl4jImport} (a trainable classifier with the same state).
+ *
+ * <p>Why the tolerances hold on any machine: these are forward passes of one model in two
+ * runtimes, a well-conditioned computation (no training step in between): the logits differ by
+ * rounding, measured 2.6e-7 to 1.5e-6 relative at 128, 256 and 512 bits, against 1e-4. Equal
+ * accuracy then needs no image whose two best logits lie within ~1e-6 of each other (expected
+ * count over the test images ~1e-4). The "did not learn" floor 0.5 is a sanity check far
+ * below the measured 0.72 and far above chance (0.1).
  */
 class Dl4jExportTest {
 
