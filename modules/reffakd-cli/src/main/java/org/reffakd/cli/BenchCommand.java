@@ -35,7 +35,8 @@ final class BenchCommand implements Callable<Integer> {
       description = "repetitions; medians are reported (default ${DEFAULT-VALUE})")
   int runs;
   @Option(names = "--threads", paramLabel = "N",
-      description = "compute threads (default: cores, at most 2)")
+      description = "compute threads (default: one per core, "
+          + "${sys:reffakd.default.threads} on this machine)")
   Integer threads;
   @Option(names = "--only", paramLabel = "WHAT", defaultValue = "both",
       description = "student, autoencoder, ingest or both (both = all three; default "

@@ -83,7 +83,8 @@ final class ConfigOptions {
       + "README); recorded in result.json")
   String engine;
   @Option(names = "--threads", paramLabel = "N", description = "compute threads for matrix "
-      + "products and im2col (default: cores, at most 2); results do not depend on it")
+      + "products and im2col (default: one per core, ${sys:reffakd.default.threads} on this "
+      + "machine); results do not depend on it")
   Integer threads;
 
   /** --config (or the defaults), with the given flags on top; data resolved; not validated. */

@@ -46,7 +46,7 @@ final class TeacherCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
   long seed;
   @Option(names = "--threads", paramLabel = "N", description = "compute threads (default: "
-      + "cores, at most 2)")
+      + "one per core, ${sys:reffakd.default.threads} on this machine)")
   Integer threads;
   @Option(names = "--engine", paramLabel = "E", defaultValue = "java", description = "training "
       + "backend: java or dl4j (default ${DEFAULT-VALUE})")

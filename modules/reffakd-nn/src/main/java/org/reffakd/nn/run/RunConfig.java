@@ -136,9 +136,9 @@ public record RunConfig(
         defaultThreads(), DEFAULT_VAL_SIZE, 1.0, true, null);
   }
 
-  /** Compute threads by default: one per core, at most 2 (measured best on 2-core machines). */
+  /** Compute threads by default: one per core the JVM may use. */
   public static int defaultThreads() {
-    return Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   /** Checks every field; the message names the field and its valid range. */
