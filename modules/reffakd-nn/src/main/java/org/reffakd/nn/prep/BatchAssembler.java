@@ -13,12 +13,17 @@ public final class BatchAssembler {
   private final PreparedImages images;
   private final Normalization norm;
   private final Augmentation augmentation;
+  private final float[] resized;
+  private final float[] srcPlane;
   private final float[] scratch;
 
+  /** One assembler per thread: it owns its scratch buffers. */
   public BatchAssembler(PreparedImages images, Normalization norm, Augmentation augmentation) {
     this.images = images;
     this.norm = norm;
     this.augmentation = augmentation;
+    this.resized = new float[images.imageSize()];
+    this.srcPlane = images.planeScratch();
     this.scratch = new float[images.imageSize()];
   }
 
@@ -39,19 +44,15 @@ public final class BatchAssembler {
     int size = images.imageSize();
     float[] buf = out != null && out.length >= n * size ? out : new float[n * size];
     SplittableRandom rng = new SplittableRandom(mix(seed, epoch, from));
-    float[] src = images.data();
     for (int b = 0; b < n; b++) {
       int idx = order[from + b];
       labelsOut[b] = images.labels()[idx];
-      float[] img;
-      int off;
+      images.image(idx, resized, 0, srcPlane);
+      float[] img = resized;
+      int off = 0;
       if (augmentation.enabled()) {
-        augmentation.apply(src, idx * size, c, s, scratch, 0, rng);
+        augmentation.apply(resized, 0, c, s, scratch, 0, rng);
         img = scratch;
-        off = 0;
-      } else {
-        img = src;
-        off = idx * size;
       }
       for (int ch = 0; ch < c; ch++) {
         float m = (float) norm.mean()[ch];

@@ -44,7 +44,6 @@ import org.reffakd.nn.train.AutoencoderTrainer;
 final class Reconstructions {
 
   static final int MAX_IMAGES = 16;
-  private static final int CHUNK = 2000;
   private static final int MAX_CACHED_RUNS = 32;
 
   private final WorkerExecutor worker;
@@ -130,8 +129,8 @@ final class Reconstructions {
       }
       double mse = se / (ch * plane);
       total += mse;
-      int size = imgs.imageSize();
-      String original = png(ch, side, (k, p) -> imgs.data()[bb * size + k * plane + p]);
+      float[] img = imgs.image(b);
+      String original = png(ch, side, (k, p) -> img[k * plane + p]);
       String recon = png(ch, side, (k, p) ->
           (float) (y[(k * count + bb) * plane + p] * std[k] + mean[k]));
       String raw = png(ch, side, (k, p) -> y[(k * count + bb) * plane + p]);
@@ -189,42 +188,11 @@ final class Reconstructions {
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /**
-   * The train split's per-channel mean and std as {@link PreparedImages#statistics()} computes
-   * them on the whole resized split (same order of additions, so the same doubles), resizing
-   * {@value #CHUNK} images at a time instead of all at once.
-   */
+  /** The train split's per-channel mean and std, as the run computed them. */
   static Normalization statistics(ImageDataset train, int side) {
-    int c = train.channels();
-    double[] s = new double[c];
-    double[] ss = new double[c];
-    int plane = side * side;
-    int n = train.size();
-    for (int from = 0; from < n; from += CHUNK) {
-      int[] idx = IntStream.range(from, Math.min(n, from + CHUNK)).toArray();
-      PreparedImages part = PreparedImages.of(train.subset(idx, "train"), side);
-      float[] d = part.data();
-      int size = part.imageSize();
-      for (int ch = 0; ch < c; ch++) {
-        for (int i = 0; i < part.count(); i++) {
-          int off = i * size + ch * plane;
-          for (int p = 0; p < plane; p++) {
-            double v = d[off + p];
-            s[ch] += v;
-            ss[ch] += v * v;
-          }
-        }
-      }
-    }
-    double[] mean = new double[c];
-    double[] std = new double[c];
-    for (int ch = 0; ch < c; ch++) {
-      double m = (double) n * plane;
-      mean[ch] = s[ch] / m;
-      std[ch] = Math.sqrt(Math.max(ss[ch] / m - mean[ch] * mean[ch], 1e-12));
-    }
-    return new Normalization(mean, std).safe(); // as RunData: a constant channel gets std 1
+    return PreparedImages.of(train, side).statistics().safe(); // as RunData: constant -> std 1
   }
+
 
   private interface Pixel {
     float at(int channel, int p);
