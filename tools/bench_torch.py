@@ -287,6 +287,9 @@ def measure(a, threads):
                 % (r + 1, a.runs, secs, n / secs, loss, correct[0] / n))
     out = {"threads": threads, "runs": a.runs, "images_per_epoch": n, "batch_size": BATCH,
            "augmentation": True, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY")}
+    # this process's peak resident set, from the OS (Linux reports ru_maxrss in KiB)
+    import resource
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     if st_all:
         out["student_epoch_s"] = median(st_all)
         out["student_epoch_s_first"] = st_all[0]

@@ -32,6 +32,11 @@ public final class Main {
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       // expected failures (bad input, bad parameter) get one clear line, not a stack trace
       String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+      if (outOfMemory(ex, msg)) {
+        msg = "out of memory (" + msg + ", with a heap of at most "
+            + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB): set a larger one with "
+            + "REFFAKD_HEAP, e.g. REFFAKD_HEAP=4g ./reffakd ...";
+      }
       cmd.getErr().println("reffakd: error: " + msg);
       cmd.getErr().flush();
       if (System.getenv("REFFAKD_DEBUG") != null) {
@@ -49,6 +54,16 @@ public final class Main {
       cl.getErr().flush();
       return 1;
     }
+  }
+
+  /** An OutOfMemoryError, here or as the cause (a stage may pass on only its message). */
+  static boolean outOfMemory(Throwable ex, String msg) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof OutOfMemoryError) {
+        return true;
+      }
+    }
+    return msg.contains("Java heap space");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

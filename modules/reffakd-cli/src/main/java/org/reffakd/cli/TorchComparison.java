@@ -39,7 +39,9 @@ final class TorchComparison {
 
   private static final String[][] FIGURES = {
       {"student epoch", "student_epoch_s", "student"},
-      {"autoencoder epoch", "autoencoder_epoch_s", "autoencoder"}};
+      {"autoencoder epoch", "autoencoder_epoch_s", "autoencoder"},
+      // peak resident set of the whole process, from the OS (VmHWM; ru_maxrss): lower is better
+      {"peak RSS (MB)", "peak_rss_mb", "rss"}};
 
   private TorchComparison() {}
 
@@ -117,7 +119,7 @@ final class TorchComparison {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("torch", torch);
     for (Row r : rows) {
-      m.put("torch_" + r.key() + "_epoch_s", r.torchBest());
+      m.put("torch_" + r.key() + (r.key().equals("rss") ? "_mb" : "_epoch_s"), r.torchBest());
       m.put("torch_best_threads_" + r.key(), r.bestThreads());
       m.put("ratio_" + r.key(), r.ratio());
     }

@@ -32,10 +32,15 @@ class LauncherTest {
   }
 
   String decide(Path fmnistDir, String... args) throws Exception {
+    return dryRun("1", fmnistDir, args);
+  }
+
+  String dryRun(String what, Path fmnistDir, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("bash", script().toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("REFFAKD_LAUNCHER_DRY_RUN", "1");
+    pb.environment().put("REFFAKD_LAUNCHER_DRY_RUN", what);
+    pb.environment().remove("REFFAKD_HEAP");
     pb.environment().put("REFFAKD_FMNIST_DIR", fmnistDir.toString());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -65,5 +70,21 @@ class LauncherTest {
     Path present = Files.createDirectories(tmp.resolve("fashion-mnist"));
     assertEquals("install-fmnist: no", decide(present, "run", "--dataset", "fashion-mnist"));
     assertEquals("install-fmnist: no", decide(present, "run"));
+  }
+
+  @Test
+  void sizesTheHeapFromTheDataAndTheCommand() throws Exception {
+    long memMb = java.nio.file.Files.readAllLines(Path.of("/proc/meminfo")).stream()
+        .filter(l -> l.startsWith("MemTotal:")).mapToLong(l -> Long.parseLong(
+            l.replaceAll("[^0-9]", "")) / 1024).findFirst().orElseThrow();
+    java.util.function.LongFunction<String> capped = mb -> "heap: " + Math.min(mb, memMb * 3 / 4)
+        + "m";
+    assertEquals(capped.apply(1024), dryRun("heap", tmp, "run", "--epochs", "3"));
+    assertEquals(capped.apply(1024), dryRun("heap", tmp, "bench", "--dataset=mnist"));
+    assertEquals(capped.apply(2048), dryRun("heap", tmp, "run", "--dataset", "cifar100"));
+    assertEquals(capped.apply(2048), dryRun("heap", tmp, "study", "--seeds", "3"));
+    assertEquals(capped.apply(8192), dryRun("heap", tmp, "run", "--dataset", "tiny-imagenet"));
+    assertEquals(capped.apply(8192), dryRun("heap", tmp, "bench", "--only", "resnet18"));
+    assertEquals(capped.apply(8192), dryRun("heap", tmp, "run", "--resume", "runs/x"));
   }
 }

@@ -64,6 +64,22 @@ class TorchComparisonTest {
   }
 
   @Test
+  void comparesPeakMemoryWithTorchsLowest() {
+    Map<String, Object> t1 = new LinkedHashMap<>(Map.of("threads", 1, "peak_rss_mb", 600.0));
+    Map<String, Object> t2 = new LinkedHashMap<>(Map.of("threads", 2, "peak_rss_mb", 650.0));
+    Map<String, Object> torch = Map.of("torch_version", "x", "results", List.of(t1, t2));
+    List<TorchComparison.Row> rows = TorchComparison.rows(Map.of("peak_rss_mb", 900.0), torch);
+    assertEquals(1, rows.size());
+    assertEquals("rss", rows.get(0).key());
+    assertEquals(1, rows.get(0).bestThreads());
+    assertEquals(1.5, rows.get(0).ratio(), 1e-12);
+    Map<String, Object> m = TorchComparison.metrics(rows, torch);
+    assertEquals(600.0, m.get("torch_rss_mb"));
+    assertEquals(1.5, (Double) m.get("ratio_rss"), 1e-12);
+    assertTrue(TorchComparison.table(rows, "x").contains("peak RSS (MB)"));
+  }
+
+  @Test
   void comparesOnlyWhatBothMeasured() {
     List<TorchComparison.Row> rows = TorchComparison.rows(Map.of("student_epoch_s", 5.0),
         torchJson());
