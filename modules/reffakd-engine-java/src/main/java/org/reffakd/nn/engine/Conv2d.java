@@ -3,8 +3,23 @@ package org.reffakd.nn.engine;
 import java.util.List;
 import java.util.Random;
 
-/** 2-D convolution on (C, N, H, W) maps by im2col and one matrix product per batch. */
+/**
+ * 2-D convolution on (C, N, H, W) maps by im2col and one matrix product per batch.
+ *
+ * <p>Memory: the unfolded input (im2col) of a training forward is kept for the backward only
+ * while it is at most {@link #KEEP_COLUMNS_BYTES}; a larger one (ResNet-18's first stages at
+ * batch 128: 150-300 MB per convolution) is unfolded into a per-thread scratch and unfolded
+ * again from the kept input in the backward, bitwise the same columns. The columns' gradient
+ * is always a per-thread scratch. So the small student keeps its speed, and a large network
+ * holds two scratch buffers instead of one pair per convolution.
+ */
 public final class Conv2d implements Layer {
+
+  /** Largest unfolded input kept between forward and backward (bytes). */
+  static final long KEEP_COLUMNS_BYTES = 64L << 20;
+
+  private static final ThreadLocal<float[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new float[2][]);
 
   private final int inC;
   private final int outC;
@@ -14,13 +29,14 @@ public final class Conv2d implements Layer {
   private final Param weight; // (outC, inC*k*k)
   private final Param bias;   // may be null
   private boolean inputGrad = true;
+  private long keepColumnsBytes = KEEP_COLUMNS_BYTES;
 
   private int n;
   private int h;
   private int w;
-  private float[] col;
+  private float[] col;       // kept columns, or null when they are unfolded again
+  private float[] input;     // the input, when the columns are not kept
   private float[] out;
-  private float[] dcol;
   private float[] dx;
 
   public Conv2d(int inC, int outC, int k, int stride, int pad, boolean withBias, Random rng) {
@@ -48,10 +64,19 @@ public final class Conv2d implements Layer {
     int np = n * oh * ow;
     int ckk = inC * k * k;
     macs = (long) outC * ckk * oh * ow;
-    col = Tensor.reuse(col, ckk * np);
-    Im2col.im2col(x.data, inC, n, h, w, k, stride, pad, col);
+    float[] cols;
+    if (training && 4L * ckk * np <= keepColumnsBytes) {
+      col = Tensor.reuse(col, ckk * np);
+      cols = col;
+      input = null;
+    } else {
+      col = null;
+      input = training ? x.data : null; // a layer's output stays until its next forward
+      cols = scratch(0, ckk * np);
+    }
+    Im2col.im2col(x.data, inC, n, h, w, k, stride, pad, cols);
     out = Tensor.reuse(out, outC * np);
-    Parallel.gemm(outC, np, ckk, weight.value, 0, ckk, 1, col, 0, np, out, 0, np, false);
+    Parallel.gemm(outC, np, ckk, weight.value, 0, ckk, 1, cols, 0, np, out, 0, np, false);
     if (bias != null) {
       for (int o = 0; o < outC; o++) {
         float b = bias.value[o];
@@ -69,7 +94,15 @@ public final class Conv2d implements Layer {
     int np = gradOut.dim(1) * gradOut.dim(2) * gradOut.dim(3);
     int ckk = inC * k * k;
     float[] g = gradOut.data;
-    Parallel.gemmNT(outC, ckk, np, g, 0, np, col, 0, np, weight.grad, 0, ckk, true);
+    float[] cols = col;
+    if (cols == null) {
+      if (input == null) {
+        throw new IllegalStateException("Conv2d.backward without a training forward");
+      }
+      cols = scratch(0, ckk * np);
+      Im2col.im2col(input, inC, n, h, w, k, stride, pad, cols);
+    }
+    Parallel.gemmNT(outC, ckk, np, g, 0, np, cols, 0, np, weight.grad, 0, ckk, true);
     if (bias != null) {
       for (int o = 0; o < outC; o++) {
         bias.grad[o] += (float) Kernels.sum(g, o * np, np);
@@ -78,13 +111,28 @@ public final class Conv2d implements Layer {
     if (!inputGrad) {
       return null;
     }
-    dcol = Tensor.reuse(dcol, ckk * np);
+    float[] dcol = scratch(1, ckk * np);
     // dcol = W^T . dOut
     Parallel.gemm(ckk, np, outC, weight.value, 0, 1, ckk, g, 0, np, dcol, 0, np, false);
     dx = Tensor.reuse(dx, inC * n * h * w);
     java.util.Arrays.fill(dx, 0f);
     Im2col.col2im(dcol, inC, n, h, w, k, stride, pad, dx);
     return new Tensor(dx, inC, n, h, w);
+  }
+
+  /** For the tests: the largest unfolded input this layer keeps (bytes). */
+  Conv2d keepColumnsBytes(long bytes) {
+    keepColumnsBytes = bytes;
+    return this;
+  }
+
+  /** This thread's scratch buffer i, at least size floats (its first size are used). */
+  private static float[] scratch(int i, int size) {
+    float[][] s = SCRATCH.get();
+    if (s[i] == null || s[i].length < size) {
+      s[i] = new float[size];
+    }
+    return s[i];
   }
 
   private void checkInput(Tensor x) {
