@@ -2,6 +2,7 @@ package org.reffakd.platform.study;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,5 +40,34 @@ class StudySpecTest {
     assertEquals(2 * (1 + 4), spec(a, g1).jobs().size());
     assertEquals(spec(a, g1).jobs().stream().map(StudySpec.Job::id).sorted().toList(),
         spec(b, g2).jobs().stream().map(StudySpec.Job::id).sorted().toList());
+  }
+
+  @Test
+  void seedsDoNotChangeTheIdAndAnEpochListIsAnAxis() {
+    Map<String, String> p = Map.of("alpha", "0.5", "temperature", "5");
+    StudySpec two = spec(p, Map.of());
+    StudySpec three = two.withSeeds(List.of(1L, 2L, 3L));
+    assertEquals(two.id(), three.id(), "more seeds: the same study");
+    // the jobs of seeds 1 and 2 keep their ids; seed 3 adds its own
+    assertTrue(three.jobs().stream().map(StudySpec.Job::id).toList()
+        .containsAll(two.jobs().stream().map(StudySpec.Job::id).toList()));
+    assertEquals(3 * 2, three.jobs().size());
+    // one budget (the base's): the id and job ids of a study without the axis
+    StudySpec same = new StudySpec(two.base(), two.losses(), two.variants(), two.seeds(),
+        two.grid(), two.params(), two.fractions(), "lenet5bn", 1, List.of(two.base().epochs()));
+    assertEquals(two.id(), same.id());
+    assertEquals(two.jobs().stream().map(StudySpec.Job::id).toList(),
+        same.jobs().stream().map(StudySpec.Job::id).toList());
+    StudySpec budgets = new StudySpec(two.base(), two.losses(), two.variants(), two.seeds(),
+        two.grid(), two.params(), List.of(0.05, 1.0), "lenet5bn", 1, List.of(1, 2));
+    assertNotEquals(two.id(), budgets.id());
+    List<StudySpec.Job> jobs = budgets.jobs();
+    assertEquals(2 * 2 * 2 * 2, jobs.size(), "fractions x budgets x seeds x losses");
+    for (StudySpec.Job j : jobs) {
+      assertEquals(j.epochs(), j.config().epochs(), j.id());
+      assertEquals(j.fraction(), j.config().trainFraction(), j.id());
+      assertTrue(j.id().contains("-e" + j.epochs() + "-seed"), j.id());
+    }
+    assertEquals(jobs.size(), jobs.stream().map(StudySpec.Job::id).distinct().count());
   }
 }
