@@ -59,8 +59,8 @@ final class StudyCommand implements Callable<Integer> {
   List<String> grid;
   @Option(names = "--train-fraction", split = ",", paramLabel = "F,F", description = "fractions "
       + "of the training images (after the validation split): the labelled images a route has, "
-      + "e.g. 0.02,0.1,1 (default 1). Each fraction must leave every class at least "
-      + "--soft-per-class images")
+      + "e.g. 0.02,0.1,1 (default 1). Each fraction must leave every class as many images as "
+      + "a variant draws (40; the variant's +n<N> sets it): checked before anything starts")
   List<Double> fractions;
   @Option(names = "--teacher-arch", description = "teacher of kd, dkd, reffakd-dkd... (default "
       + "lenet5bn-wide)")
