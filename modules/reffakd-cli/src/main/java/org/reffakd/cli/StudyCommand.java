@@ -62,6 +62,10 @@ final class StudyCommand implements Callable<Integer> {
       + "e.g. 0.02,0.1,1 (default 1). Each fraction must leave every class as many images as "
       + "a variant draws (40; the variant's +n<N> sets it): checked before anything starts")
   List<Double> fractions;
+  @Option(names = "--epochs-at", split = ",", paramLabel = "F:E", description = "the epoch "
+      + "budget of one training fraction, replacing --epochs for it, e.g. 0.02:40,0.1:20 (a low "
+      + "fraction takes few steps an epoch and may need more epochs to converge)")
+  List<String> epochsAt;
   @Option(names = "--teacher-arch", description = "teacher of kd, dkd, reffakd-dkd... (default "
       + "lenet5bn-wide)")
   String teacherArch = "lenet5bn-wide";
@@ -104,7 +108,8 @@ final class StudyCommand implements Callable<Integer> {
             "dkd", "reffakd-dkd"),
         variants != null ? variants : List.of("paper", "clean"), seedList(seeds), axes, lp,
         fractions != null ? fractions : List.of(1.0), teacherArch,
-        teacherEpochs != null ? teacherEpochs : base.epochs(), common.epochs).check();
+        teacherEpochs != null ? teacherEpochs : base.epochs(), common.epochs,
+        epochsAt(epochsAt)).check();
     if (workers < 0 || (workers == 0 && kafka.bootstrap == null)) {
       throw new IllegalArgumentException("--workers " + workers + ": at least 1 without "
           + "--kafka (nobody else can reach the embedded broker)");
@@ -145,6 +150,25 @@ final class StudyCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** {@code 0.02:40,0.1:20} (repeating a fraction adds a budget) as fraction to budgets. */
+  static Map<Double, List<Integer>> epochsAt(List<String> items) {
+    Map<Double, List<Integer>> m = new java.util.TreeMap<>();
+    for (String it : items == null ? List.<String>of() : items) {
+      int colon = it.indexOf(':');
+      try {
+        if (colon <= 0) {
+          throw new NumberFormatException();
+        }
+        m.computeIfAbsent(Double.parseDouble(it.substring(0, colon).trim()),
+            k -> new ArrayList<>()).add(Integer.parseInt(it.substring(colon + 1).trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--epochs-at " + it + ": expected FRACTION:EPOCHS, "
+            + "e.g. 0.02:40");
+      }
+    }
+    return m;
   }
 
   static List<Long> seedList(String s) {

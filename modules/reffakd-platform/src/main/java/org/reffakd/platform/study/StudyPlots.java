@@ -87,11 +87,18 @@ final class StudyPlots {
       }
       if (StudyStats.fractions(data).size() > 1) {
         List<Integer> budgets = StudyStats.epochBudgets(data);
+        // each fraction at a budget of its own (--epochs-at): one panel joins them
+        boolean ownBudgets = budgets.size() > 1 && StudyStats.fractions(data).stream()
+            .allMatch(f -> settings.stream().filter(x -> x.fraction() == f).count() == 1);
+        if (ownBudgets) {
+          budgets = List.of(-1);
+        }
         save(learningCurve(data, summaries, budgets, colours), dir.resolve("learning-curve.png"),
             WIDTH, 140 + 2 * PANEL_HEIGHT * budgets.size());
         plots.add(new Plot("learning-curve.png", "Test top-1 at the best-validation epoch "
             + "against the training fraction (log scale): mean over seeds per route, band = "
-            + "± std, one panel per epoch budget"));
+            + "± std, " + (ownBudgets ? "each fraction at its own epoch budget"
+                : "one panel per epoch budget")));
       }
       save(accuracy(data, summaries, settings, colours), dir.resolve("accuracy.png"), WIDTH,
           140 + PANEL_HEIGHT * settings.size());
@@ -305,7 +312,7 @@ final class StudyPlots {
       int series = 0;
       for (String route : colours.keySet()) {
         List<RouteSummary> rs = summaries.stream().filter(s -> s.route().equals(route)
-            && s.epochs() == budget).sorted(java.util.Comparator.comparingDouble(
+            && (budget < 0 || s.epochs() == budget)).sorted(java.util.Comparator.comparingDouble(
                 RouteSummary::trainFraction)).toList();
         if (rs.isEmpty()) {
           continue;
@@ -334,8 +341,8 @@ final class StudyPlots {
         r.setSeriesVisibleInLegend(series, budget == budgets.get(0));
         series++;
       }
-      NumberAxis y = new NumberAxis("top-1 (%), " + budget + " epoch" + (budget == 1 ? ""
-          : "s"));
+      NumberAxis y = new NumberAxis(budget < 0 ? "top-1 (%), each fraction at its budget"
+          : "top-1 (%), " + budget + " epoch" + (budget == 1 ? "" : "s"));
       y.setAutoRangeIncludesZero(false);
       XYPlot panel = new XYPlot(ds, null, y, r);
       panel.setDataset(1, dots);

@@ -298,6 +298,9 @@ public final class StudyRunner {
     settings.put("params", spec.params());
     settings.put("train_fractions", spec.fractions());
     settings.put("epochs", spec.epochs());
+    if (!spec.epochsAt().isEmpty()) {
+      settings.put("epochs_at", spec.epochsAt());
+    }
     settings.put("ae_pool", spec.base().aePoolName());
     settings.put("protocol", RunConfig.AE_POOL_ALL.equals(spec.base().aePoolName())
         ? "semi-supervised: the autoencoder also sees the rest of the pool without labels; the "

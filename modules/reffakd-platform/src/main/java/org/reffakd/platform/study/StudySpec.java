@@ -30,14 +30,38 @@ import org.reffakd.spi.LossPlugin;
  * @param teacherEpochs its epochs
  * @param epochs        the student's epoch budgets (an axis like fractions; null or empty: the
  *                      base config's epochs)
+ * @param epochsAt      budgets of particular fractions ({@code --epochs-at 0.02:30}), replacing
+ *                      {@code epochs} for them: a low fraction may need more epochs to converge
  */
 public record StudySpec(RunConfig base, List<String> losses, List<String> variants,
                         List<Long> seeds, Map<String, List<String>> grid,
                         Map<String, String> params, List<Double> fractions, String teacherArch,
-                        int teacherEpochs, List<Integer> epochs) {
+                        int teacherEpochs, List<Integer> epochs,
+                        Map<Double, List<Integer>> epochsAt) {
 
   public StudySpec {
     epochs = epochs == null || epochs.isEmpty() ? List.of(base.epochs()) : List.copyOf(epochs);
+    epochsAt = epochsAt == null ? Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(epochsAt));
+  }
+
+  /** A study whose fractions share the epoch budgets. */
+  public StudySpec(RunConfig base, List<String> losses, List<String> variants, List<Long> seeds,
+                   Map<String, List<String>> grid, Map<String, String> params,
+                   List<Double> fractions, String teacherArch, int teacherEpochs,
+                   List<Integer> epochs) {
+    this(base, losses, variants, seeds, grid, params, fractions, teacherArch, teacherEpochs,
+        epochs, null);
+  }
+
+  /** The epoch budgets of a fraction's students. */
+  public List<Integer> epochsFor(double fraction) {
+    return epochsAt.getOrDefault(fraction, epochs);
+  }
+
+  /** Whether the study has more than one epoch budget (then job ids name theirs). */
+  private boolean severalBudgets() {
+    return fractions.stream().flatMap(f -> epochsFor(f).stream()).distinct().count() > 1;
   }
 
   /** A study with one epoch budget, the base config's. */
@@ -45,13 +69,13 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
                    Map<String, List<String>> grid, Map<String, String> params,
                    List<Double> fractions, String teacherArch, int teacherEpochs) {
     this(base, losses, variants, seeds, grid, params, fractions, teacherArch, teacherEpochs,
-        null);
+        null, null);
   }
 
   /** This study with other seeds (the same id: seeds can be added to a study). */
   public StudySpec withSeeds(List<Long> s) {
     return new StudySpec(base, losses, variants, s, grid, params, fractions, teacherArch,
-        teacherEpochs, epochs);
+        teacherEpochs, epochs, epochsAt);
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL =
@@ -85,6 +109,11 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
     m.put("teacher", teacherArch + "/" + teacherEpochs);
     if (!epochs.equals(List.of(base.epochs()))) {
       m.put("epochs", epochs);
+    }
+    if (!epochsAt.isEmpty()) {
+      Map<String, List<Integer>> at = new java.util.TreeMap<>();
+      epochsAt.forEach((f, e) -> at.put(f.toString(), e));
+      m.put("epochs_at", at);
     }
     try {
       return ArtifactStore.sha256(CANONICAL.writeValueAsString(m)).substring(0, 10);
@@ -122,7 +151,7 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
     String sid = id();
     Map<String, LossFacts> facts = facts();
     for (double f : fractions) {
-      for (int ep : epochs) {
+      for (int ep : epochsFor(f)) {
         for (long seed : seeds) {
           for (String loss : losses) {
             LossFacts lf = facts.get(loss);
@@ -145,7 +174,7 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
                     .map(e -> e.getKey() + "=" + e.getValue())
                     .reduce((a, b) -> a + "," + b).orElse("");
                 String id = ("s" + sid + "-" + loss + "-" + variant + (grid.isEmpty() ? ""
-                    : "-" + grid) + "-f" + f + (epochs.size() > 1 ? "-e" + ep : "") + "-seed"
+                    : "-" + grid) + "-f" + f + (severalBudgets() ? "-e" + ep : "") + "-seed"
                     + seed).replaceAll("[^A-Za-z0-9._-]", "_");
                 jobs.add(new Job(id, loss, variant, point, f, ep, seed, cfg.validate(), soft,
                     teacher));
@@ -245,6 +274,18 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
     if (losses.isEmpty() || seeds.isEmpty() || fractions.isEmpty()) {
       throw new IllegalArgumentException("study: --losses, --seeds and --train-fraction need "
           + "at least one value each");
+    }
+    for (double f : epochsAt.keySet()) {
+      if (!fractions.contains(f)) {
+        throw new IllegalArgumentException("study: --epochs-at " + f + ": not one of the "
+            + "study's --train-fraction " + fractions);
+      }
+    }
+    for (int e : epochsAt.values().stream().flatMap(List::stream).toList()) {
+      if (e < 1) {
+        throw new IllegalArgumentException("study: --epochs-at: every budget must be >= 1, got "
+            + e);
+      }
     }
     for (int e : epochs) {
       if (e < 1) {

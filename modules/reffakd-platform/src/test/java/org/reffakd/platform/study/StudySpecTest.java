@@ -70,4 +70,27 @@ class StudySpecTest {
     }
     assertEquals(jobs.size(), jobs.stream().map(StudySpec.Job::id).distinct().count());
   }
+
+  @Test
+  void aFractionMayHaveBudgetsOfItsOwn() {
+    StudySpec two = spec(Map.of("alpha", "0.5", "temperature", "5"), Map.of());
+    StudySpec own = new StudySpec(two.base(), two.losses(), two.variants(), two.seeds(),
+        two.grid(), two.params(), List.of(0.02, 1.0), "lenet5bn", 1, List.of(10),
+        Map.of(0.02, List.of(40)));
+    assertEquals(List.of(40), own.epochsFor(0.02));
+    assertEquals(List.of(10), own.epochsFor(1.0));
+    for (StudySpec.Job j : own.jobs()) {
+      assertEquals(j.fraction() == 0.02 ? 40 : 10, j.config().epochs(), j.id());
+      assertTrue(j.id().contains("-e" + j.epochs() + "-"), j.id());
+    }
+    assertEquals(2 * 2 * 2, own.jobs().size());
+    assertNotEquals(own.id(), new StudySpec(two.base(), two.losses(), two.variants(),
+        two.seeds(), two.grid(), two.params(), List.of(0.02, 1.0), "lenet5bn", 1, List.of(10))
+        .id());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> new StudySpec(two.base(), two.losses(),
+            two.variants(), two.seeds(), two.grid(), two.params(), List.of(1.0), "lenet5bn", 1,
+            List.of(10), Map.of(0.5, List.of(40))).check());
+    assertTrue(e.getMessage().contains("--epochs-at 0.5"), e.getMessage());
+  }
 }
