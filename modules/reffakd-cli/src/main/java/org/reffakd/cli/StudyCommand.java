@@ -26,9 +26,9 @@ import picocli.CommandLine.Option;
             + "that fraction's labelled images only (the strict low-data protocol; --ae-pool all "
             + "lets the autoencoder also see the rest of the pool without labels, one per seed). "
             + "Then every (loss, variant, seed, grid point, fraction, epoch budget) distillation "
-            + "job goes to reffakd.jobs, where the workers of the group reffakd-workers take it: --workers "
-            + "in this process (default 1), and any 'reffakd worker' on the same cluster "
-            + "(--kafka) and artefact store (--artifacts).",
+            + "job goes to reffakd.jobs, where the workers of the group reffakd-workers take "
+            + "it: --workers in this process (default 1), and any 'reffakd worker' on the same "
+            + "cluster (--kafka) and artefact store (--artifacts).",
         "Each job carves a validation split of --val-size training images (seeded, stratified, "
             + "never trained on) that selects the epoch; the headline is test accuracy at that "
             + "epoch, mean +- std over seeds, and the paired difference against ce with a 95%% "

@@ -69,7 +69,7 @@ public final class AutoencoderStage {
     return p;
   }
 
-  /** Whether the autoencoder of this config trains on the whole pool (fraction 1 or ae_pool all). */
+  /** Whether this config's autoencoder trains on the whole pool (fraction 1 or ae_pool all). */
   public static boolean coversPool(RunConfig cfg) {
     return cfg.trainFraction() == 1.0 || RunConfig.AE_POOL_ALL.equals(cfg.aePoolName());
   }

@@ -350,8 +350,8 @@ public final class StudyReport {
         .append("comparison would detect with 80% power (two-sided 5%), from its observed paired ")
         .append("spread: (t(0.975, n−1) + t(0.8, n−1))·sd/√n; \"seeds for 0.3 pp\" is how many ")
         .append("paired seeds that spread needs to detect 0.3 points.\n\n");
-    b.append("| route | train fraction | epochs | n | test acc at best-val epoch (mean ± std) | Δ vs ")
-        .append(md(base)).append(" mean [95% CI] | MDE (pp) | seeds for 0.3 pp | verdict |\n");
+    b.append("| route | train fraction | epochs | n | test acc at best-val epoch (mean ± std) ")
+        .append("| Δ vs ").append(md(base)).append(" mean [95% CI] | MDE (pp) | seeds for 0.3 pp | verdict |\n");
     b.append("|---|---|---|---|---|---|---|---|---|\n");
     for (RouteSummary s : summaries) {
       b.append("| ").append(md(s.route())).append(" | ").append(StudyPlots.fraction(

@@ -233,8 +233,8 @@ public final class StudyRunner {
 
   /** Follows reffakd.runs until every job has a result; rewrites the report after each. */
   private void await(List<StudySpec.Job> jobs, Map<String, JsonObject> done,
-                     Map<Double, Map<Long, Cost>> aeCost, Map<Double, Map<Long, Cost>> teacherCost,
-                     List<SoftLabelMatrix> matrices) {
+                     Map<Double, Map<Long, Cost>> aeCost,
+                     Map<Double, Map<Long, Cost>> teacherCost, List<SoftLabelMatrix> matrices) {
     Set<String> ids = jobs.stream().map(StudySpec.Job::id).collect(
         java.util.stream.Collectors.toSet());
     TopicPartition tp = new TopicPartition(Topics.RUNS, 0);
@@ -270,7 +270,8 @@ public final class StudyRunner {
   }
 
   private StudyData data(List<StudySpec.Job> jobs, Map<String, JsonObject> done,
-                         Map<Double, Map<Long, Cost>> aeCost, Map<Double, Map<Long, Cost>> teacherCost,
+                         Map<Double, Map<Long, Cost>> aeCost,
+                         Map<Double, Map<Long, Cost>> teacherCost,
                          List<SoftLabelMatrix> matrices) {
     List<JobResult> results = new ArrayList<>();
     for (StudySpec.Job j : jobs) {

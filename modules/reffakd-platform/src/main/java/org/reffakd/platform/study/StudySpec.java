@@ -15,10 +15,10 @@ import org.reffakd.spi.LossPlugin;
 
 /**
  * What a study compares: losses x soft-label variants x seeds x grid points x training-set
- * fractions x student epoch budgets, on one base config. Parameters ({@code params} and {@code grid}) are keyed like
- * {@code --param}: {@code dkd.beta} for one loss; an unqualified {@code alpha} or
- * {@code temperature} is reffakd's (the reference's grid is reffakd's); any other unqualified
- * key goes to every loss that has the parameter.
+ * fractions x student epoch budgets, on one base config. Parameters ({@code params} and {@code
+ * grid}) are keyed like {@code --param}: {@code dkd.beta} for one loss; an unqualified {@code
+ * alpha} or {@code temperature} is reffakd's (the reference's grid is reffakd's); any other
+ * unqualified key goes to every loss that has the parameter.
  *
  * @param base          the config every job starts from (dataset, data, epochs, ...)
  * @param losses        loss strategies; {@code ce} is the baseline the report compares with

@@ -12,9 +12,9 @@ import org.reffakd.platform.study.PairedStats.Interval;
 import org.reffakd.platform.study.PairedStats.Summary;
 
 /**
- * The study's jobs grouped by (route, train fraction, epoch budget), with the headline statistic (test top-1
- * at the best-validation epoch), the paper's optimistic one (best test epoch), the paired
- * difference against the baseline route at the same fraction and budget, the verdict, its
+ * The study's jobs grouped by (route, train fraction, epoch budget), with the headline statistic
+ * (test top-1 at the best-validation epoch), the paper's optimistic one (best test epoch), the
+ * paired difference against the baseline route at the same fraction and budget, the verdict, its
  * minimum detectable effect, and the route's cost.
  */
 public final class StudyStats {
@@ -96,9 +96,9 @@ public final class StudyStats {
   }
 
   /**
-   * One route at one train fraction and epoch budget. {@code seeds}, {@code headline} (test at best-val epoch)
-   * and {@code paperProtocol} (best test) are aligned, sorted by seed; {@code paired} is null
-   * for the baseline route and when the baseline has no job at this fraction.
+   * One route at one train fraction and epoch budget. {@code seeds}, {@code headline} (test at
+   * best-val epoch) and {@code paperProtocol} (best test) are aligned, sorted by seed; {@code
+   * paired} is null for the baseline route and when the baseline has no job at this fraction.
    */
   public record RouteSummary(String route, String loss, String variant,
       Map<String, String> grid, double trainFraction, int epochs, boolean usesAutoencoder,
