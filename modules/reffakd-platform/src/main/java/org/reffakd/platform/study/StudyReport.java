@@ -351,7 +351,8 @@ public final class StudyReport {
         .append("spread: (t(0.975, n−1) + t(0.8, n−1))·sd/√n; \"seeds for 0.3 pp\" is how many ")
         .append("paired seeds that spread needs to detect 0.3 points.\n\n");
     b.append("| route | train fraction | epochs | n | test acc at best-val epoch (mean ± std) ")
-        .append("| Δ vs ").append(md(base)).append(" mean [95% CI] | MDE (pp) | seeds for 0.3 pp | verdict |\n");
+        .append("| Δ vs ").append(md(base))
+        .append(" mean [95% CI] | MDE (pp) | seeds for 0.3 pp | verdict |\n");
     b.append("|---|---|---|---|---|---|---|---|---|\n");
     for (RouteSummary s : summaries) {
       b.append("| ").append(md(s.route())).append(" | ").append(StudyPlots.fraction(
@@ -503,7 +504,7 @@ public final class StudyReport {
     String range = lo == hi ? String.format(Locale.ROOT, "%.2f", 100 * lo)
         : String.format(Locale.ROOT, "%.2f to %.2f", 100 * lo, 100 * hi);
     return (routes.size() == 1 ? "its" : "their") + " minimum detectable effect (80% power) is "
-        + range + " pp, so smaller effects could not be seen";
+        + range + " pp (a smaller true effect would be detected with less than 80% probability)";
   }
 
   private static String mde(RouteSummary s) {
