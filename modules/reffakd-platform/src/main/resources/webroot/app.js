@@ -287,6 +287,8 @@
           Array.isArray(settings.variants) && ('variants ' + settings.variants.join(', ')),
           Array.isArray(settings.seeds) && ('seeds ' + settings.seeds.join(', ')),
           Array.isArray(fractions) && ('train fractions ' + fractions.join(', ')),
+          Array.isArray(settings.epochs) && ('epoch budgets ' + settings.epochs.join(', ')),
+          settings.ae_pool && ('autoencoder pool ' + settings.ae_pool),
           settings.teacher && ('teacher ' + settings.teacher)]
           .filter(Boolean).join(' \u00b7 ')),
         el('div', {class: 'study-progress'}, progressBar(s.jobs_done, s.jobs_total),
@@ -312,9 +314,11 @@
       return el('div', {},
         el('div', {class: 'scroll'}, el('table', {class: 'study-routes'},
           el('thead', {}, el('tr', {},
-            el('th', {text: 'route'}), el('th', {text: 'train fraction'}), el('th', {text: 'n'}),
+            el('th', {text: 'route'}), el('th', {text: 'train fraction'}), el('th', {text: 'epochs'}), el('th', {text: 'n'}),
             el('th', {text: 'test acc. at best-val epoch', title: prot.headline || ''}),
             el('th', {text: '\u0394 vs ' + (s.baseline || 'baseline') + ' [95% CI]', title: prot.paired_difference || ''}),
+            el('th', {text: 'MDE (pp, 80% power)', title: prot.mde || ''}),
+            el('th', {text: 'seeds for 0.3 pp', title: prot.mde || ''}),
             el('th', {text: 'verdict'}),
             el('th', {class: 'optimistic', text: 'best test epoch (paper protocol, optimistic)', title: prot.paper_protocol || ''}),
             el('th', {text: 'wall s (total)', title: prot.cost || ''}),
@@ -325,13 +329,17 @@
             const measured = total.measured || {};
             const computed = total.computed || {};
             const seeds = r.test_at_best_val && r.test_at_best_val.per_seed;
-            return el('tr', {'data-route': r.route + '@' + r.train_fraction},
+            const pd = r.paired_difference || {};
+            return el('tr', {'data-route': r.route + '@' + r.train_fraction + (r.epochs != null ? '/' + r.epochs : '')},
               el('td', {text: r.route}),
               el('td', {text: fmt(r.train_fraction)}),
+              el('td', {text: fmt(r.epochs)}),
               el('td', {text: fmt(r.n)}),
               el('td', {text: meanStd(r.test_at_best_val),
                 title: seeds ? Object.entries(seeds).map(([k, v]) => 'seed ' + k + ': ' + pct(v)).join(', ') : null}),
               el('td', {text: delta(r.paired_difference)}),
+              el('td', {text: pd.mde == null ? '-' : (100 * pd.mde).toFixed(2)}),
+              el('td', {text: pd.seeds_for_0_3pp == null ? '-' : fmt(pd.seeds_for_0_3pp)}),
               el('td', {}, el('span', {class: verdictClass(r.verdict), text: r.verdict || '-'})),
               el('td', {class: 'optimistic', text: meanStd(r.paper_protocol)}),
               el('td', {text: fmt(measured.wall_seconds, 1)}),
@@ -350,10 +358,13 @@
       if (!list.length) return notice('No finished jobs yet.');
       return el('details', {}, el('summary', {text: list.length + ' finished jobs'}),
         el('div', {class: 'scroll'}, el('table', {class: 'study-jobs'},
-          el('thead', {}, el('tr', {}, ...['job', 'route', 'train fraction', 'seed', 'best-val epoch',
+          el('thead', {}, el('tr', {}, ...['job', 'route', 'train fraction', 'epochs', 'images (student / autoencoder / draw)', 'seed', 'best-val epoch',
             'test at best-val', 'best test (optimistic)', 'last test', 'wall s'].map(h => el('th', {text: h})))),
           el('tbody', {}, ...list.map(j => el('tr', {},
             el('td', {text: j.job_id}), el('td', {text: j.route}), el('td', {text: fmt(j.train_fraction)}),
+            el('td', {text: fmt(j.epochs)}),
+            el('td', {text: [j.student_images, j.autoencoder_images, j.draw_pool_images]
+              .map(v => v == null || v < 0 ? '?' : String(v)).join(' / ')}),
             el('td', {text: fmt(j.seed)}), el('td', {text: fmt(j.best_val_epoch)}),
             el('td', {text: pct(j.test_at_best_val)}), el('td', {text: pct(j.best_test)}),
             el('td', {text: pct(j.last_test)}),

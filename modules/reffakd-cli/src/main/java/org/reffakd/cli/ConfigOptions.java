@@ -26,9 +26,17 @@ final class ConfigOptions {
   @Option(names = "--ae-epochs", paramLabel = "N", description = "autoencoder epochs (default 3; "
       + "paper 200)")
   Integer aeEpochs;
-  @Option(names = "--epochs", paramLabel = "N", description = "student epochs (default 15; "
-      + "paper 200)")
-  Integer epochs;
+  @Option(names = "--epochs", split = ",", paramLabel = "N", description = "student epochs "
+      + "(default 15; paper 200); a study takes a list, 10,30: the epoch budget as an axis")
+  List<Integer> epochs;
+  /** Whether this command takes a list of epoch budgets (study); others take one number. */
+  boolean epochsAxis;
+  @Option(names = "--ae-pool", paramLabel = "P", description = "what the autoencoder trains "
+      + "on: labelled (default: only the labelled images the route has, its --train-fraction; "
+      + "the strict low-data protocol) or all (also the rest of the training pool, without its "
+      + "labels: the semi-supervised case). The soft-label draw always uses only the labelled "
+      + "images")
+  String aePool;
   @Option(names = "--alpha", paramLabel = "A", description = "the strategies' alpha parameter "
       + "(reffakd default 0.5)")
   String alpha;
@@ -102,7 +110,13 @@ final class ConfigOptions {
     put(f, "arch", arch);
     put(f, "ae_epochs", aeEpochs);
     put(f, "ae_lr", aeLr);
-    put(f, "epochs", epochs);
+    if (epochs != null && epochs.size() > 1 && !epochsAxis) {
+      throw new IllegalArgumentException("--epochs " + epochs.stream().map(String::valueOf)
+          .collect(java.util.stream.Collectors.joining(",")) + ": one number here (a list of "
+          + "epoch budgets is a study's axis)");
+    }
+    put(f, "epochs", epochs == null || epochs.isEmpty() ? null : epochs.get(0));
+    put(f, "ae_pool", aePool);
     put(f, "batch_size", batchSize);
     put(f, "lr", lr);
     put(f, "schedule", schedule);

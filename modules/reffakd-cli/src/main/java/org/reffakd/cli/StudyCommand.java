@@ -21,21 +21,25 @@ import picocli.CommandLine.Option;
 @Command(name = "study", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Compare distillation losses on one dataset over several seeds, with intervals.",
-        "Per seed: one autoencoder and one soft-label record per variant (published to "
-            + "reffakd.softlabels), and one teacher per training fraction if a loss needs it. "
-            + "Then every (loss, variant, seed, grid point, fraction) distillation job goes to "
-            + "reffakd.jobs, where the workers of the group reffakd-workers take it: --workers "
-            + "in this process (default 1), and any 'reffakd worker' on the same cluster "
-            + "(--kafka) and artefact store (--artifacts).",
+        "Per seed and training fraction: one autoencoder, one soft-label record per variant "
+            + "(published to reffakd.softlabels) and one teacher if a loss needs it, each on "
+            + "that fraction's labelled images only (the strict low-data protocol; --ae-pool all "
+            + "lets the autoencoder also see the rest of the pool without labels, one per seed). "
+            + "Then every (loss, variant, seed, grid point, fraction, epoch budget) distillation "
+            + "job goes to reffakd.jobs, where the workers of the group reffakd-workers take "
+            + "it: --workers in this process (default 1), and any 'reffakd worker' on the same "
+            + "cluster (--kafka) and artefact store (--artifacts).",
         "Each job carves a validation split of --val-size training images (seeded, stratified, "
             + "never trained on) that selects the epoch; the headline is test accuracy at that "
             + "epoch, mean +- std over seeds, and the paired difference against ce with a 95%% "
-            + "t interval. The paper's protocol (best test epoch) is reported beside it.",
+            + "t interval and its minimum detectable effect (80%% power). The paper's protocol "
+            + "(best test epoch) is reported beside it.",
         "Run's options apply to every job where they fit; --alpha, --temperature and "
             + "--kl-reduction are reffakd's, --param dkd.beta=8 names another loss's parameter.",
         "Writes DIR/report.md, DIR/results.csv (one row per job), DIR/study.json, DIR/plots/*.png, "
-            + "DIR/soft-labels/<variant>-seed<S>/{similarity,soft_labels}.csv. Run it again "
-            + "with the same options and --out to resume: nothing finished is redone."})
+            + "DIR/soft-labels/<variant>-seed<S>[-frac<F>]/{similarity,soft_labels}.csv. Run it "
+            + "again with the same options and --out to resume: nothing finished is redone; "
+            + "with more --seeds, only the new seeds' work is added."})
 final class StudyCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "study folder")
@@ -54,14 +58,19 @@ final class StudyCommand implements Callable<Integer> {
       + "alpha=0.1,0.5,0.9 (unqualified alpha and temperature are reffakd's), dkd.beta=1,8")
   List<String> grid;
   @Option(names = "--train-fraction", split = ",", paramLabel = "F,F", description = "fractions "
-      + "of the training images (after the validation split) the students train on, e.g. "
-      + "0.1,1 (default 1)")
+      + "of the training images (after the validation split): the labelled images a route has, "
+      + "e.g. 0.02,0.1,1 (default 1). Each fraction must leave every class as many images as "
+      + "a variant draws (40; the variant's +n<N> sets it): checked before anything starts")
   List<Double> fractions;
+  @Option(names = "--epochs-at", split = ",", paramLabel = "F:E", description = "the epoch "
+      + "budget of one training fraction, replacing --epochs for it, e.g. 0.02:40,0.1:20 (a low "
+      + "fraction takes few steps an epoch and may need more epochs to converge)")
+  List<String> epochsAt;
   @Option(names = "--teacher-arch", description = "teacher of kd, dkd, reffakd-dkd... (default "
       + "lenet5bn-wide)")
   String teacherArch = "lenet5bn-wide";
   @Option(names = "--teacher-epochs", paramLabel = "N", description = "teacher epochs (default: "
-      + "--epochs)")
+      + "the first --epochs)")
   Integer teacherEpochs;
   @Option(names = "--workers", paramLabel = "N", description = "in-process workers (default 1; "
       + "0 leaves the jobs to 'reffakd worker' processes)")
@@ -82,6 +91,7 @@ final class StudyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    common.epochsAxis = true;
     RunConfig base = common.base().validate();
     Map<String, String> lp = common.lossParams(base.lossParams());
     Map<String, List<String>> axes = new LinkedHashMap<>();
@@ -98,10 +108,17 @@ final class StudyCommand implements Callable<Integer> {
             "dkd", "reffakd-dkd"),
         variants != null ? variants : List.of("paper", "clean"), seedList(seeds), axes, lp,
         fractions != null ? fractions : List.of(1.0), teacherArch,
-        teacherEpochs != null ? teacherEpochs : base.epochs()).check();
+        teacherEpochs != null ? teacherEpochs : base.epochs(), common.epochs,
+        epochsAt(epochsAt)).check();
     if (workers < 0 || (workers == 0 && kafka.bootstrap == null)) {
       throw new IllegalArgumentException("--workers " + workers + ": at least 1 without "
           + "--kafka (nobody else can reach the embedded broker)");
+    }
+    if (!fromTopic) {
+      // every seed's and fraction's labelled images, checked before anything starts
+      var train = org.reffakd.nn.data.Datasets.load(base.dataset(), Path.of(base.data()),
+          "train");
+      spec.checkFractions(train.labels(), train.classNames());
     }
     System.out.printf("study %s: %d jobs (%s), results in %s%n", spec.id(), spec.jobs().size(),
         String.join(",", spec.losses()), out);
@@ -133,6 +150,25 @@ final class StudyCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** {@code 0.02:40,0.1:20} (repeating a fraction adds a budget) as fraction to budgets. */
+  static Map<Double, List<Integer>> epochsAt(List<String> items) {
+    Map<Double, List<Integer>> m = new java.util.TreeMap<>();
+    for (String it : items == null ? List.<String>of() : items) {
+      int colon = it.indexOf(':');
+      try {
+        if (colon <= 0) {
+          throw new NumberFormatException();
+        }
+        m.computeIfAbsent(Double.parseDouble(it.substring(0, colon).trim()),
+            k -> new ArrayList<>()).add(Integer.parseInt(it.substring(colon + 1).trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--epochs-at " + it + ": expected FRACTION:EPOCHS, "
+            + "e.g. 0.02:40");
+      }
+    }
+    return m;
   }
 
   static List<Long> seedList(String s) {

@@ -157,6 +157,35 @@ class MainTest {
   }
 
   @Test
+  void anEpochListIsAStudysAxisAndAFractionThatStarvesTheDrawIsRefusedBeforeAnything()
+      throws Exception {
+    int[] rc = new int[1];
+    String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),
+        "--epochs", "10,30", "--write-config", tmp.resolve("e.json").toString()))[0];
+    assertEquals(1, rc[0], err);
+    assertTrue(err.contains("--epochs 10,30: one number here"), err);
+    // --ae-pool is recorded in the config
+    assertEquals(0, Main.execute("run", "--data", tmp.toString(), "--ae-pool", "all",
+        "--write-config", tmp.resolve("p.json").toString()));
+    assertEquals("all", org.reffakd.nn.run.RunConfig.read(tmp.resolve("p.json")).aePoolName());
+    Path data = tmp.resolve("fmnist-starve");
+    org.reffakd.nn.run.FashionSubset.writeIdx(data, 1000, 200);
+    Path out = tmp.resolve("starve");
+    // 2% of 900 pool images is about 2 a class: the paper draw (40 a class) cannot come from them
+    err = captureErr(() -> rc[0] = Main.execute("study", "--data", data.toString(), "--losses",
+        "ce,reffakd", "--variants", "paper", "--train-fraction", "0.02", "--epochs", "1,2",
+        "--val-size", "100", "--no-dashboard", "--out", out.toString()))[0];
+    assertEquals(1, rc[0], err);
+    assertTrue(err.contains("train_fraction 0.02 leaves class '")
+        && err.contains("fewer than soft_per_class 40"), err);
+    assertTrue(!Files.exists(out.resolve("kafka")), "refused before the platform started");
+    err = captureErr(() -> rc[0] = Main.execute("study", "--data", data.toString(),
+        "--epochs-at", "0.02-40", "--out", out.toString()))[0];
+    assertEquals(1, rc[0], err);
+    assertTrue(err.contains("--epochs-at 0.02-40: expected FRACTION:EPOCHS"), err);
+  }
+
+  @Test
   void aTinyStudyFromTheCommandLine() throws Exception {
     Path data = tmp.resolve("fmnist-study");
     org.reffakd.nn.run.FashionSubset.writeIdx(data, 1000, 200);

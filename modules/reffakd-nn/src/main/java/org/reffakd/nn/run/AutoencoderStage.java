@@ -16,8 +16,10 @@ import org.reffakd.nn.train.Progress;
 
 /**
  * The autoencoder stage as a stateless service: config and data in, an encoder artefact out.
- * It trains on the training pool (the student's validation split set aside, see
- * {@link Splits}), selects the epoch on a further {@code ae_val_fraction} of the pool, keeps
+ * It trains on the labelled images the route has (its {@code train_fraction} of the pool, the
+ * student's validation split set aside, see {@link Splits}), or with {@code ae_pool all} on the
+ * whole pool without labels ({@link RunData.Parts#autoencoderPool}); it selects the epoch on a
+ * further {@code ae_val_fraction} of those images, keeps
  * its resumable checkpoints in a work directory, and stores the best checkpoint in the
  * artefact store: the output names it by SHA-256.
  */
@@ -59,7 +61,17 @@ public final class AutoencoderStage {
     }
     p.put("engine", cfg.engineName());
     p.put("code_version", org.reffakd.nn.util.CodeVersion.get());
+    if (!coversPool(cfg)) {
+      // a subset of the pool: which one (absent at fraction 1, so those stay as they were)
+      p.put("train_fraction", cfg.trainFraction());
+      p.put("ae_pool", cfg.aePoolName());
+    }
     return p;
+  }
+
+  /** Whether this config's autoencoder trains on the whole pool (fraction 1 or ae_pool all). */
+  public static boolean coversPool(RunConfig cfg) {
+    return cfg.trainFraction() == 1.0 || RunConfig.AE_POOL_ALL.equals(cfg.aePoolName());
   }
 
   /**
@@ -70,7 +82,7 @@ public final class AutoencoderStage {
                            Progress progress) {
     ReffakdRun.preflight(cfg, data);
     Costs.Meter meter = new Costs.Meter();
-    PreparedImages pool = data.parts(cfg).pool();
+    PreparedImages pool = data.parts(cfg).autoencoderPool(cfg);
     AutoencoderModel ae = cfg.backend().autoencoder(pool.channels(), cfg.seed());
     int[] perm = BatchAssembler.permutation(pool.count(), cfg.seed() ^ 0x5EED, 0);
     int nVal = (int) Math.round(pool.count() * cfg.aeValFraction());

@@ -166,6 +166,14 @@ public final class DistillStage {
       }
       details.put("segments", segments.count());
       details.put("train_images", parts.student().count());
+      // what each stage of this route saw (METHOD.md section 6): the student's labelled
+      // images; the autoencoder's images and the soft-label draw's pool (0 without soft labels)
+      details.put("student_images", parts.student().count());
+      details.put("autoencoder_images", soft == null ? 0 : imagesOf(soft, "autoencoder_images",
+          parts.autoencoderPool(cfg).count()));
+      details.put("draw_pool_images", soft == null ? 0 : imagesOf(soft, "draw_pool_images",
+          parts.drawPool().count()));
+      details.put("ae_pool", cfg.aePoolName());
       details.put("val_images", parts.validation() == null ? 0 : parts.validation().count());
       details.put("train_fraction", cfg.trainFraction());
       details.put("selection", parts.validation() == null
@@ -187,5 +195,11 @@ public final class DistillStage {
       result.write(runDir.resolve("result.json"));
       return result;
     }
+  }
+
+  /** A count the soft-label record states (a record written before it did: the config's). */
+  private static int imagesOf(SoftLabelRecord soft, String key, int fromConfig) {
+    Object v = soft.provenance() == null ? null : soft.provenance().get(key);
+    return v instanceof Number n ? n.intValue() : fromConfig;
   }
 }

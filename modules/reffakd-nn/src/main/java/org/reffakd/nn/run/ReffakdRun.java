@@ -158,28 +158,12 @@ public final class ReffakdRun {
     }
     RunData.Parts parts = data.parts(cfg);
     List<String> names = data.train().classNames();
-    int[] pool = perClass(parts.pool());
-    int[] student = perClass(parts.student());
-    String after = cfg.valSize() == 0 ? "" : " after the validation split of " + cfg.valSize()
-        + " images";
-    for (int c = 0; c < pool.length; c++) {
-      if (pool[c] < cfg.softPerClass()) {
-        int min = java.util.Arrays.stream(pool).min().orElse(0);
-        throw new IllegalArgumentException("soft_per_class " + cfg.softPerClass() + " needs "
-            + cfg.softPerClass() + " training images of every class, but class '" + names.get(c)
-            + "' has " + pool[c] + after + " (use --soft-per-class " + Math.max(2, min)
-            + (cfg.valSize() == 0 ? "" : ", or a smaller --val-size") + ")");
-      }
-      if (student[c] < 1) {
-        throw new IllegalArgumentException("train_fraction " + cfg.trainFraction()
-            + " leaves no training image of class '" + names.get(c) + "'" + after
-            + " (use a larger --train-fraction)");
-      }
-    }
-    int nVal = (int) Math.round(parts.pool().count() * cfg.aeValFraction());
-    if (cfg.aeEpochs() > 0 && (nVal < 1 || nVal >= parts.pool().count())) {
+    checkLabelled(cfg, data.trainImages().labels(), names, true);
+    org.reffakd.nn.prep.PreparedImages aePool = parts.autoencoderPool(cfg);
+    int nVal = (int) Math.round(aePool.count() * cfg.aeValFraction());
+    if (cfg.aeEpochs() > 0 && (nVal < 1 || nVal >= aePool.count())) {
       throw new IllegalArgumentException("ae_val_fraction " + cfg.aeValFraction() + " of "
-          + parts.pool().count() + " pool images leaves the autoencoder " + nVal
+          + aePool.count() + " autoencoder images leaves the autoencoder " + nVal
           + " validation images: it needs at least one, and one to train on");
     }
     if (cfg.teacher() != null) {
@@ -191,12 +175,44 @@ public final class ReffakdRun {
     }
   }
 
-  private static int[] perClass(PreparedImages images) {
-    int[] counts = new int[images.classes()];
-    for (int l : images.labels()) {
-      counts[l]++;
+  /**
+   * Checks that the labelled images a config's route has (its train_fraction of the pool, the
+   * validation split set aside) leave every class at least one image and, when the route uses
+   * soft labels, at least soft_per_class images for the draw: it draws only from them. Needs only
+   * the training labels (the splits depend on nothing else), so a study can check every seed and
+   * fraction before anything trains. The message names the fraction and soft_per_class.
+   */
+  public static void checkLabelled(RunConfig cfg, int[] labels, List<String> names,
+                                   boolean softLabels) {
+    int classes = names.size();
+    Splits.Partition p = Splits.validation(labels, classes, cfg.valSize(), cfg.seed());
+    int[] sub = Splits.fraction(p.pool(), labels, classes, cfg.trainFraction(), cfg.seed());
+    int[] count = new int[classes];
+    for (int i : sub) {
+      count[labels[i]]++;
     }
-    return counts;
+    String after = cfg.valSize() == 0 ? "" : " after the validation split of " + cfg.valSize()
+        + " images";
+    int min = java.util.Arrays.stream(count).min().orElse(0);
+    for (int c = 0; c < classes; c++) {
+      if (count[c] < 1) {
+        throw new IllegalArgumentException("train_fraction " + cfg.trainFraction()
+            + " leaves no training image of class '" + names.get(c) + "'" + after
+            + " (use a larger --train-fraction)");
+      }
+      if (softLabels && count[c] < cfg.softPerClass()) {
+        throw new IllegalArgumentException(cfg.trainFraction() < 1
+            ? "train_fraction " + cfg.trainFraction() + " leaves class '" + names.get(c) + "' "
+                + count[c] + " labelled images" + after + ", fewer than soft_per_class "
+                + cfg.softPerClass() + " (the soft-label draw uses only the labelled images a "
+                + "route has: use --soft-per-class " + Math.max(2, min) + " or a larger "
+                + "--train-fraction)"
+            : "soft_per_class " + cfg.softPerClass() + " needs " + cfg.softPerClass()
+                + " training images of every class, but class '" + names.get(c) + "' has "
+                + count[c] + after + " (use --soft-per-class " + Math.max(2, min)
+                + (cfg.valSize() == 0 ? "" : ", or a smaller --val-size") + ")");
+      }
+    }
   }
 
   /** What a run's result.json reports of its autoencoder, with the stage timings so far. */

@@ -53,7 +53,21 @@ public record RunConfig(
     Boolean softAugment,
     @com.fasterxml.jackson.annotation.JsonInclude(
         com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    String engine) {
+    String engine,
+    @com.fasterxml.jackson.annotation.JsonInclude(
+        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    String aePool) {
+
+  /**
+   * {@code ae_pool}: the autoencoder trains on the labelled images the route has (its training
+   * fraction), the default: the strict low-data protocol of METHOD.md section 6.
+   */
+  public static final String AE_POOL_LABELLED = "labelled";
+  /**
+   * {@code ae_pool}: the autoencoder also trains on the rest of the pool, without its labels
+   * (the semi-supervised case); the soft-label draw still uses only the labelled images.
+   */
+  public static final String AE_POOL_ALL = "all";
 
   /** Images of the student's validation split by default (METHOD.md section 6). */
   public static final int DEFAULT_VAL_SIZE = 5000;
@@ -71,6 +85,13 @@ public record RunConfig(
     // the default engine is left out of config.json, so configs (and the ids hashed from
     // them) are those of the releases before the engine seam
     engine = engine == null || engine.equals(Backends.DEFAULT) ? null : engine;
+    // likewise the default autoencoder pool (labelled images only) is left out of config.json
+    aePool = aePool == null || aePool.equals(AE_POOL_LABELLED) ? null : aePool;
+  }
+
+  /** The autoencoder's pool ({@code --ae-pool}): "labelled" (default) or "all". */
+  public String aePoolName() {
+    return aePool == null ? AE_POOL_LABELLED : aePool;
   }
 
   /** The training backend ({@code --engine}): "java" unless the config names another. */
@@ -133,7 +154,7 @@ public record RunConfig(
     return new RunConfig(dataset, null, dataset.equals("tiny-imagenet") ? 64 : 32, "lenet5bn",
         3, 0.1, "step", 0.1, 15, 128, 0.1, 0.9, 5e-4, "cosine", true, "reffakd",
         Map.of("alpha", "0.5", "temperature", "5"), null, List.of(), 40, null, 1.0, false, 42,
-        defaultThreads(), DEFAULT_VAL_SIZE, 1.0, true, null);
+        defaultThreads(), DEFAULT_VAL_SIZE, 1.0, true, null, null);
   }
 
   /** Compute threads by default: one per core the JVM may use. */
@@ -167,6 +188,8 @@ public record RunConfig(
     require(valSize >= 0, "val_size", ">= 0 (0 = no validation split), got " + valSize);
     require(trainFraction > 0 && trainFraction <= 1, "train_fraction", "in (0, 1], got "
         + trainFraction);
+    require(aePoolName().equals(AE_POOL_LABELLED) || aePoolName().equals(AE_POOL_ALL), "ae_pool",
+        AE_POOL_LABELLED + " or " + AE_POOL_ALL + ", got " + aePool);
     require(schedule.equals("step") || schedule.equals("cosine") || schedule.equals("constant"),
         "schedule", "step, cosine or constant, got " + schedule);
     require(aeSchedule.equals("step") || aeSchedule.equals("cosine")

@@ -48,11 +48,29 @@ public record RunData(ImageDataset train, ImageDataset test, PreparedImages trai
   }
 
   /**
-   * The training images as a run uses them (see {@link Splits}): the pool (autoencoder and
-   * soft-label draw), the student's validation split (null when val_size is 0) and the
-   * student's training subset of the pool.
+   * The training images as a run uses them (see {@link Splits}): the pool (every training image
+   * but the validation split), the student's validation split (null when val_size is 0) and the
+   * student's training subset of the pool: the labelled images the route has.
    */
-  public record Parts(PreparedImages pool, PreparedImages validation, PreparedImages student) {}
+  public record Parts(PreparedImages pool, PreparedImages validation, PreparedImages student) {
+
+    /**
+     * The images the soft-label draw comes from: always the labelled images the route has
+     * (the student's training subset; the whole pool at train_fraction 1).
+     */
+    public PreparedImages drawPool() {
+      return student;
+    }
+
+    /**
+     * The images the autoencoder trains on (its own validation part included): the labelled
+     * images the route has, or with {@code ae_pool all} the whole pool, used without labels.
+     * At train_fraction 1 both are the pool.
+     */
+    public PreparedImages autoencoderPool(RunConfig cfg) {
+      return RunConfig.AE_POOL_ALL.equals(cfg.aePoolName()) ? pool : student;
+    }
+  }
 
   /** Splits the training images by the config's val_size, train_fraction and seed. */
   public Parts parts(RunConfig cfg) {

@@ -11,7 +11,8 @@ import org.reffakd.nn.softlabel.SoftLabels;
 
 /**
  * The similarity stage as a stateless service: an encoder artefact and the data in, a
- * soft-label record out (METHOD.md section 2). The images are drawn from the training pool;
+ * soft-label record out (METHOD.md section 2). The images are drawn from the labelled images the
+ * route has ({@link RunData.Parts#drawPool}: its train_fraction of the pool, never the rest);
  * the {@code paper} variant encodes them after augmentation (as the reference does), the
  * {@code clean} variant as they are.
  */
@@ -28,7 +29,8 @@ public final class SoftLabelStage {
 
   public static SoftLabelRecord run(RunConfig cfg, RunData data, String encoderSha256,
                                     ArtifactStore store) {
-    PreparedImages pool = data.parts(cfg).pool();
+    RunData.Parts parts = data.parts(cfg);
+    PreparedImages pool = parts.drawPool();
     AutoencoderModel ae = AutoencoderStage.load(cfg.backend(), store, encoderSha256,
         pool.channels());
     SoftLabelOptions so = options(cfg);
@@ -47,6 +49,13 @@ public final class SoftLabelStage {
     prov.put("dataset_sha256", data.provenance(cfg).get("dataset_sha256"));
     prov.put("val_size", cfg.valSize());
     prov.put("image_size", cfg.imageSize());
+    prov.put("draw_pool_images", pool.count());
+    prov.put("autoencoder_images", parts.autoencoderPool(cfg).count());
+    if (cfg.trainFraction() != 1.0) {
+      // the draw comes from the route's labelled images: a part of the key (absent at
+      // fraction 1, so those keys stay as they were)
+      prov.put("train_fraction", cfg.trainFraction());
+    }
     String variant = cfg.softVariant();
     String key = key(cfg.dataset(), encoderSha256, variant, options, cfg.seed(), prov);
     return new SoftLabelRecord(key, cfg.dataset(), variant, encoderSha256, cfg.seed(),
@@ -58,7 +67,8 @@ public final class SoftLabelStage {
                     long seed, Map<String, Object> prov) {
     String basis = String.join("|", dataset, encoder, variant, new TreeMap<>(options).toString(),
         Long.toString(seed), String.valueOf(prov.get("dataset_sha256")),
-        String.valueOf(prov.get("val_size")), String.valueOf(prov.get("image_size")));
+        String.valueOf(prov.get("val_size")), String.valueOf(prov.get("image_size")))
+        + (prov.containsKey("train_fraction") ? "|" + prov.get("train_fraction") : "");
     return dataset + "/" + ArtifactStore.sha256(basis).substring(0, 24);
   }
 }

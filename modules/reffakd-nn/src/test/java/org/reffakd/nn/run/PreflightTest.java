@@ -1,5 +1,6 @@
 package org.reffakd.nn.run;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,5 +65,50 @@ class PreflightTest {
     assertTrue(e.getMessage().startsWith("soft_per_class 5 needs 5"), e.getMessage());
     assertTrue(e.getMessage().contains("or a smaller --val-size"), e.getMessage());
     assertFalse(Files.exists(dir.resolve("checkpoints/autoencoder-last.ckpt")));
+  }
+
+  @Test
+  void aFractionThatLeavesTheDrawTooFewLabelledImagesFailsNamingBoth() {
+    Path dir = tmp.resolve("frac");
+    // 200 pool images, half of them about 10 a class: 15 cannot be drawn from them
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ReffakdRun(config(Map.of("soft_per_class", 15, "train_fraction", 0.5)), dir,
+            Progress.NONE, QUIET).execute());
+    assertTrue(e.getMessage().startsWith("train_fraction 0.5 leaves class '"), e.getMessage());
+    assertTrue(e.getMessage().contains("fewer than soft_per_class 15"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("checkpoints/autoencoder-last.ckpt")));
+  }
+
+  @Test
+  void everyStageOfALowDataRouteSeesOnlyItsLabelledImagesUnlessTheAutoencoderMaySeeAll()
+      throws Exception {
+    Map<String, Object> strict = result(tmp.resolve("strict"), Map.of("soft_per_class", 5,
+        "train_fraction", 0.5));
+    int student = ((Number) strict.get("student_images")).intValue();
+    assertTrue(student > 80 && student < 120, "half of the 200 pool images: " + student);
+    assertEquals(student, ((Number) strict.get("autoencoder_images")).intValue());
+    assertEquals(student, ((Number) strict.get("draw_pool_images")).intValue());
+    assertEquals("labelled", strict.get("ae_pool"));
+    Map<String, Object> semi = result(tmp.resolve("semi"), Map.of("soft_per_class", 5,
+        "train_fraction", 0.5, "ae_pool", "all"));
+    assertEquals(student, ((Number) semi.get("student_images")).intValue());
+    assertEquals(200, ((Number) semi.get("autoencoder_images")).intValue(), "the whole pool");
+    assertEquals(student, ((Number) semi.get("draw_pool_images")).intValue(),
+        "the draw stays within the labelled images");
+    assertEquals("all", semi.get("ae_pool"));
+    assertEquals("all", ((Map<?, ?>) semi.get("config")).get("ae_pool"), "recorded in config");
+    assertFalse(((Map<?, ?>) strict.get("config")).containsKey("ae_pool"),
+        "the default is left out of config.json, as before the option");
+    // at fraction 1 both pools are the whole pool
+    Map<String, Object> full = result(tmp.resolve("full"), Map.of("soft_per_class", 5));
+    assertEquals(200, ((Number) full.get("student_images")).intValue());
+    assertEquals(200, ((Number) full.get("autoencoder_images")).intValue());
+    assertEquals(200, ((Number) full.get("draw_pool_images")).intValue());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> result(Path dir, Map<String, ?> more) throws Exception {
+    new ReffakdRun(config(more), dir, Progress.NONE, QUIET).execute();
+    return RunConfig.JSON.readValue(dir.resolve("result.json").toFile(), Map.class);
   }
 }

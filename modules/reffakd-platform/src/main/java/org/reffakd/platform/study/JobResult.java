@@ -10,17 +10,33 @@ import org.reffakd.nn.train.EpochRow;
 /**
  * One finished distillation job. {@code variant} is the soft-label variant ("paper", "clean",
  * ...) or "-" when the loss uses no soft labels; {@code grid} holds the loss's hyper-parameters
- * (e.g. alpha=0.5, temperature=5), empty when none, kept sorted by key.
+ * (e.g. alpha=0.5, temperature=5), empty when none, kept sorted by key. {@code epochs} is the
+ * student's epoch budget; the image counts say what each stage of the route saw (METHOD.md
+ * section 6): the student's labelled images, the autoencoder's images and the soft-label draw's
+ * pool (0 for a route without soft labels, -1 when unknown).
  */
 public record JobResult(String jobId, String loss, String variant, Map<String, String> grid,
     double trainFraction, long seed, List<EpochPoint> curve, boolean usesAutoencoder,
-    boolean usesTeacher, Cost studentCost) {
+    boolean usesTeacher, Cost studentCost, int epochs, int studentImages,
+    int autoencoderImages, int drawPoolImages) {
 
   public JobResult {
     variant = variant == null || variant.isBlank() ? "-" : variant;
     grid = grid == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(grid));
     curve = curve == null ? List.of() : List.copyOf(curve);
     studentCost = studentCost == null ? Cost.UNKNOWN : studentCost;
+  }
+
+  /**
+   * A job whose epoch budget is its curve's last epoch and whose image counts are unknown (-1):
+   * what a result without them says.
+   */
+  public JobResult(String jobId, String loss, String variant, Map<String, String> grid,
+                   double trainFraction, long seed, List<EpochPoint> curve,
+                   boolean usesAutoencoder, boolean usesTeacher, Cost studentCost) {
+    this(jobId, loss, variant, grid, trainFraction, seed, curve, usesAutoencoder, usesTeacher,
+        studentCost, curve == null ? 0 : curve.stream().mapToInt(EpochPoint::epoch).max()
+            .orElse(0), -1, -1, -1);
   }
 
   /** The grid as {@code alpha=0.5,temperature=5} (keys sorted); empty when there is none. */

@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * The few statistics of a study: mean and sample standard deviation over seeds, and the paired
- * difference of two routes over the seeds they share with its two-sided 95% Student-t interval.
+ * difference of two routes over the seeds they share with its two-sided 95% Student-t interval,
+ * and the minimum detectable effect of such a comparison (80% power, two-sided 5%).
  * The t quantile is computed here (the regularized incomplete beta function, inverted by
  * bisection), so no statistics library is needed.
  */
@@ -25,6 +26,71 @@ public final class PairedStats {
     public boolean defined() {
       return !Double.isNaN(low) && !Double.isNaN(high);
     }
+
+    /**
+     * The minimum detectable effect of this comparison ({@link PairedStats#mde}): the true
+     * difference it would detect with 80% power at two-sided 5%, given its observed spread.
+     */
+    public double mde() {
+      return PairedStats.mde(n, std);
+    }
+
+    /** The seeds needed to detect an effect of this size ({@link PairedStats#seedsToDetect}). */
+    public int seedsToDetect(double effect) {
+      return PairedStats.seedsToDetect(effect, std);
+    }
+  }
+
+  /** Power of the minimum detectable effect. */
+  public static final double POWER = 0.8;
+  /** The effect the published studies aim to see: 0.3 accuracy points (0.003 as a fraction). */
+  public static final double TARGET_EFFECT = 0.003;
+  /** seedsToDetect's answer when no number of seeds up to this one suffices. */
+  public static final int MAX_SEEDS = 10_000;
+
+  /**
+   * The minimum detectable effect of a paired comparison at 80% power, two-sided 5% (METHOD.md
+   * section 6): (t(0.975, n-1) + t(0.8, n-1)) * sd / sqrt(n), in the units of sd; NaN for
+   * n &lt; 2 or an unknown sd.
+   */
+  public static double mde(int n, double sd) {
+    if (n < 2 || Double.isNaN(sd)) {
+      return Double.NaN;
+    }
+    return (t975(n - 1) + tQuantile(POWER, n - 1)) * sd / Math.sqrt(n);
+  }
+
+  /**
+   * The smallest number of paired seeds n &gt;= 2 whose {@link #mde} with this spread is at most
+   * {@code effect}, taking the observed sd as the true one; -1 when sd is unknown, and
+   * {@link #MAX_SEEDS} when none up to it suffices.
+   */
+  public static int seedsToDetect(double effect, double sd) {
+    if (Double.isNaN(sd) || !(effect > 0)) {
+      return -1;
+    }
+    if (mde(2, sd) <= effect) {
+      return 2;
+    }
+    // mde falls as n grows: find a bracket by doubling, then bisect
+    int lo = 2;
+    int hi = 4;
+    while (mde(hi, sd) > effect) {
+      if (hi >= MAX_SEEDS) {
+        return MAX_SEEDS;
+      }
+      lo = hi;
+      hi = Math.min(MAX_SEEDS, hi * 2);
+    }
+    while (hi - lo > 1) {
+      int mid = (lo + hi) >>> 1;
+      if (mde(mid, sd) <= effect) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    return hi;
   }
 
   /** Mean and sample standard deviation of the values that are not NaN. */

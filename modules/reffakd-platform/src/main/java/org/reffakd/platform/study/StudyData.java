@@ -10,16 +10,35 @@ import java.util.TreeMap;
  * against (normally {@code "ce"}); {@code autoencoderCost} and {@code teacherCost} are per seed,
  * empty when there is none. {@code teacherCostByFraction}, when it has a fraction, replaces
  * {@code teacherCost} for the routes of that training fraction (a study trains one teacher per
- * seed and fraction, on the same images as the students).
+ * seed and fraction, on the same images as the students); {@code autoencoderCostByFraction}
+ * likewise replaces {@code autoencoderCost}.
  */
 public record StudyData(String dataset, String baseline, Map<String, Object> settings,
     List<JobResult> jobs, Map<Long, Cost> autoencoderCost, Map<Long, Cost> teacherCost,
-    List<SoftLabelMatrix> softLabels, Map<Double, Map<Long, Cost>> teacherCostByFraction) {
+    List<SoftLabelMatrix> softLabels, Map<Double, Map<Long, Cost>> teacherCostByFraction,
+    Map<Double, Map<Long, Cost>> autoencoderCostByFraction) {
 
   public StudyData(String dataset, String baseline, Map<String, Object> settings,
                    List<JobResult> jobs, Map<Long, Cost> autoencoderCost,
                    Map<Long, Cost> teacherCost, List<SoftLabelMatrix> softLabels) {
-    this(dataset, baseline, settings, jobs, autoencoderCost, teacherCost, softLabels, Map.of());
+    this(dataset, baseline, settings, jobs, autoencoderCost, teacherCost, softLabels, Map.of(),
+        Map.of());
+  }
+
+  public StudyData(String dataset, String baseline, Map<String, Object> settings,
+                   List<JobResult> jobs, Map<Long, Cost> autoencoderCost,
+                   Map<Long, Cost> teacherCost, List<SoftLabelMatrix> softLabels,
+                   Map<Double, Map<Long, Cost>> teacherCostByFraction) {
+    this(dataset, baseline, settings, jobs, autoencoderCost, teacherCost, softLabels,
+        teacherCostByFraction, Map.of());
+  }
+
+  /**
+   * The autoencoder costs per seed that apply to the routes of a training fraction (under the
+   * strict low-data protocol a study trains one autoencoder per seed and fraction).
+   */
+  public Map<Long, Cost> autoencoderCostAt(double fraction) {
+    return autoencoderCostByFraction.getOrDefault(fraction, autoencoderCost);
   }
 
   /** The teacher costs per seed that apply to the routes of a training fraction. */
@@ -39,5 +58,7 @@ public record StudyData(String dataset, String baseline, Map<String, Object> set
     softLabels = softLabels == null ? List.of() : List.copyOf(softLabels);
     teacherCostByFraction = teacherCostByFraction == null ? Map.of()
         : java.util.Collections.unmodifiableMap(new TreeMap<>(teacherCostByFraction));
+    autoencoderCostByFraction = autoencoderCostByFraction == null ? Map.of()
+        : java.util.Collections.unmodifiableMap(new TreeMap<>(autoencoderCostByFraction));
   }
 }

@@ -15,21 +15,17 @@ import java.util.TreeMap;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
-import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.axis.ValueAxis;
-import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.DefaultDrawingSupplier;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.LookupPaintScale;
-import org.jfree.chart.renderer.category.StatisticalBarRenderer;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.PaintScaleLegend;
 import org.jfree.chart.ui.RectangleEdge;
-import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -66,46 +62,93 @@ final class StudyPlots {
     }
   }
 
+  /** Per-seed points are drawn wherever a group has fewer seeds than this. */
+  static final int SEED_POINTS_BELOW = 10;
+  /** Height of one panel of a small-multiples chart, in pixels. */
+  static final int PANEL_HEIGHT = 170;
+
   /** Draws every plot into dir (created if needed); returns them in report order. */
   static List<Plot> drawAll(StudyData data, List<RouteSummary> summaries, Path dir)
       throws IOException {
     headless();
     List<Plot> plots = new ArrayList<>();
     if (!summaries.isEmpty()) {
-      save(accuracy(data, summaries), dir.resolve("accuracy.png"), WIDTH, HEIGHT);
+      Map<String, Paint> colours = colours(summaries);
+      List<StudyStats.Setting> settings = StudyStats.settings(data);
+      boolean anyPaired = summaries.stream().anyMatch(x -> x.paired() != null);
+      if (anyPaired) {
+        save(differences(data, summaries, settings, colours), dir.resolve("differences.png"),
+            WIDTH, 140 + PANEL_HEIGHT * settings.size());
+        plots.add(new Plot("differences.png", "The comparison: paired difference against "
+            + data.baseline() + " (test top-1 at the best-validation epoch, percentage points),"
+            + " mean and 95% interval per route, one panel per training fraction and epoch "
+            + "budget; dots are the per-seed differences when there are fewer than "
+            + SEED_POINTS_BELOW + " seeds"));
+      }
+      if (StudyStats.fractions(data).size() > 1) {
+        List<Integer> budgets = StudyStats.epochBudgets(data);
+        // each fraction at a budget of its own (--epochs-at): one panel joins them
+        boolean ownBudgets = budgets.size() > 1 && StudyStats.fractions(data).stream()
+            .allMatch(f -> settings.stream().filter(x -> x.fraction() == f).count() == 1);
+        if (ownBudgets) {
+          budgets = List.of(-1);
+        }
+        save(learningCurve(data, summaries, budgets, colours), dir.resolve("learning-curve.png"),
+            WIDTH, 140 + 2 * PANEL_HEIGHT * budgets.size());
+        plots.add(new Plot("learning-curve.png", "Test top-1 at the best-validation epoch "
+            + "against the training fraction (log scale): mean over seeds per route, band = "
+            + "± std, " + (ownBudgets ? "each fraction at its own epoch budget"
+                : "one panel per epoch budget")));
+      }
+      save(accuracy(data, summaries, settings, colours), dir.resolve("accuracy.png"), WIDTH,
+          140 + PANEL_HEIGHT * settings.size());
       plots.add(new Plot("accuracy.png", "Test top-1 at the best-validation epoch, mean ± std "
-          + "over seeds, per route and train fraction"));
-      for (double f : StudyStats.fractions(data)) {
-        List<RouteSummary> at = summaries.stream().filter(s -> s.trainFraction() == f).toList();
+          + "over seeds, per route, one panel per training fraction and epoch budget (dots: "
+          + "seeds)"));
+      boolean oneBudget = StudyStats.epochBudgets(data).size() == 1;
+      for (StudyStats.Setting st : settings) {
+        List<RouteSummary> at = summaries.stream().filter(x -> x.setting().equals(st)).toList();
         if (at.isEmpty()) {
           continue;
         }
-        String file = "curves-frac" + safe(fraction(f)) + ".png";
-        save(curves(data, at, f), dir.resolve(file), WIDTH, HEIGHT);
+        String file = "curves-frac" + safe(fraction(st.fraction()))
+            + (oneBudget ? "" : "-e" + st.epochs()) + ".png";
+        save(curves(data, at, st, colours), dir.resolve(file), WIDTH,
+            120 + PANEL_HEIGHT * at.size());
         plots.add(new Plot(file, "Validation (solid) and test (dashed) top-1 per epoch, mean "
-            + "over seeds, train fraction " + fraction(f)));
+            + "over seeds, one panel per route (grey: " + data.baseline() + "'s test), train "
+            + st.label()));
       }
       save(cost(summaries), dir.resolve("cost.png"), WIDTH, HEIGHT);
       plots.add(new Plot("cost.png", "Accuracy against the route's total training cost "
-          + "(autoencoder and teacher included), log scale"));
+          + "(autoencoder and teacher included), log scale; a route's points are its training "
+          + "fractions and budgets"));
     }
+    // heat maps of the first seed's matrices only (one per variant and fraction)
+    long firstSeed = data.softLabels().stream().mapToLong(SoftLabelMatrix::seed).min()
+        .orElse(0);
     for (SoftLabelMatrix m : data.softLabels()) {
-      String tag = safe(m.variant()) + "-seed" + safe(Long.toString(m.seed()));
+      if (m.seed() != firstSeed) {
+        continue;
+      }
+      String at = m.fraction() == 1.0 ? "" : ", fraction " + fraction(m.fraction());
+      String tag = safe(m.variant()) + "-seed" + safe(Long.toString(m.seed()))
+          + (m.fraction() == 1.0 ? "" : "-frac" + safe(fraction(m.fraction())));
       if (m.similarity() != null && m.similarity().length > 0) {
         String file = "heatmap-" + tag + ".png";
-        save(heatmap("Class similarity, variant " + m.variant() + ", seed " + m.seed(),
+        save(heatmap("Class similarity, variant " + m.variant() + ", seed " + m.seed() + at,
             m.classes(), m.similarity(), "column class", "class"), dir.resolve(file),
             HEATMAP_WIDTH, HEATMAP_HEIGHT);
         plots.add(new Plot(file, "Class similarity (variant " + m.variant() + ", seed "
-            + m.seed() + ")"));
+            + m.seed() + at + ")"));
       }
       if (m.soft() != null && m.soft().length > 0) {
         String file = "softlabels-" + tag + ".png";
-        save(heatmap("Soft labels, variant " + m.variant() + ", seed " + m.seed(),
+        save(heatmap("Soft labels, variant " + m.variant() + ", seed " + m.seed() + at,
             m.classes(), m.soft(), "soft-label class", "true class"), dir.resolve(file),
             HEATMAP_WIDTH, HEATMAP_HEIGHT);
         plots.add(new Plot(file, "Soft labels (variant " + m.variant() + ", seed " + m.seed()
-            + "; row = true class)"));
+            + at + "; row = true class)"));
       }
     }
     return plots;
@@ -115,69 +158,261 @@ final class StudyPlots {
     AtomicFiles.write(target, tmp -> ChartUtils.saveChartAsPNG(tmp.toFile(), chart, w, h));
   }
 
-  static JFreeChart accuracy(StudyData data, List<RouteSummary> summaries) {
-    DefaultStatisticalCategoryDataset ds = new DefaultStatisticalCategoryDataset();
-    for (RouteSummary s : summaries) {
-      double std = Double.isNaN(s.headlineStats().std()) ? 0 : s.headlineStats().std();
-      ds.add(100 * s.headlineStats().mean(), 100 * std, s.route(),
-          "train fraction " + fraction(s.trainFraction()));
+  /** One colour per route, the same in every chart, in the summaries' order. */
+  static Map<String, Paint> colours(List<RouteSummary> summaries) {
+    Paint[] palette = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2),
+        new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+    Map<String, Paint> m = new LinkedHashMap<>();
+    DefaultDrawingSupplier more = new DefaultDrawingSupplier();
+    for (RouteSummary x : summaries) {
+      m.computeIfAbsent(x.route(), r -> m.size() < palette.length ? palette[m.size()]
+          : more.getNextPaint());
     }
-    NumberAxis y = new NumberAxis("test top-1 at best-val epoch (%)");
-    y.setAutoRangeIncludesZero(false);
-    StatisticalBarRenderer r = new StatisticalBarRenderer();
-    r.setErrorIndicatorPaint(Color.BLACK);
-    r.setDrawBarOutline(true);
-    r.setIncludeBaseInRange(false);
-    CategoryPlot plot = new CategoryPlot(ds, new CategoryAxis(null), y, r);
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-    return chart(data.dataset() + ": test top-1 at the best-validation epoch (mean ± std over "
-        + "seeds)", plot, true);
+    return m;
   }
 
-  static JFreeChart curves(StudyData data, List<RouteSummary> at, double fraction) {
-    XYSeriesCollection ds = new XYSeriesCollection();
-    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
-    DefaultDrawingSupplier colours = new DefaultDrawingSupplier();
-    int series = 0;
-    for (RouteSummary s : at) {
-      TreeMap<Integer, double[]> val = new TreeMap<>();
-      TreeMap<Integer, double[]> test = new TreeMap<>();
-      for (JobResult j : s.jobs()) {
-        for (EpochPoint p : j.curve()) {
-          add(val, p.epoch(), p.valTop1());
-          add(test, p.epoch(), p.testTop1());
+  /** A value per route of one panel: centre, low, high (NaN: none) and per-seed points. */
+  private record Mark(double centre, double low, double high, List<Double> seeds) {}
+
+  /**
+   * Small multiples of point-and-interval marks: one panel per setting, the routes along a
+   * shared axis, each route in its colour, per-seed dots beside the mark when the group has
+   * fewer than {@link #SEED_POINTS_BELOW} seeds, and a line at {@code zeroLine} (null: none).
+   */
+  private static JFreeChart marks(String title, String yLabel, List<String> routes,
+      List<StudyStats.Setting> settings, Map<String, Paint> colours,
+      java.util.function.BiFunction<String, StudyStats.Setting, Mark> markOf, Double zeroLine) {
+    SymbolAxis x = new SymbolAxis(null, routes.toArray(new String[0]));
+    x.setGridBandsVisible(false);
+    x.setRange(-0.5, routes.size() - 0.5);
+    if (routes.size() > 4) {
+      x.setVerticalTickLabels(true);
+    }
+    org.jfree.chart.plot.CombinedDomainXYPlot combined =
+        new org.jfree.chart.plot.CombinedDomainXYPlot(x);
+    combined.setGap(12);
+    for (StudyStats.Setting st : settings) {
+      org.jfree.data.xy.YIntervalSeriesCollection means =
+          new org.jfree.data.xy.YIntervalSeriesCollection();
+      XYSeriesCollection dots = new XYSeriesCollection();
+      org.jfree.chart.renderer.xy.XYErrorRenderer er =
+          new org.jfree.chart.renderer.xy.XYErrorRenderer();
+      er.setDrawXError(false);
+      er.setErrorStroke(new BasicStroke(2f));
+      er.setCapLength(10);
+      er.setDefaultLinesVisible(false);
+      XYLineAndShapeRenderer dr = new XYLineAndShapeRenderer(false, true);
+      int series = 0;
+      for (int i = 0; i < routes.size(); i++) {
+        Mark m = markOf.apply(routes.get(i), st);
+        if (m == null || Double.isNaN(m.centre())) {
+          continue;
         }
-      }
-      Paint paint = colours.getNextPaint();
-      for (boolean isTest : new boolean[] {false, true}) {
-        XYSeries xy = new XYSeries(s.route() + (isTest ? " (test)" : " (val)"), true, false);
-        (isTest ? test : val).forEach((e, sum) -> {
-          if (sum[1] > 0) {
-            xy.add(e.doubleValue(), 100 * sum[0] / sum[1]);
+        org.jfree.data.xy.YIntervalSeries ys =
+            new org.jfree.data.xy.YIntervalSeries(routes.get(i));
+        double lo = Double.isNaN(m.low()) ? m.centre() : m.low();
+        double hi = Double.isNaN(m.high()) ? m.centre() : m.high();
+        ys.add(i, 100 * m.centre(), 100 * lo, 100 * hi);
+        means.addSeries(ys);
+        Paint paint = colours.getOrDefault(routes.get(i), Color.DARK_GRAY);
+        er.setSeriesPaint(series, paint);
+        er.setSeriesShape(series, new java.awt.geom.Rectangle2D.Double(-5, -5, 10, 10));
+        XYSeries d = new XYSeries(routes.get(i) + " seeds", false, true);
+        if (m.seeds().size() < SEED_POINTS_BELOW) {
+          int k = 0;
+          for (double v : m.seeds()) {
+            if (!Double.isNaN(v)) {
+              // beside the mark, spread a little so equal values stay visible
+              d.add(i + 0.1 + 0.025 * (k++ % 4), 100 * v);
+            }
           }
-        });
-        ds.addSeries(xy);
-        r.setSeriesPaint(series, paint);
-        r.setSeriesShapesVisible(series, xy.getItemCount() < 60);
-        r.setSeriesStroke(series, isTest
-            ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                new float[] {6f, 4f}, 0f)
-            : new BasicStroke(2f));
+        }
+        dots.addSeries(d);
+        dr.setSeriesPaint(series, paint);
+        dr.setSeriesShape(series, new java.awt.geom.Ellipse2D.Double(-3, -3, 6, 6));
         series++;
       }
+      NumberAxis y = new NumberAxis(st.label());
+      y.setAutoRangeIncludesZero(zeroLine != null);
+      y.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+      XYPlot panel = new XYPlot(means, null, y, er);
+      panel.setDataset(1, dots);
+      panel.setRenderer(1, dr);
+      panel.setBackgroundPaint(Color.WHITE);
+      panel.setRangeGridlinePaint(Color.LIGHT_GRAY);
+      panel.setDomainGridlinesVisible(false);
+      if (zeroLine != null) {
+        org.jfree.chart.plot.ValueMarker zero = new org.jfree.chart.plot.ValueMarker(zeroLine);
+        zero.setPaint(Color.BLACK);
+        zero.setStroke(new BasicStroke(1.2f));
+        panel.addRangeMarker(zero);
+      }
+      combined.add(panel, 1);
     }
+    JFreeChart c = chart(title, combined, false);
+    c.addSubtitle(new org.jfree.chart.title.TextTitle(yLabel,
+        new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
+    return c;
+  }
+
+  /** The headline figure: each route's paired difference against the baseline, per setting. */
+  static JFreeChart differences(StudyData data, List<RouteSummary> summaries,
+      List<StudyStats.Setting> settings, Map<String, Paint> colours) {
+    List<String> routes = summaries.stream().filter(x -> !x.isBaseline())
+        .map(RouteSummary::route).distinct().toList();
+    return marks(data.dataset() + ": paired difference against " + data.baseline(),
+        "route − " + data.baseline() + " in accuracy points (test top-1 at the best-validation "
+            + "epoch): mean and 95% t interval (square), seeds (dots); line at 0: no difference",
+        routes, settings, colours,
+        (route, st) -> summaries.stream()
+            .filter(x -> x.route().equals(route) && x.setting().equals(st)
+                && x.paired() != null && x.paired().n() > 0)
+            .findFirst().map(x -> new Mark(x.paired().mean(), x.paired().low(),
+                x.paired().high(), x.pairedDifferences())).orElse(null), 0.0);
+  }
+
+  static JFreeChart accuracy(StudyData data, List<RouteSummary> summaries,
+      List<StudyStats.Setting> settings, Map<String, Paint> colours) {
+    List<String> routes = summaries.stream().map(RouteSummary::route).distinct().toList();
+    return marks(data.dataset() + ": test top-1 at the best-validation epoch",
+        "top-1 (%): mean ± std over seeds (square), seeds (dots); each panel's axis spans its "
+            + "own data", routes, settings, colours,
+        (route, st) -> summaries.stream()
+            .filter(x -> x.route().equals(route) && x.setting().equals(st)).findFirst()
+            .map(x -> {
+              double m = x.headlineStats().mean();
+              double sd = x.headlineStats().std();
+              return new Mark(m, Double.isNaN(sd) ? m : m - sd, Double.isNaN(sd) ? m : m + sd,
+                  x.headline());
+            }).orElse(null), null);
+  }
+
+  /** Accuracy against training fraction, one line per route with a ± std band, per budget. */
+  static JFreeChart learningCurve(StudyData data, List<RouteSummary> summaries,
+      List<Integer> budgets, Map<String, Paint> colours) {
+    LogAxis x = new LogAxis("training fraction (labelled images the route has; log scale)");
+    x.setSmallestValue(1e-6);
+    List<Double> fr = StudyStats.fractions(data);
+    x.setRange(fr.get(0) / 1.3, fr.get(fr.size() - 1) * 1.3);
+    x.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
+    x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1)); // decades: 0.01, 0.1, 1
+    x.setMinorTickMarksVisible(true);
+    org.jfree.chart.plot.CombinedDomainXYPlot combined =
+        new org.jfree.chart.plot.CombinedDomainXYPlot(x);
+    combined.setGap(12);
+    for (int budget : budgets) {
+      org.jfree.data.xy.YIntervalSeriesCollection ds =
+          new org.jfree.data.xy.YIntervalSeriesCollection();
+      XYSeriesCollection dots = new XYSeriesCollection();
+      org.jfree.chart.renderer.xy.DeviationRenderer r =
+          new org.jfree.chart.renderer.xy.DeviationRenderer(true, true);
+      r.setAlpha(0.12f);
+      XYLineAndShapeRenderer dr = new XYLineAndShapeRenderer(false, true);
+      int series = 0;
+      for (String route : colours.keySet()) {
+        List<RouteSummary> rs = summaries.stream().filter(s -> s.route().equals(route)
+            && (budget < 0 || s.epochs() == budget)).sorted(java.util.Comparator.comparingDouble(
+                RouteSummary::trainFraction)).toList();
+        if (rs.isEmpty()) {
+          continue;
+        }
+        org.jfree.data.xy.YIntervalSeries ys = new org.jfree.data.xy.YIntervalSeries(route);
+        XYSeries d = new XYSeries(route + " seeds", false, true);
+        for (RouteSummary s : rs) {
+          double m = s.headlineStats().mean();
+          double sd = Double.isNaN(s.headlineStats().std()) ? 0 : s.headlineStats().std();
+          ys.add(s.trainFraction(), 100 * m, 100 * (m - sd), 100 * (m + sd));
+          if (s.seeds().size() < SEED_POINTS_BELOW) {
+            s.headline().forEach(v -> d.add(s.trainFraction(), 100 * v));
+          }
+        }
+        ds.addSeries(ys);
+        dots.addSeries(d);
+        Paint p = colours.get(route);
+        r.setSeriesPaint(series, p);
+        r.setSeriesFillPaint(series, p);
+        r.setSeriesStroke(series, new BasicStroke(2f));
+        r.setSeriesShape(series, new java.awt.geom.Rectangle2D.Double(-3, -3, 6, 6));
+        dr.setSeriesPaint(series, p);
+        dr.setSeriesShape(series, new java.awt.geom.Ellipse2D.Double(-2, -2, 4, 4));
+        dr.setSeriesVisibleInLegend(series, false);
+        // one legend entry per route: the first panel's
+        r.setSeriesVisibleInLegend(series, budget == budgets.get(0));
+        series++;
+      }
+      NumberAxis y = new NumberAxis(budget < 0 ? "top-1 (%), each fraction at its budget"
+          : "top-1 (%), " + budget + " epoch" + (budget == 1 ? "" : "s"));
+      y.setAutoRangeIncludesZero(false);
+      XYPlot panel = new XYPlot(ds, null, y, r);
+      panel.setDataset(1, dots);
+      panel.setRenderer(1, dr);
+      panel.setBackgroundPaint(Color.WHITE);
+      panel.setRangeGridlinePaint(Color.LIGHT_GRAY);
+      panel.setDomainGridlinePaint(Color.LIGHT_GRAY);
+      combined.add(panel, 1);
+    }
+    return chart(data.dataset() + ": learning curve, test top-1 at the best-validation epoch "
+        + "(mean, band ± std, dots = seeds)", combined, true);
+  }
+
+  /** Validation and test curves, one panel per route (the baseline's test in grey). */
+  static JFreeChart curves(StudyData data, List<RouteSummary> at, StudyStats.Setting st,
+      Map<String, Paint> colours) {
     NumberAxis x = new NumberAxis("epoch");
     x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     x.setAutoRangeIncludesZero(false);
-    NumberAxis y = new NumberAxis("top-1 (%), mean over seeds");
-    y.setAutoRangeIncludesZero(false);
-    XYPlot plot = new XYPlot(ds, x, y, r);
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-    return chart(data.dataset() + ": validation (solid) and test (dashed) top-1, train fraction "
-        + fraction(fraction), plot, true);
+    org.jfree.chart.plot.CombinedDomainXYPlot combined =
+        new org.jfree.chart.plot.CombinedDomainXYPlot(x);
+    combined.setGap(8);
+    RouteSummary base = at.stream().filter(RouteSummary::isBaseline).findFirst().orElse(null);
+    BasicStroke dashed = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+        new float[] {6f, 4f}, 0f);
+    for (RouteSummary s : at) {
+      XYSeriesCollection ds = new XYSeriesCollection();
+      XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+      Paint paint = colours.getOrDefault(s.route(), Color.DARK_GRAY);
+      ds.addSeries(mean(s, false, s.route() + " (val)"));
+      r.setSeriesPaint(0, paint);
+      r.setSeriesStroke(0, new BasicStroke(2f));
+      ds.addSeries(mean(s, true, s.route() + " (test)"));
+      r.setSeriesPaint(1, paint);
+      r.setSeriesStroke(1, dashed);
+      if (base != null && base != s) {
+        ds.addSeries(mean(base, true, base.route() + " (test)"));
+        r.setSeriesPaint(2, Color.GRAY);
+        r.setSeriesStroke(2, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
+            10f, new float[] {3f, 3f}, 0f));
+      }
+      NumberAxis y = new NumberAxis(s.route().length() > 28 ? s.route().substring(0, 27) + "…"
+          : s.route());
+      y.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+      y.setAutoRangeIncludesZero(false);
+      XYPlot panel = new XYPlot(ds, null, y, r);
+      panel.setBackgroundPaint(Color.WHITE);
+      panel.setDomainGridlinePaint(Color.LIGHT_GRAY);
+      panel.setRangeGridlinePaint(Color.LIGHT_GRAY);
+      combined.add(panel, 1);
+    }
+    return chart(data.dataset() + ": top-1 (%) per epoch, mean over seeds, train " + st.label(),
+        combined, false);
+  }
+
+  /** The mean over a route's seeds of its validation or test top-1 per epoch, in percent. */
+  private static XYSeries mean(RouteSummary s, boolean test, String name) {
+    TreeMap<Integer, double[]> sums = new TreeMap<>();
+    for (JobResult j : s.jobs()) {
+      for (EpochPoint p : j.curve()) {
+        add(sums, p.epoch(), test ? p.testTop1() : p.valTop1());
+      }
+    }
+    XYSeries xy = new XYSeries(name, true, false);
+    sums.forEach((e, sum) -> {
+      if (sum[1] > 0) {
+        xy.add(e.doubleValue(), 100 * sum[0] / sum[1]);
+      }
+    });
+    return xy;
   }
 
   private static void add(Map<Integer, double[]> m, int epoch, double v) {
@@ -198,10 +433,9 @@ final class StudyPlots {
       flops = nf >= nw;
     }
     boolean useFlops = flops;
-    // one series (one colour) per route; each point labelled "route @ fraction"
+    // one series (one colour, one legend entry) per route; its points are its settings
     XYSeriesCollection ds = new XYSeriesCollection();
     Map<String, XYSeries> byRoute = new LinkedHashMap<>();
-    Map<String, String> labels = new java.util.HashMap<>();
     double lo = Double.POSITIVE_INFINITY;
     double hi = 0;
     for (RouteSummary s : summaries) {
@@ -211,13 +445,11 @@ final class StudyPlots {
         continue;
       }
       XYSeries xy = byRoute.computeIfAbsent(s.route(), r -> {
-        XYSeries n = new XYSeries(r, false, true);
+        XYSeries n = new XYSeries(r, true, true);
         ds.addSeries(n);
         return n;
       });
       xy.add(x, 100 * y);
-      labels.put(ds.indexOf(xy.getKey()) + ":" + (xy.getItemCount() - 1),
-          s.route() + " @ " + fraction(s.trainFraction()));
       lo = Math.min(lo, x);
       hi = Math.max(hi, x);
     }
@@ -237,19 +469,21 @@ final class StudyPlots {
     }
     NumberAxis y = new NumberAxis("test top-1 at best-val epoch (%), mean over seeds");
     y.setAutoRangeIncludesZero(false);
-    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(false, true);
-    r.setDefaultItemLabelGenerator((dataset, series, item) -> labels.get(series + ":" + item));
-    r.setDefaultItemLabelsVisible(true);
-    r.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+    Map<String, Paint> colours = colours(summaries);
+    for (int i = 0; i < ds.getSeriesCount(); i++) {
+      r.setSeriesPaint(i, colours.getOrDefault(String.valueOf(ds.getSeriesKey(i)),
+          Color.DARK_GRAY));
+      r.setSeriesStroke(i, new BasicStroke(1.5f));
+    }
     XYPlot plot = new XYPlot(ds, xAxis, y, r);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     plot.setNoDataMessage("no cost figures known");
-    // forward, so the routes get the same colours as in the other charts
     plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
     return chart("Accuracy against total training cost (each route pays the full autoencoder "
-        + "and teacher cost)", plot, false);
+        + "and teacher cost)", plot, true);
   }
 
   private static boolean positive(double v) {

@@ -47,9 +47,10 @@ public final class StudyReport {
 
   /** results.csv's header. */
   public static final List<String> CSV_HEADER = List.of("job_id", "route", "loss", "variant",
-      "grid", "train_fraction", "seed", "best_val_epoch", "test_at_best_val", "best_test_epoch",
-      "best_test", "last_test", "measured_wall_s", "measured_cpu_s", "measured_peak_rss_mb",
-      "computed_parameters", "computed_macs_per_image", "computed_training_flops");
+      "grid", "train_fraction", "epochs", "seed", "best_val_epoch", "test_at_best_val",
+      "best_test_epoch", "best_test", "last_test", "measured_wall_s", "measured_cpu_s",
+      "measured_peak_rss_mb", "computed_parameters", "computed_macs_per_image",
+      "computed_training_flops", "student_images", "autoencoder_images", "draw_pool_images");
 
   private static final Object LOCK = new Object();
 
@@ -77,7 +78,7 @@ public final class StudyReport {
     Set<String> keep = new HashSet<>();
     plots.forEach(p -> keep.add(p.file()));
     try (DirectoryStream<Path> files = Files.newDirectoryStream(plotsDir,
-        "{accuracy,cost,curves-frac*,heatmap-*,softlabels-*}.png")) {
+        "{accuracy,cost,differences,learning-curve,curves-frac*,heatmap-*,softlabels-*}.png")) {
       for (Path f : files) {
         if (!keep.contains(f.getFileName().toString())) {
           Files.deleteIfExists(f);
@@ -96,12 +97,14 @@ public final class StudyReport {
       List<String> row = List.of(j.jobId(), j.route(), j.loss(), j.variant(),
           j.grid().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
               .collect(Collectors.joining(";")),
-          Double.toString(j.trainFraction()), Long.toString(j.seed()),
+          Double.toString(j.trainFraction()), Integer.toString(j.epochs()),
+          Long.toString(j.seed()),
           Integer.toString(j.bestValEpoch()), num(j.testAtBestVal()),
           Integer.toString(j.bestTestEpoch()), num(j.bestTest()), num(j.lastTest()),
           num(c.wallSeconds()), num(c.cpuSeconds()), num(c.peakRssMb()),
           c.parameters() < 0 ? "" : Long.toString(c.parameters()), num(c.macsPerImage()),
-          num(c.trainingFlops()));
+          num(c.trainingFlops()), count(j.studentImages()), count(j.autoencoderImages()),
+          count(j.drawPoolImages()));
       b.append(row.stream().map(StudyReport::csvField).collect(Collectors.joining(",")))
           .append('\n');
     }
@@ -110,6 +113,10 @@ public final class StudyReport {
 
   private static String num(double v) {
     return Double.isNaN(v) ? "" : Double.toString(v);
+  }
+
+  private static String count(int v) {
+    return v < 0 ? "" : Integer.toString(v);
   }
 
   private static String csvField(String s) {
@@ -141,6 +148,9 @@ public final class StudyReport {
     protocols.put("paired_difference", "route minus " + data.baseline()
         + " on the seeds both have, test accuracy at the best-validation epoch; 95% two-sided "
         + "Student-t interval mean ± t(0.975, n-1)·sd/√n");
+    protocols.put("mde", "minimum detectable effect at 80% power, two-sided 5%, from the "
+        + "observed paired spread: (t(0.975, n-1) + t(0.8, n-1))·sd/√n; seeds_for_0_3pp is the "
+        + "smallest n whose mde with that sd is at most 0.3 accuracy points");
     protocols.put("cost", "each route pays the full autoencoder and teacher cost (what running "
         + "that route alone costs); computed = from the architecture and schedule, measured = "
         + "on the machine");
@@ -152,6 +162,7 @@ public final class StudyReport {
       r.put("variant", s.variant());
       r.set("grid", JSON.valueToTree(s.grid()));
       r.put("train_fraction", s.trainFraction());
+      r.put("epochs", s.epochs());
       r.put("uses_autoencoder", s.usesAutoencoder());
       r.put("uses_teacher", s.usesTeacher());
       ArrayNode seeds = r.putArray("seeds");
@@ -176,6 +187,13 @@ public final class StudyReport {
         put(p, "std", i.std());
         put(p, "ci95_low", i.low());
         put(p, "ci95_high", i.high());
+        put(p, "mde", i.mde());
+        int need = i.seedsToDetect(PairedStats.TARGET_EFFECT);
+        if (need < 0) {
+          p.putNull("seeds_for_0_3pp");
+        } else {
+          p.put("seeds_for_0_3pp", need);
+        }
       }
       r.put("verdict", s.verdict());
       ObjectNode costs = r.putObject("costs");
@@ -189,6 +207,9 @@ public final class StudyReport {
       s.jobs().forEach(j -> jobs.add(j.jobId()));
     }
     root.set("autoencoder_cost", perSeedCost(data.autoencoderCost()));
+    ObjectNode aeByFraction = root.putObject("autoencoder_cost_by_fraction");
+    data.autoencoderCostByFraction().forEach((f, c) -> aeByFraction.set(f.toString(),
+        perSeedCost(c)));
     root.set("teacher_cost", perSeedCost(data.teacherCost()));
     ObjectNode byFraction = root.putObject("teacher_cost_by_fraction");
     data.teacherCostByFraction().forEach((f, c) -> byFraction.set(f.toString(),
@@ -198,6 +219,7 @@ public final class StudyReport {
       ObjectNode o = soft.addObject();
       o.put("variant", m.variant());
       o.put("seed", m.seed());
+      o.put("train_fraction", m.fraction());
       o.set("classes", JSON.valueToTree(m.classes()));
     }
     ArrayNode plotFiles = root.putArray("plots");
@@ -212,7 +234,11 @@ public final class StudyReport {
       o.put("variant", j.variant());
       o.set("grid", JSON.valueToTree(j.grid()));
       o.put("train_fraction", j.trainFraction());
+      o.put("epochs", j.epochs());
       o.put("seed", j.seed());
+      o.put("student_images", j.studentImages());
+      o.put("autoencoder_images", j.autoencoderImages());
+      o.put("draw_pool_images", j.drawPoolImages());
       o.put("uses_autoencoder", j.usesAutoencoder());
       o.put("uses_teacher", j.usesTeacher());
       o.put("best_val_epoch", j.bestValEpoch());
@@ -311,6 +337,8 @@ public final class StudyReport {
         .map(String::valueOf).collect(Collectors.joining(", "))).append('\n');
     b.append("- train fractions: ").append(StudyStats.fractions(data).stream()
         .map(StudyPlots::fraction).collect(Collectors.joining(", "))).append('\n');
+    b.append("- student epoch budgets: ").append(StudyStats.epochBudgets(data).stream()
+        .map(String::valueOf).collect(Collectors.joining(", "))).append('\n');
     data.settings().forEach((k, v) -> b.append("- ").append(md(k)).append(": ")
         .append(md(String.valueOf(v))).append('\n'));
     b.append('\n');
@@ -318,14 +346,20 @@ public final class StudyReport {
     b.append("## Results: test accuracy at the best-validation epoch\n\n");
     b.append("Mean ± sample std over seeds. Δ is the paired difference route − ").append(md(base))
         .append(" in percentage points over the n seeds both have, with its 95% interval ")
-        .append("(n/a with fewer than 2 pairs).\n\n");
-    b.append("| route | train fraction | n | test acc at best-val epoch (mean ± std) | Δ vs ")
-        .append(md(base)).append(" mean [95% CI] | verdict |\n");
-    b.append("|---|---|---|---|---|---|\n");
+        .append("(n/a with fewer than 2 pairs). MDE is the smallest true difference this ")
+        .append("comparison would detect with 80% power (two-sided 5%), from its observed paired ")
+        .append("spread: (t(0.975, n−1) + t(0.8, n−1))·sd/√n; \"seeds for 0.3 pp\" is how many ")
+        .append("paired seeds that spread needs to detect 0.3 points.\n\n");
+    b.append("| route | train fraction | epochs | n | test acc at best-val epoch (mean ± std) ")
+        .append("| Δ vs ").append(md(base))
+        .append(" mean [95% CI] | MDE (pp) | seeds for 0.3 pp | verdict |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|\n");
     for (RouteSummary s : summaries) {
       b.append("| ").append(md(s.route())).append(" | ").append(StudyPlots.fraction(
-          s.trainFraction())).append(" | ").append(s.seeds().size()).append(" | ")
+          s.trainFraction())).append(" | ").append(s.epochs()).append(" | ")
+          .append(s.seeds().size()).append(" | ")
           .append(pct(s.headlineStats())).append(" | ").append(delta(s)).append(" | ")
+          .append(mde(s)).append(" | ").append(seedsNeeded(s)).append(" | ")
           .append(md(s.verdict())).append(" |\n");
     }
     b.append('\n');
@@ -334,11 +368,13 @@ public final class StudyReport {
     b.append("The best test accuracy over all epochs picks the epoch on the test set itself, so ")
         .append("it is biased upward; it is shown only to compare with numbers reported that ")
         .append("way.\n\n");
-    b.append("| route | train fraction | n | best test epoch acc, optimistic (mean ± std) |\n");
-    b.append("|---|---|---|---|\n");
+    b.append("| route | train fraction | epochs | n | best test epoch acc, optimistic (mean ± "
+        + "std) |\n");
+    b.append("|---|---|---|---|---|\n");
     for (RouteSummary s : summaries) {
       b.append("| ").append(md(s.route())).append(" | ").append(StudyPlots.fraction(
-          s.trainFraction())).append(" | ").append(s.seeds().size()).append(" | ")
+          s.trainFraction())).append(" | ").append(s.epochs()).append(" | ")
+          .append(s.seeds().size()).append(" | ")
           .append(pct(s.paperStats())).append(" |\n");
     }
     b.append('\n');
@@ -353,18 +389,18 @@ public final class StudyReport {
         .append("and schedule, (measured) ones from the machine; the total's peak RSS is the ")
         .append("largest of its parts, its MACs per image the student's (inference needs only ")
         .append("the student). n/a = unknown.\n\n");
-    b.append("| route | train fraction | student params (computed) | student MACs/image ")
+    b.append("| route | train fraction | epochs | student params (computed) | student MACs/image ")
         .append("(computed) | student training FLOPs (computed) | autoencoder training FLOPs ")
         .append("(computed) | teacher training FLOPs (computed) | total training FLOPs ")
         .append("(computed) | student wall s (measured) | autoencoder wall s (measured) | ")
         .append("teacher wall s (measured) | total wall s (measured) | total CPU s (measured) ")
         .append("| peak RSS MB (measured) |\n");
-    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (RouteSummary s : summaries) {
       var c = s.cost();
       b.append("| ").append(md(s.route())).append(" | ")
-          .append(StudyPlots.fraction(s.trainFraction())).append(" | ")
-          .append(sci(c.student().parameters())).append(" | ")
+          .append(StudyPlots.fraction(s.trainFraction())).append(" | ").append(s.epochs())
+          .append(" | ").append(sci(c.student().parameters())).append(" | ")
           .append(sci(c.student().macsPerImage())).append(" | ")
           .append(sci(c.student().trainingFlops())).append(" | ")
           .append(c.autoencoderShare() == null ? "—" : sci(c.autoencoderShare().trainingFlops()))
@@ -397,9 +433,9 @@ public final class StudyReport {
   static String findings(StudyData data, List<RouteSummary> summaries) {
     String base = data.baseline();
     StringBuilder b = new StringBuilder();
-    for (double f : StudyStats.fractions(data)) {
+    for (StudyStats.Setting setting : StudyStats.settings(data)) {
       List<RouteSummary> at = summaries.stream()
-          .filter(s -> s.trainFraction() == f && !s.isBaseline()).toList();
+          .filter(s -> s.setting().equals(setting) && !s.isBaseline()).toList();
       if (at.isEmpty()) {
         continue;
       }
@@ -411,14 +447,15 @@ public final class StudyReport {
           .filter(s -> s.paired().high() < 0).toList();
       List<RouteSummary> undecided = at.stream()
           .filter(s -> s.paired() == null || !s.paired().defined()).toList();
-      b.append("- Train fraction ").append(StudyPlots.fraction(f)).append(": ");
+      b.append("- Train ").append(setting.label()).append(": ");
       if (withInterval.isEmpty()) {
         b.append("no route has enough paired seeds with ").append(md(base))
             .append(" for an interval, so nothing can be said yet.");
       } else if (better.isEmpty() && worse.isEmpty()) {
         b.append(withInterval.size() == at.size() ? "No route" : "No route with an interval")
             .append(" differs from ").append(md(base))
-            .append(" beyond noise at this budget (every 95% interval contains 0).");
+            .append(" beyond noise at this budget (every 95% interval contains 0); ")
+            .append(mdeRange(withInterval)).append('.');
       } else {
         if (!better.isEmpty()) {
           b.append("better than ").append(md(base)).append(" (95% interval above 0): ")
@@ -432,7 +469,9 @@ public final class StudyReport {
         long rest = withInterval.size() - better.size() - worse.size();
         if (rest > 0) {
           b.append(" ").append(rest).append(rest == 1 ? " other route shows" : " other routes show")
-              .append(" no difference from ").append(md(base)).append(" beyond noise.");
+              .append(" no difference from ").append(md(base)).append(" beyond noise (")
+              .append(mdeRange(withInterval.stream().filter(s -> s.paired().low() <= 0
+                  && s.paired().high() >= 0).toList())).append(").");
         }
       }
       if (!undecided.isEmpty()) {
@@ -451,6 +490,40 @@ public final class StudyReport {
         .append("this number of seeds and this training budget; \"no difference detected\" is ")
         .append("not evidence of equality, and more seeds or epochs may change it.\n");
     return b.toString().trim() + "\n";
+  }
+
+  /** "their MDE is 0.4 to 1.2 pp": what those "no difference" verdicts could have seen. */
+  private static String mdeRange(List<RouteSummary> routes) {
+    double lo = routes.stream().mapToDouble(s -> s.paired().mde()).filter(v -> !Double.isNaN(v))
+        .min().orElse(Double.NaN);
+    double hi = routes.stream().mapToDouble(s -> s.paired().mde()).filter(v -> !Double.isNaN(v))
+        .max().orElse(Double.NaN);
+    if (Double.isNaN(lo)) {
+      return "their minimum detectable effect is unknown";
+    }
+    String range = lo == hi ? String.format(Locale.ROOT, "%.2f", 100 * lo)
+        : String.format(Locale.ROOT, "%.2f to %.2f", 100 * lo, 100 * hi);
+    return (routes.size() == 1 ? "its" : "their") + " minimum detectable effect (80% power) is "
+        + range + " pp (a smaller true effect would be detected with less than 80% probability)";
+  }
+
+  private static String mde(RouteSummary s) {
+    Interval i = s.paired();
+    if (s.isBaseline()) {
+      return "—";
+    }
+    return i == null || Double.isNaN(i.mde()) ? "n/a"
+        : String.format(Locale.ROOT, "%.2f", 100 * i.mde());
+  }
+
+  private static String seedsNeeded(RouteSummary s) {
+    Interval i = s.paired();
+    if (s.isBaseline()) {
+      return "—";
+    }
+    int n = i == null ? -1 : i.seedsToDetect(PairedStats.TARGET_EFFECT);
+    return n < 0 ? "n/a" : n >= PairedStats.MAX_SEEDS ? ">= " + PairedStats.MAX_SEEDS
+        : Integer.toString(n);
   }
 
   private static String list(List<RouteSummary> routes) {

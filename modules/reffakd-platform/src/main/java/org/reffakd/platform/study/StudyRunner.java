@@ -35,9 +35,12 @@ import org.reffakd.spi.LossPlugin;
 /**
  * Runs a study (see {@link StudySpec}) on a platform:
  * <ol>
- *   <li>per seed, one autoencoder (the bus's autoencoder stage) and one soft-label record per
- *       variant (the similarity stage, which publishes it to {@code reffakd.softlabels});
- *       per seed and fraction, one teacher when a loss needs it;
+ *   <li>per seed and training fraction, one autoencoder (the bus's autoencoder stage) trained on
+ *       that fraction's labelled images only (the strict low-data protocol of METHOD.md section
+ *       6; with {@code ae_pool all} one per seed, on the whole pool without labels), one
+ *       soft-label record per variant drawn from that fraction's labelled images (the
+ *       similarity stage, which publishes it to {@code reffakd.softlabels}), and one teacher on
+ *       the same images when a loss needs it;
  *   <li>every distillation job that has no result yet goes to {@code reffakd.jobs}, where any
  *       worker of the group {@code reffakd-workers} takes it (in-process ones, or
  *       {@code reffakd worker} on other machines);
@@ -45,7 +48,8 @@ import org.reffakd.spi.LossPlugin;
  *       {@code DIR/results/}, and the report is rewritten after each one.
  * </ol>
  * Started again with the same folder it redoes nothing: finished autoencoders, soft labels,
- * teachers and jobs are found and reused.
+ * teachers and jobs are found and reused; started with more seeds, it adds only the new seeds'
+ * autoencoders, soft labels, teachers and jobs (the study's id does not depend on its seeds).
  */
 public final class StudyRunner {
 
@@ -70,28 +74,33 @@ public final class StudyRunner {
   public Outcome run() {
     spec.check();
     writeSpec();
-    Map<Long, Cost> aeCost = new TreeMap<>();
+    Map<Double, Map<Long, Cost>> aeCost = new TreeMap<>();
     Map<Double, Map<Long, Cost>> teacherCost = new TreeMap<>();
     List<SoftLabelMatrix> matrices = new ArrayList<>();
-    Map<String, String> softKeys = new LinkedHashMap<>(); // variant/seed -> key
+    Map<String, String> softKeys = new LinkedHashMap<>(); // variant/seed/fraction -> key
     Map<String, JsonObject> teachers = new LinkedHashMap<>(); // seed/fraction -> reference
     boolean soft = spec.anyNeeds(LossPlugin.Need.SOFT_LABELS);
     boolean teacher = spec.anyNeeds(LossPlugin.Need.TEACHER);
     for (long seed : spec.seeds()) {
-      RunConfig cfg = spec.base().with("seed", seed);
-      AutoencoderStage.Output ae = autoencoder(cfg, seed);
-      aeCost.put(seed, cost(ae.cost()));
-      for (String variant : soft ? spec.variants() : List.<String>of()) {
-        SoftLabelRecord r = softLabels(SoftLabelVariant.apply(cfg, variant), ae, variant, seed);
-        softKeys.put(variant + "/" + seed, r.key());
-        matrices.add(new SoftLabelMatrix(variant, seed, r.classes(), r.similarity(),
-            r.softLabels()));
-      }
-      for (double f : teacher ? spec.fractions() : List.<Double>of()) {
-        Path tdir = dir.resolve("teachers").resolve("seed" + seed + "-frac" + f);
-        Map<String, Object> t = teacher(cfg.with("train_fraction", f), tdir);
-        teachers.put(seed + "/" + f, platform.pipeline().teacherRef(tdir));
-        teacherCost.computeIfAbsent(f, x -> new TreeMap<>()).put(seed, teacherCostOf(t));
+      for (double f : spec.fractions()) {
+        RunConfig cfg = spec.base().with(Map.of("seed", seed, "train_fraction", f));
+        if (soft) {
+          AutoencoderStage.Output ae = autoencoder(spec.autoencoderConfig(seed, f), seed);
+          aeCost.computeIfAbsent(f, x -> new TreeMap<>()).put(seed, cost(ae.cost()));
+          for (String variant : spec.variants()) {
+            SoftLabelRecord r = softLabels(SoftLabelVariant.apply(cfg, variant), ae, variant,
+                seed);
+            softKeys.put(variant + "/" + seed + "/" + f, r.key());
+            matrices.add(new SoftLabelMatrix(variant, seed, r.classes(), r.similarity(),
+                r.softLabels(), f));
+          }
+        }
+        if (teacher) {
+          Path tdir = dir.resolve("teachers").resolve("seed" + seed + "-frac" + f);
+          Map<String, Object> t = teacher(cfg, tdir);
+          teachers.put(seed + "/" + f, platform.pipeline().teacherRef(tdir));
+          teacherCost.computeIfAbsent(f, x -> new TreeMap<>()).put(seed, teacherCostOf(t));
+        }
       }
     }
 
@@ -104,7 +113,8 @@ public final class StudyRunner {
         continue;
       }
       Jobs.submitDistill(platform.kafka(), j.id(), j.config(),
-          j.usesSoftLabels() ? softKeys.get(j.variant() + "/" + j.seed()) : null,
+          j.usesSoftLabels() ? softKeys.get(j.variant() + "/" + j.seed() + "/" + j.fraction())
+              : null,
           j.usesTeacher() ? teachers.get(j.seed() + "/" + j.fraction()) : null, fromTopic);
       submitted++;
     }
@@ -121,8 +131,18 @@ public final class StudyRunner {
     return new Outcome(jobs.size(), submitted, reused, data);
   }
 
+  /**
+   * The folder part of a seed's and fraction's stage: {@code seed<S>} when the stage sees the
+   * whole pool (fraction 1, as studies before the strict protocol named it), else
+   * {@code seed<S>-frac<F>}.
+   */
+  private static String tag(long seed, double fraction, boolean wholePool) {
+    return "seed" + seed + (wholePool ? "" : "-frac" + fraction);
+  }
+
   private AutoencoderStage.Output autoencoder(RunConfig cfg, long seed) {
-    Path work = dir.resolve("autoencoders").resolve("seed" + seed);
+    boolean whole = AutoencoderStage.coversPool(cfg);
+    Path work = dir.resolve("autoencoders").resolve(tag(seed, cfg.trainFraction(), whole));
     Path saved = work.resolve("output.json");
     if (Files.isRegularFile(saved)) {
       AutoencoderStage.Output o = AutoencoderStage.Output.fromMap(readMap(saved));
@@ -130,9 +150,10 @@ public final class StudyRunner {
         return o;
       }
     }
-    log.printf("study: autoencoder of seed %d%n", seed);
-    JsonObject r = Platform.await(platform.pipeline().autoencoder("study-ae-seed" + seed, cfg,
-        work, fromTopic));
+    log.printf("study: autoencoder of seed %d%s%n", seed, whole ? ""
+        : ", on the " + cfg.trainFraction() + " fraction's labelled images");
+    JsonObject r = Platform.await(platform.pipeline().autoencoder("study-ae-"
+        + tag(seed, cfg.trainFraction(), whole), cfg, work, fromTopic));
     r.remove("run");
     r.remove("data_seconds");
     AutoencoderStage.Output o = AutoencoderStage.Output.fromMap(Stages.plain(r));
@@ -143,7 +164,7 @@ public final class StudyRunner {
   private SoftLabelRecord softLabels(RunConfig cfg, AutoencoderStage.Output ae, String variant,
                                      long seed) {
     Path folder = dir.resolve("soft-labels").resolve(variant.replaceAll("[^A-Za-z0-9.+_-]", "_")
-        + "-seed" + seed);
+        + "-" + tag(seed, cfg.trainFraction(), cfg.trainFraction() == 1.0));
     Path saved = folder.resolve("record.json");
     SoftLabelRecord r;
     if (Files.isRegularFile(saved)) {
@@ -158,7 +179,8 @@ public final class StudyRunner {
       }
     }
     JsonObject reply = Platform.await(platform.pipeline().softLabels("study-soft-" + variant
-        + "-seed" + seed, cfg, ae.encoderSha256(), fromTopic));
+        + "-" + tag(seed, cfg.trainFraction(), cfg.trainFraction() == 1.0), cfg,
+        ae.encoderSha256(), fromTopic));
     // read back from the topic, as the distillation jobs will
     r = platform.softLabels().fetch(reply.getString("key"));
     try {
@@ -211,8 +233,8 @@ public final class StudyRunner {
 
   /** Follows reffakd.runs until every job has a result; rewrites the report after each. */
   private void await(List<StudySpec.Job> jobs, Map<String, JsonObject> done,
-                     Map<Long, Cost> aeCost, Map<Double, Map<Long, Cost>> teacherCost,
-                     List<SoftLabelMatrix> matrices) {
+                     Map<Double, Map<Long, Cost>> aeCost,
+                     Map<Double, Map<Long, Cost>> teacherCost, List<SoftLabelMatrix> matrices) {
     Set<String> ids = jobs.stream().map(StudySpec.Job::id).collect(
         java.util.stream.Collectors.toSet());
     TopicPartition tp = new TopicPartition(Topics.RUNS, 0);
@@ -248,7 +270,8 @@ public final class StudyRunner {
   }
 
   private StudyData data(List<StudySpec.Job> jobs, Map<String, JsonObject> done,
-                         Map<Long, Cost> aeCost, Map<Double, Map<Long, Cost>> teacherCost,
+                         Map<Double, Map<Long, Cost>> aeCost,
+                         Map<Double, Map<Long, Cost>> teacherCost,
                          List<SoftLabelMatrix> matrices) {
     List<JobResult> results = new ArrayList<>();
     for (StudySpec.Job j : jobs) {
@@ -262,7 +285,10 @@ public final class StudyRunner {
         curve.add(new EpochPoint(e.epoch(), e.valTop1(), e.testTop1()));
       }
       results.add(new JobResult(j.id(), j.loss(), j.variant(), j.gridPoint(), j.fraction(),
-          j.seed(), curve, j.usesSoftLabels(), j.usesTeacher(), cost(r.cost())));
+          j.seed(), curve, j.usesSoftLabels(), j.usesTeacher(), cost(r.cost()), j.epochs(),
+          count(r.details(), "student_images", "train_images"),
+          count(r.details(), "autoencoder_images", null),
+          count(r.details(), "draw_pool_images", null)));
     }
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("study", spec.id());
@@ -272,12 +298,31 @@ public final class StudyRunner {
     settings.put("grid", spec.grid());
     settings.put("params", spec.params());
     settings.put("train_fractions", spec.fractions());
+    settings.put("epochs", spec.epochs());
+    if (!spec.epochsAt().isEmpty()) {
+      settings.put("epochs_at", spec.epochsAt());
+    }
+    settings.put("ae_pool", spec.base().aePoolName());
+    settings.put("protocol", RunConfig.AE_POOL_ALL.equals(spec.base().aePoolName())
+        ? "semi-supervised: the autoencoder also sees the rest of the pool without labels; the "
+            + "soft-label draw and the teacher use only the route's labelled images"
+        : "strict low-data: every stage of a route (autoencoder, soft-label draw, teacher, "
+            + "student) sees only the route's labelled images");
     settings.put("teacher", spec.teacherArch() + ", " + spec.teacherEpochs() + " epochs");
     settings.put("jobs", jobs.size());
     settings.put("jobs_done", done.size());
     settings.put("config", RunConfig.JSON.convertValue(spec.base(), Map.class));
-    return new StudyData(spec.base().dataset(), "ce", settings, results, aeCost, Map.of(),
-        matrices, teacherCost);
+    return new StudyData(spec.base().dataset(), "ce", settings, results, Map.of(), Map.of(),
+        matrices, teacherCost, aeCost);
+  }
+
+  /** An image count of a result (its first key present), -1 when it has none. */
+  private static int count(Map<String, Object> details, String key, String fallback) {
+    Object v = details.get(key);
+    if (v == null && fallback != null) {
+      v = details.get(fallback);
+    }
+    return v instanceof Number n ? n.intValue() : -1;
   }
 
   private void report(StudyData data) {

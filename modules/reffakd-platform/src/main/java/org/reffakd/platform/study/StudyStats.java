@@ -12,9 +12,10 @@ import org.reffakd.platform.study.PairedStats.Interval;
 import org.reffakd.platform.study.PairedStats.Summary;
 
 /**
- * The study's jobs grouped by (route, train fraction), with the headline statistic (test top-1
- * at the best-validation epoch), the paper's optimistic one (best test epoch), the paired
- * difference against the baseline route at the same fraction, the verdict, and the route's cost.
+ * The study's jobs grouped by (route, train fraction, epoch budget), with the headline statistic
+ * (test top-1 at the best-validation epoch), the paper's optimistic one (best test epoch), the
+ * paired difference against the baseline route at the same fraction and budget, the verdict, its
+ * minimum detectable effect, and the route's cost.
  */
 public final class StudyStats {
 
@@ -78,13 +79,29 @@ public final class StudyStats {
     }
   }
 
+  /** Where routes are compared: a training fraction and a student epoch budget. */
+  public record Setting(double fraction, int epochs) implements Comparable<Setting> {
+
+    @Override
+    public int compareTo(Setting o) {
+      int c = Double.compare(fraction, o.fraction);
+      return c != 0 ? c : Integer.compare(epochs, o.epochs);
+    }
+
+    /** "fraction 0.05, 10 epochs". */
+    public String label() {
+      return "fraction " + StudyPlots.fraction(fraction) + ", " + epochs + " epoch"
+          + (epochs == 1 ? "" : "s");
+    }
+  }
+
   /**
-   * One route at one train fraction. {@code seeds}, {@code headline} (test at best-val epoch)
-   * and {@code paperProtocol} (best test) are aligned, sorted by seed; {@code paired} is null
-   * for the baseline route and when the baseline has no job at this fraction.
+   * One route at one train fraction and epoch budget. {@code seeds}, {@code headline} (test at
+   * best-val epoch) and {@code paperProtocol} (best test) are aligned, sorted by seed; {@code
+   * paired} is null for the baseline route and when the baseline has no job at this fraction.
    */
   public record RouteSummary(String route, String loss, String variant,
-      Map<String, String> grid, double trainFraction, boolean usesAutoencoder,
+      Map<String, String> grid, double trainFraction, int epochs, boolean usesAutoencoder,
       boolean usesTeacher, List<Long> seeds, List<Double> headline, Summary headlineStats,
       List<Double> paperProtocol, Summary paperStats, List<Long> pairedSeeds,
       List<Double> pairedDifferences, Interval paired, String verdict, RouteCost cost,
@@ -93,6 +110,24 @@ public final class StudyStats {
     public boolean isBaseline() {
       return BASELINE.equals(verdict);
     }
+
+    public Setting setting() {
+      return new Setting(trainFraction, epochs);
+    }
+  }
+
+  /** The (fraction, epoch budget) settings of the study's jobs, ascending. */
+  public static List<Setting> settings(StudyData data) {
+    TreeSet<Setting> s = new TreeSet<>();
+    data.jobs().forEach(j -> s.add(new Setting(j.trainFraction(), j.epochs())));
+    return new ArrayList<>(s);
+  }
+
+  /** The epoch budgets of the study's jobs, ascending. */
+  public static List<Integer> epochBudgets(StudyData data) {
+    TreeSet<Integer> e = new TreeSet<>();
+    data.jobs().forEach(j -> e.add(j.epochs()));
+    return new ArrayList<>(e);
   }
 
   /** The train fractions of the study's jobs, ascending. */
@@ -104,11 +139,11 @@ public final class StudyStats {
 
   /**
    * The routes in order (the baseline first, then in order of first appearance), each with its
-   * jobs per fraction; of several jobs of the same route, fraction and seed the last one counts
+   * jobs per setting; of several jobs of the same route, setting and seed the last one counts
    * (a rerun replaces), and jobs without a headline value (no epochs) are left out.
    */
-  static Map<String, Map<Double, TreeMap<Long, JobResult>>> group(StudyData data) {
-    Map<String, Map<Double, TreeMap<Long, JobResult>>> g = new LinkedHashMap<>();
+  static Map<String, Map<Setting, TreeMap<Long, JobResult>>> group(StudyData data) {
+    Map<String, Map<Setting, TreeMap<Long, JobResult>>> g = new LinkedHashMap<>();
     if (data.jobs().stream().anyMatch(j -> j.route().equals(data.baseline()))) {
       g.put(data.baseline(), new TreeMap<>());
     }
@@ -117,24 +152,29 @@ public final class StudyStats {
         continue;
       }
       g.computeIfAbsent(j.route(), r -> new TreeMap<>())
-          .computeIfAbsent(j.trainFraction(), f -> new TreeMap<>()).put(j.seed(), j);
+          .computeIfAbsent(new Setting(j.trainFraction(), j.epochs()), f -> new TreeMap<>())
+          .put(j.seed(), j);
     }
     g.values().removeIf(Map::isEmpty);
     return g;
   }
 
-  /** One summary per (route, fraction): by fraction ascending, the baseline first in each. */
+  /**
+   * One summary per (route, fraction, epoch budget): by fraction then budget ascending, the
+   * baseline first in each.
+   */
   public static List<RouteSummary> summarize(StudyData data) {
-    Map<String, Map<Double, TreeMap<Long, JobResult>>> g = group(data);
-    CostSummary ae = data.autoencoderCost().isEmpty() ? CostSummary.UNKNOWN
-        : CostSummary.mean(data.autoencoderCost().values());
+    Map<String, Map<Setting, TreeMap<Long, JobResult>>> g = group(data);
     List<RouteSummary> out = new ArrayList<>();
-    for (double fraction : fractions(data)) {
+    for (Setting setting : settings(data)) {
+      double fraction = setting.fraction();
+      CostSummary ae = data.autoencoderCostAt(fraction).isEmpty() ? CostSummary.UNKNOWN
+          : CostSummary.mean(data.autoencoderCostAt(fraction).values());
       CostSummary teacher = data.teacherCostAt(fraction).isEmpty() ? CostSummary.UNKNOWN
           : CostSummary.mean(data.teacherCostAt(fraction).values());
-      TreeMap<Long, JobResult> base = g.getOrDefault(data.baseline(), Map.of()).get(fraction);
-      for (Map.Entry<String, Map<Double, TreeMap<Long, JobResult>>> e : g.entrySet()) {
-        TreeMap<Long, JobResult> bySeed = e.getValue().get(fraction);
+      TreeMap<Long, JobResult> base = g.getOrDefault(data.baseline(), Map.of()).get(setting);
+      for (Map.Entry<String, Map<Setting, TreeMap<Long, JobResult>>> e : g.entrySet()) {
+        TreeMap<Long, JobResult> bySeed = e.getValue().get(setting);
         if (bySeed == null) {
           continue;
         }
@@ -151,7 +191,7 @@ public final class StudyStats {
         if (isBase) {
           verdict = BASELINE;
         } else if (base == null) {
-          verdict = "no " + data.baseline() + " at this fraction to compare with";
+          verdict = "no " + data.baseline() + " at this fraction and budget to compare with";
         } else {
           for (JobResult j : jobs) {
             JobResult b = base.get(j.seed());
@@ -170,7 +210,7 @@ public final class StudyStats {
             CostSummary.mean(jobs.stream().map(JobResult::studentCost).toList()),
             usesAe ? ae : null, usesTeacher ? teacher : null);
         out.add(new RouteSummary(e.getKey(), first.loss(), first.variant(), first.grid(),
-            fraction, usesAe, usesTeacher, List.copyOf(seeds), headline,
+            fraction, setting.epochs(), usesAe, usesTeacher, List.copyOf(seeds), headline,
             PairedStats.summarize(headline.stream().mapToDouble(Double::doubleValue).toArray()),
             paper,
             PairedStats.summarize(paper.stream().mapToDouble(Double::doubleValue).toArray()),

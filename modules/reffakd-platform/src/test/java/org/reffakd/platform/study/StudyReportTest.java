@@ -103,11 +103,12 @@ class StudyReportTest {
     assertEquals(String.join(",", StudyReport.CSV_HEADER), lines.get(0));
     assertTrue(lines.get(0).contains("measured_wall_s") && lines.get(0)
         .contains("computed_training_flops"));
-    assertEquals("ce-1.0-1,ce,ce,-,,1.0,1,2,0.8,3,0.81,0.81,10.0,20.0,500.0,1000,200000.0,"
-        + "1.0E12", lines.get(1));
+    // the fixture's jobs have 3 epochs and no image counts (unknown: empty)
+    assertEquals("ce-1.0-1,ce,ce,-,,1.0,3,1,2,0.8,3,0.81,0.81,10.0,20.0,500.0,1000,200000.0,"
+        + "1.0E12,,,", lines.get(1));
     assertTrue(lines.stream().anyMatch(l -> l.startsWith(
         "reffakd-1.0-1,\"reffakd/paper/alpha=0.5,temperature=5\",reffakd,paper,"
-            + "alpha=0.5;temperature=5,1.0,1,2,0.85,")), "a route with a comma is quoted");
+            + "alpha=0.5;temperature=5,1.0,3,1,2,0.85,")), "a route with a comma is quoted");
   }
 
   @Test
@@ -115,25 +116,28 @@ class StudyReportTest {
     StudyReport.write(StudyFixture.data(), dir);
     String md = Files.readString(dir.resolve("report.md"));
     assertTrue(md.startsWith("# Study: fashion-mnist"));
-    assertTrue(md.contains("| route | train fraction | n | test acc at best-val epoch (mean ± std)"
-        + " | Δ vs ce mean [95% CI] | verdict |"), md);
-    assertTrue(md.contains("| ce | 1 | 3 | 81.00 ± 1.00 % | — | baseline |"), md);
-    assertTrue(md.contains("| reffakd/paper/alpha=0.5,temperature=5 | 1 | 3 | 86.00 ± 1.00 % | "
-        + "+5.00 pp [+2.52, +7.48] (n=3) | better than ce |"), md);
-    assertTrue(md.contains("| reffakd/paper/alpha=0.5,temperature=5 | 0.5 | 3 | 67.00 ± 1.00 % | "
-        + "-4.00 pp [-6.48, -1.52] (n=3) | worse than ce |"), md);
-    assertTrue(md.contains("| kd/temperature=4 | 0.5 | 1 | 70.00 ± n/a % | +0.00 pp [n/a] (n=1) "
-        + "| too few paired seeds for an interval (n=1) |"), md);
+    assertTrue(md.contains("| route | train fraction | epochs | n | test acc at best-val epoch "
+        + "(mean ± std) | Δ vs ce mean [95% CI] | MDE (pp) | seeds for 0.3 pp | verdict |"), md);
+    assertTrue(md.contains("| ce | 1 | 3 | 3 | 81.00 ± 1.00 % | — | — | — | baseline |"), md);
+    // MDE: (t(0.975,2) + t(0.8,2)) * 1 pp / sqrt(3) = (4.302653 + 1.060660) / 1.732051 = 3.10;
+    // 0.3 pp with a 1 pp spread needs 90 seeds (scipy: mde(89) = 0.3003, mde(90) = 0.2986)
+    assertTrue(md.contains("| reffakd/paper/alpha=0.5,temperature=5 | 1 | 3 | 3 | 86.00 ± 1.00 % "
+        + "| +5.00 pp [+2.52, +7.48] (n=3) | 3.10 | 90 | better than ce |"), md);
+    assertTrue(md.contains("| reffakd/paper/alpha=0.5,temperature=5 | 0.5 | 3 | 3 | 67.00 ± 1.00 "
+        + "% | -4.00 pp [-6.48, -1.52] (n=3) | 3.10 | 90 | worse than ce |"), md);
+    assertTrue(md.contains("| kd/temperature=4 | 0.5 | 3 | 1 | 70.00 ± n/a % | +0.00 pp [n/a] "
+        + "(n=1) | n/a | n/a | too few paired seeds for an interval (n=1) |"), md);
     assertTrue(md.contains("best test epoch (the paper's protocol, optimistic)"));
-    assertTrue(md.contains("| ce | 1 | 3 | 82.00 ± 1.00 % |"), "paper-protocol row");
+    assertTrue(md.contains("| ce | 1 | 3 | 3 | 82.00 ± 1.00 % |"), "paper-protocol row");
     assertTrue(md.contains("(computed)") && md.contains("(measured)"));
-    assertTrue(md.contains("| reffakd/paper/alpha=0.5,temperature=5 | 1 | 1000 | 2.00e+05 | "
+    assertTrue(md.contains("| reffakd/paper/alpha=0.5,temperature=5 | 1 | 3 | 1000 | 2.00e+05 | "
         + "1.00e+12 | 2.00e+12 | — | 3.00e+12 | 12.0 | 40.0 | — | 52.0 |"), md);
     assertTrue(md.contains("better than ce (95% interval above 0): "
         + "`reffakd/paper/alpha=0.5,temperature=5`"), md);
     assertTrue(md.contains("worse than ce (95% interval below 0): "
         + "`reffakd/paper/alpha=0.5,temperature=5`"), md);
-    for (String png : List.of("accuracy.png", "curves-frac0.5.png", "curves-frac1.png",
+    for (String png : List.of("differences.png", "learning-curve.png", "accuracy.png",
+        "curves-frac0.5.png", "curves-frac1.png",
         "cost.png", "heatmap-paper-seed1.png", "softlabels-paper-seed1.png")) {
       assertTrue(md.contains("](plots/" + png + ")"), png);
     }
@@ -148,6 +152,8 @@ class StudyReportTest {
     StudyReport.write(data, dir);
     String md = Files.readString(dir.resolve("report.md"));
     assertTrue(md.contains("No route differs from ce beyond noise at this budget"), md);
+    // and says what it could have seen
+    assertTrue(md.contains("minimum detectable effect (80% power) is "), md);
     assertFalse(md.contains("better than ce"), md);
     assertFalse(md.contains("worse than ce"), md);
   }
@@ -156,9 +162,12 @@ class StudyReportTest {
   void plotsAreRealPngImages() throws IOException {
     StudyReport.write(StudyFixture.data(), dir);
     Path plots = dir.resolve("plots");
-    assertPng(plots.resolve("accuracy.png"), 900, 500);
-    assertPng(plots.resolve("curves-frac0.5.png"), 900, 500);
-    assertPng(plots.resolve("curves-frac1.png"), 900, 500);
+    // one panel per (fraction, epochs): two; curves: one panel per route: three
+    assertPng(plots.resolve("differences.png"), 900, 140 + 2 * StudyPlots.PANEL_HEIGHT);
+    assertPng(plots.resolve("accuracy.png"), 900, 140 + 2 * StudyPlots.PANEL_HEIGHT);
+    assertPng(plots.resolve("learning-curve.png"), 900, 140 + 2 * StudyPlots.PANEL_HEIGHT);
+    assertPng(plots.resolve("curves-frac0.5.png"), 900, 120 + 3 * StudyPlots.PANEL_HEIGHT);
+    assertPng(plots.resolve("curves-frac1.png"), 900, 120 + 3 * StudyPlots.PANEL_HEIGHT);
     assertPng(plots.resolve("cost.png"), 900, 500);
     assertPng(plots.resolve("heatmap-paper-seed1.png"), 800, 700);
     assertPng(plots.resolve("softlabels-paper-seed1.png"), 800, 700);
@@ -219,7 +228,8 @@ class StudyReportTest {
     assertPng(dir.resolve("plots/cost.png"), 900, 500);
     assertPng(dir.resolve("plots/heatmap-clean-seed4.png"), 800, 700);
     String md = Files.readString(dir.resolve("report.md"));
-    assertTrue(md.contains("| ce | 1 | n/a | n/a | n/a | — | — | n/a | n/a | — | — | n/a |"), md);
+    assertTrue(md.contains("| ce | 1 | 3 | n/a | n/a | n/a | — | — | n/a | n/a | — | — | n/a |"),
+        md);
     JsonNode r = route(StudyReport.JSON.readTree(dir.resolve("study.json").toFile()),
         StudyFixture.REFFAKD, 1.0);
     assertTrue(r.get("costs").get("total").get("measured").get("wall_seconds").isNull(),

@@ -18,6 +18,27 @@ import org.reffakd.platform.study.StudyStats.RouteSummary;
 class StudyStatsTest {
 
   @Test
+  void powerQuantilesAndTheMinimumDetectableEffectMatchScipy() {
+    // scipy.stats.t.ppf(0.8, df) for df = 1, 2, 4, 9, 29
+    assertEquals(1.3763819, PairedStats.tQuantile(0.8, 1), 1e-6);
+    assertEquals(1.0606602, PairedStats.tQuantile(0.8, 2), 1e-6);
+    assertEquals(0.9409646, PairedStats.tQuantile(0.8, 4), 1e-6);
+    assertEquals(0.8834039, PairedStats.tQuantile(0.8, 9), 1e-6);
+    assertEquals(0.8541920, PairedStats.tQuantile(0.8, 29), 1e-6);
+    // (t(0.975, n-1) + t(0.8, n-1)) * sd / sqrt(n): n 3, sd 0.01 -> 0.0309651
+    assertEquals(0.0309651, PairedStats.mde(3, 0.01), 1e-7);
+    assertEquals(0.0309651, PairedStats.ofDifferences(0.04, 0.05, 0.06).mde(), 1e-7);
+    assertTrue(Double.isNaN(PairedStats.mde(1, 0.01)), "one pair: no spread, no mde");
+    // seeds to detect 0.3 points: sd 1 pp needs 90 (mde(89) = 0.3003 pp, mde(90) = 0.2986 pp),
+    // sd 0.25 pp needs 8; no spread needs the minimum, 2
+    assertEquals(90, PairedStats.seedsToDetect(0.003, 0.01));
+    assertEquals(8, PairedStats.seedsToDetect(0.003, 0.0025));
+    assertEquals(2, PairedStats.seedsToDetect(0.003, 0.0));
+    assertEquals(-1, PairedStats.seedsToDetect(0.003, Double.NaN));
+    assertEquals(PairedStats.MAX_SEEDS, PairedStats.seedsToDetect(1e-6, 1.0));
+  }
+
+  @Test
   void tQuantilesMatchTheTables() {
     // two-sided 95% (0.975 quantile) from any t table
     assertEquals(12.7062, PairedStats.t975(1), 1e-4);
