@@ -142,6 +142,16 @@ final class StudyCommand implements Callable<Integer> {
       }
       try {
         StudyRunner.Outcome o = new StudyRunner(p, spec, out, true, System.out).run();
+        if (!o.failed().isEmpty()) {
+          // the last line says it, and the exit status: a study with holes is not a result
+          StringBuilder why = new StringBuilder();
+          o.failed().forEach((id, e) -> why.append(why.length() == 0 ? "" : "; ").append(id)
+              .append(": ").append(e));
+          System.out.printf("study incomplete: %d of %d jobs failed (%s); report without them:"
+              + " %s; the same command again runs only the failed jobs%n", o.failed().size(),
+              o.jobs(), why, out.resolve("report.md"));
+          return 1;
+        }
         System.out.printf("study done: %d jobs (%d run now, %d found done) in %.1f min; "
             + "report: %s%n", o.jobs(), o.submitted(), o.reused(),
             (System.nanoTime() - t0) / 6e10, out.resolve("report.md"));

@@ -63,6 +63,15 @@ public final class Jobs {
     send(kafka, jobId, req);
   }
 
+  /** The end offset of {@code reffakd.runs} now: where the next result will be written. */
+  public static long resultsEnd(ClientConfig kafka) {
+    org.apache.kafka.common.TopicPartition tp =
+        new org.apache.kafka.common.TopicPartition(Topics.RUNS, 0);
+    try (KafkaConsumer<byte[], byte[]> c = kafka.createConsumer("reffakd-result-end")) {
+      return c.endOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
+    }
+  }
+
   /** Every result on {@code reffakd.runs} now, by id (the latest per id). */
   public static java.util.Map<String, JsonObject> results(ClientConfig kafka) {
     java.util.Map<String, JsonObject> m = new java.util.LinkedHashMap<>();

@@ -16,7 +16,8 @@ import org.reffakd.platform.kafka.Topics;
  * The ids that already have a result on {@code reffakd.runs}, read incrementally (no consumer
  * group, no commits). A worker asks it before it starts a job: a job whose result is there
  * (a redo after a rebalance, or a restarted study) is skipped, so it never gets a second
- * result. Not thread-safe: one per worker thread.
+ * result. A failed result does not count (the latest result per id decides): a study started
+ * again submits its failed jobs again, and they run. Not thread-safe: one per worker thread.
  */
 final class ResultIndex implements AutoCloseable {
 
@@ -37,11 +38,26 @@ final class ResultIndex implements AutoCloseable {
     while (consumer.position(tp) < end && System.nanoTime() < deadline) {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
         if (r.key() != null && r.value() != null) {
-          ids.add(new String(r.key(), StandardCharsets.UTF_8));
+          String k = new String(r.key(), StandardCharsets.UTF_8);
+          if (isFailure(r.value())) {
+            ids.remove(k);
+          } else {
+            ids.add(k);
+          }
         }
       }
     }
     return ids.contains(id);
+  }
+
+  /** A result the platform wrote for a failed job ({@code "status": "failed"}). */
+  static boolean isFailure(byte[] value) {
+    try {
+      return "failed".equals(new io.vertx.core.json.JsonObject(
+          new String(value, StandardCharsets.UTF_8)).getString("status"));
+    } catch (RuntimeException e) {
+      return false; // not a result this platform wrote: counts as a result, as before
+    }
   }
 
   /** The same for a plain read of every key (used by the study to find finished jobs). */

@@ -69,7 +69,13 @@ public final class StudyRunner {
   }
 
   /** What a study did. */
-  public record Outcome(int jobs, int submitted, int reused, StudyData data) {}
+  /**
+   * What a study did: its jobs, how many were submitted now and found done, and the jobs whose
+   * result is a failure (job id to the reason), in job order. The same study started again
+   * runs only those (and any never finished).
+   */
+  public record Outcome(int jobs, int submitted, int reused, StudyData data,
+                        Map<String, String> failed) {}
 
   public Outcome run() {
     spec.check();
@@ -106,6 +112,9 @@ public final class StudyRunner {
 
     List<StudySpec.Job> jobs = spec.jobs();
     Map<String, JsonObject> done = collected(jobs);
+    // results older than this offset were all read by collected(): what await() reads of them
+    // is a failure that this study submits again
+    long fresh = Jobs.resultsEnd(platform.kafka());
     int reused = done.size();
     int submitted = 0;
     for (StudySpec.Job j : jobs) {
@@ -123,12 +132,19 @@ public final class StudyRunner {
     StudyData data = data(jobs, done, aeCost, teacherCost, matrices);
     report(data);
     if (submitted > 0) {
-      await(jobs, done, aeCost, teacherCost, matrices);
+      await(jobs, done, aeCost, teacherCost, matrices, fresh);
       data = data(jobs, done, aeCost, teacherCost, matrices);
       report(data);
     }
     log.printf("study %s: report in %s%n", spec.id(), dir.resolve(StudyReport.REPORT_MD));
-    return new Outcome(jobs.size(), submitted, reused, data);
+    Map<String, String> failed = new LinkedHashMap<>();
+    for (StudySpec.Job j : jobs) {
+      JsonObject v = done.get(j.id());
+      if (v != null && failed(v)) {
+        failed.put(j.id(), v.getString("error", "no reason given"));
+      }
+    }
+    return new Outcome(jobs.size(), submitted, reused, data, failed);
   }
 
   /**
@@ -216,14 +232,17 @@ public final class StudyRunner {
       Path f = results.resolve(j.id() + ".json");
       if (Files.isRegularFile(f)) {
         try {
-          done.put(j.id(), new JsonObject(Files.readString(f)));
+          JsonObject v = new JsonObject(Files.readString(f));
+          if (!failed(v)) { // a failed job is run again
+            done.put(j.id(), v);
+          }
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
       }
     }
     Jobs.results(platform.kafka()).forEach((k, v) -> {
-      if (ids.contains(k) && !done.containsKey(k)) {
+      if (ids.contains(k) && !done.containsKey(k) && !failed(v)) {
         done.put(k, v);
         writeString(results.resolve(k + ".json"), v.encodePrettily());
       }
@@ -231,10 +250,18 @@ public final class StudyRunner {
     return done;
   }
 
-  /** Follows reffakd.runs until every job has a result; rewrites the report after each. */
+  static boolean failed(JsonObject result) {
+    return "failed".equals(result.getString("status"));
+  }
+
+  /**
+   * Follows reffakd.runs until every job has a result; rewrites the report after each. Records
+   * before offset {@code fresh} are skipped: the earlier failures of jobs submitted again.
+   */
   private void await(List<StudySpec.Job> jobs, Map<String, JsonObject> done,
                      Map<Double, Map<Long, Cost>> aeCost,
-                     Map<Double, Map<Long, Cost>> teacherCost, List<SoftLabelMatrix> matrices) {
+                     Map<Double, Map<Long, Cost>> teacherCost, List<SoftLabelMatrix> matrices,
+                     long fresh) {
     Set<String> ids = jobs.stream().map(StudySpec.Job::id).collect(
         java.util.stream.Collectors.toSet());
     TopicPartition tp = new TopicPartition(Topics.RUNS, 0);
@@ -246,7 +273,8 @@ public final class StudyRunner {
       while (done.size() < jobs.size()) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
           String k = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-          if (k == null || !ids.contains(k) || done.containsKey(k) || r.value() == null) {
+          if (k == null || !ids.contains(k) || done.containsKey(k) || r.value() == null
+              || r.offset() < fresh) {
             continue;
           }
           JsonObject v = new JsonObject(new String(r.value(), StandardCharsets.UTF_8));
@@ -257,7 +285,7 @@ public final class StudyRunner {
           int left = jobs.size() - done.size();
           log.printf("study: %d/%d jobs done, %d left, about %s left%s%n", done.size(),
               jobs.size(), left, minutes(per * left),
-              "failed".equals(v.getString("status")) ? " (" + k + " failed: "
+              failed(v) ? " (" + k + " failed: "
                   + v.getString("error") + ")" : "");
           report(data(jobs, done, aeCost, teacherCost, matrices));
         }
@@ -276,7 +304,7 @@ public final class StudyRunner {
     List<JobResult> results = new ArrayList<>();
     for (StudySpec.Job j : jobs) {
       JsonObject v = done.get(j.id());
-      if (v == null || "failed".equals(v.getString("status"))) {
+      if (v == null || failed(v)) {
         continue;
       }
       RunResult r = RunResult.fromMap(Stages.plain(v));

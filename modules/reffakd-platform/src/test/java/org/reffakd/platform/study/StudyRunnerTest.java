@@ -131,6 +131,29 @@ class StudyRunnerTest {
     }
     assertEquals(8, counts.size(), counts.toString());
     assertTrue(counts.values().stream().allMatch(n -> n == 1), counts.toString());
+    assertTrue(second.failed().isEmpty(), second.failed().toString());
+
+    // a job whose result is a failure (as a worker writes it) is the only one run again
+    String failedId = spec().jobs().get(0).id();
+    String failure = new io.vertx.core.json.JsonObject().put("status", "failed")
+        .put("error", "simulated").encode();
+    Files.writeString(dir.resolve("results").resolve(failedId + ".json"), failure);
+    try (var producer = platform.kafka().createProducer()) {
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.RUNS,
+          failedId.getBytes(StandardCharsets.UTF_8), failure.getBytes(StandardCharsets.UTF_8)))
+          .get();
+    }
+    StudyRunner.Outcome third;
+    try (JobWorker w = new JobWorker(platform.kafka(), platform.pipeline(), dir.resolve("jobs"),
+        Progress.NONE, "t").start()) {
+      third = new StudyRunner(platform, spec(), dir, true, System.out).run();
+    }
+    assertEquals(1, third.submitted());
+    assertEquals(7, third.reused());
+    assertTrue(third.failed().isEmpty(), third.failed().toString());
+    assertTrue(!Files.readString(dir.resolve("results").resolve(failedId + ".json"))
+        .contains("\"failed\""));
+    assertEquals(9, Files.readAllLines(dir.resolve("results.csv")).size());
   }
 
   /**
