@@ -25,6 +25,8 @@ public final class Main {
 
   /** Runs the command line and returns the exit code (0 = success). */
   public static int execute(String... args) {
+    // the backstop: no Java deserialization in this process but of ModelFiles' allow-list
+    org.reffakd.backend.ModelFiles.installSerialFilter();
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       // expected failures (bad input, bad parameter) get one clear line, not a stack trace
