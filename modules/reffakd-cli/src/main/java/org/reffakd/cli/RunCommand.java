@@ -120,7 +120,10 @@ final class RunCommand implements Callable<Integer> {
           + " (nothing to do)");
     }
     Map<String, Object> result = finished != null ? finished : direct
-        ? new ReffakdRun(cfg, runDir, new ConsoleProgress(System.out), System.out).execute()
+        ? new ReffakdRun(cfg, runDir, kafka.artifacts != null
+            ? new org.reffakd.nn.run.ArtifactStore(kafka.artifacts)
+            : ReffakdRun.defaultStore(runDir), new ConsoleProgress(System.out), System.out)
+            .execute()
         : PlatformRun.run(cfg, runDir, kafka, fromTopic, web, !noDashboard, keepKafka);
     EpochRow.Selection acc = RunResult.fromMap(result).accuracy();
     System.out.printf("done: %s on %s, test accuracy %s best %.4f (epoch %d, the best test "

@@ -148,6 +148,17 @@ class ResumeOptionsTest {
   }
 
   @Test
+  void aDirectRunPutsItsArtefactsWhereArtifactsSays() throws Exception {
+    Path store = tmp.resolve("store");
+    Path dir = tmp.resolve("direct").resolve("run");
+    String[] r = fresh(dir, "--soft-per-class", "5", "--artifacts", store.toString());
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(Files.isDirectory(store.resolve("sha256")), "nothing in " + store);
+    assertTrue(!Files.exists(dir.getParent().resolve("artifacts")),
+        "the default store beside --out was used");
+  }
+
+  @Test
   void aRunThatFailedItsPreflightCanBeStartedAgainWithOut() {
     Path dir = tmp.resolve("again");
     assertEquals("1", fresh(dir)[0]);
