@@ -158,6 +158,37 @@ class JobWorkerTrustTest {
     }
   }
 
+  @Test
+  void aSoftLabelRecordThatIsNotADistributionIsRefusedWithItsReason() throws Exception {
+    Map<String, double[][]> bad = new LinkedHashMap<>();
+    bad.put("fashion-mnist/all-five", new double[][] {{5, 5}, {5, 5}});
+    bad.put("fashion-mnist/sums-1.1", new double[][] {{0.5, 0.6}, {0.5, 0.5}});
+    bad.put("fashion-mnist/negative", new double[][] {{1.5, -0.5}, {0.5, 0.5}});
+    Map<String, String> expected = Map.of("fashion-mnist/all-five", "a probability in [0, 1]",
+        "fashion-mnist/sums-1.1", "sums to 1.1", "fashion-mnist/negative",
+        "a probability in [0, 1]");
+    try (KafkaProducer<byte[], byte[]> p = platform.kafka().createProducer()) {
+      for (Map.Entry<String, double[][]> e : bad.entrySet()) {
+        JsonObject rec = new JsonObject().put("key", e.getKey()).put("dataset", "fashion-mnist")
+            .put("variant", "paper").put("encoder_sha256", "0".repeat(64)).put("seed", 1)
+            .put("classes", new JsonArray().add("a").add("b"))
+            .put("similarity", new JsonArray().add(new JsonArray().add(1).add(0.5))
+                .add(new JsonArray().add(0.5).add(1)))
+            .put("soft_labels", new JsonArray(java.util.Arrays.stream(e.getValue())
+                .map(r -> new JsonArray(java.util.Arrays.stream(r).boxed().toList())).toList()));
+        p.send(new ProducerRecord<>(Topics.SOFTLABELS,
+            e.getKey().getBytes(StandardCharsets.UTF_8),
+            rec.encode().getBytes(StandardCharsets.UTF_8))).get();
+      }
+    }
+    for (String key : bad.keySet()) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class, () -> platform.softLabels().fetch(key));
+      assertTrue(e.getMessage().contains(expected.get(key)) && e.getMessage().contains("malformed")
+          && !e.getMessage().startsWith("no soft-label record"), e.getMessage());
+    }
+  }
+
   /** A loss plugin jar whose static initializer creates {@code marker}. */
   static void evilJar(Path jar, Path marker) throws Exception {
     Path src = Files.createDirectories(tmp.resolve("evil-src/evil"));
