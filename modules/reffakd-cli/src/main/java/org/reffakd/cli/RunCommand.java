@@ -55,7 +55,8 @@ final class RunCommand implements Callable<Integer> {
       + "config to FILE and exit without training")
   Path writeConfig;
   @Option(names = "--from-topic", description = "train from the dataset's samples topic as it "
-      + "is (already ingested, e.g. with 'reffakd ingest --kafka ...'): no ingest")
+      + "is (already ingested, e.g. with 'reffakd ingest --kafka ...'): no ingest, and no "
+      + "--data needed")
   boolean fromTopic;
   @Option(names = "--keep-kafka", description = "keep the embedded broker's data (RUN_DIR/kafka)"
       + " when the run finishes; by default it is deleted (kept after a failure, for --resume;"
@@ -69,6 +70,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     Path runDir;
     RunConfig cfg;
+    options.common.dataFromTopic = fromTopic;
     if (resume != null) {
       Path cfgFile = resume.resolve("config.json");
       if (!Files.isRegularFile(cfgFile)) {

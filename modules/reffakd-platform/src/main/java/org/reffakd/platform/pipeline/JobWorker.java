@@ -198,15 +198,21 @@ public final class JobWorker implements AutoCloseable {
       if (!kind.equals("run") && !kind.equals("distill")) {
         throw new IllegalArgumentException("unknown kind '" + kind + "' (run or distill)");
       }
-      if (kind.equals("distill") && !(req.getValue("soft_label_key") instanceof String k
-          && !k.isBlank())) {
-        throw new IllegalArgumentException("a distill job needs soft_label_key (a string)");
+      if (req.getValue("soft_label_key") != null
+          && !(req.getValue("soft_label_key") instanceof String)) {
+        throw new IllegalArgumentException("soft_label_key must be a string");
       }
       if (req.getValue("teacher") != null && !(req.getValue("teacher") instanceof JsonObject)) {
         throw new IllegalArgumentException("teacher must be an object {sha256, descriptor}");
       }
     } catch (RuntimeException e) {
-      deadLetter(dlq, r, "malformed run request: " + e.getMessage());
+      String why = "malformed run request: " + e.getMessage();
+      deadLetter(dlq, r, why);
+      String named = namedDistillJob(r);
+      if (named != null) {
+        // a study waits for every job of its own: a refused one is its result
+        failed(dlq, named, why);
+      }
       commit(c, tp, r.offset());
       return;
     }
@@ -239,16 +245,32 @@ public final class JobWorker implements AutoCloseable {
       deadLetter(dlq, r, "run " + id + " failed: " + why);
       if (req.getString("kind", "run").equals("distill")) {
         // the study waits for every job: a failure is its result
-        dlq.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.RUNS,
-            id.getBytes(StandardCharsets.UTF_8), new JsonObject().put("status", "failed")
-                .put("error", why).encode().getBytes(StandardCharsets.UTF_8)));
-        dlq.flush();
+        failed(dlq, id, why);
       }
     }
     if (c.assignment().contains(tp)) {
       commit(c, tp, r.offset());
     }
     c.resume(c.assignment());
+  }
+
+  /** A failed result for job {@code id} on {@code reffakd.runs}. */
+  private static void failed(KafkaProducer<byte[], byte[]> p, String id, String why) {
+    p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.RUNS,
+        id.getBytes(StandardCharsets.UTF_8), new JsonObject().put("status", "failed")
+            .put("error", why).encode().getBytes(StandardCharsets.UTF_8)));
+    p.flush();
+  }
+
+  /** The id of a refused record when it is a distill job with a valid id, else null. */
+  private static String namedDistillJob(ConsumerRecord<byte[], byte[]> r) {
+    try {
+      JsonObject req = new JsonObject(new String(r.value(), StandardCharsets.UTF_8));
+      return "distill".equals(req.getValue("kind")) && req.getValue("run") instanceof String id
+          && RunIds.valid(id) ? id : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private void reportLag(KafkaConsumer<byte[], byte[]> c) {

@@ -107,6 +107,10 @@ class JobWorkerTrustTest {
           config(Map.of(e.getKey(), e.getValue()[0]))));
       expected.put(k, (String) e.getValue()[1]);
     }
+    // a study's job that is refused still gets its (failed) result: the study does not wait
+    records.put("distill-bound", new JsonObject().put("kind", "distill")
+        .put("run", "distill-bound").put("config", config(Map.of("epochs", 20_000))));
+    expected.put("distill-bound", "epochs must be in [1, 10000]");
     try (JobWorker w = new JobWorker(platform.kafka(), platform.pipeline(), root,
         Progress.NONE, "trust").start()) {
       publish(records);
@@ -119,6 +123,12 @@ class JobWorkerTrustTest {
             e.getKey() + ": " + why);
       }
       assertEquals(0, w.completed());
+      JsonObject failed = Jobs.awaitResult(platform.kafka(), "distill-bound",
+          Duration.ofSeconds(60));
+      assertNotNull(failed, "no result for the refused study job");
+      assertEquals("failed", failed.getString("status"));
+      assertTrue(failed.getString("error").contains("epochs must be in [1, 10000]"),
+          failed.encode());
     }
     // nothing was written above the runs root, in it, or through the link
     try (Stream<Path> s = Files.list(top)) {
