@@ -53,6 +53,8 @@ final class ConfigOptions {
   @Option(names = "--plugins", paramLabel = "DIR", description = "folder of loss plugin jars, "
       + "repeatable (also searched: $REFFAKD_PLUGINS or ~/.reffakd/plugins)")
   List<String> plugins;
+  /** Set by a command whose run trains from the samples topic (no --data needed). */
+  boolean dataFromTopic;
   @Option(names = "--arch", description = "student: lenet5bn, resnet18, resnet18-w16 "
       + "(default lenet5bn)")
   String arch;
@@ -130,7 +132,8 @@ final class ConfigOptions {
     put(f, "val_size", valSize);
     put(f, "engine", engine);
     RunConfig cfg = b.with(f);
-    return cfg.data() != null ? cfg
+    // a run that trains from the samples topic reads no files: --data is not needed
+    return cfg.data() != null || dataFromTopic ? cfg
         : cfg.with("data", DataLocation.resolve(cfg.dataset(), null).toString());
   }
 

@@ -21,7 +21,7 @@ final class DashboardFlags {
       + "the environment variable " + TOKEN_ENV + "); needed when --host is not loopback, and "
       + "then every request but /health must send it (Authorization: Bearer TOKEN, or open "
       + "/login?token=TOKEN once in the browser); on loopback it guards requests other than "
-      + "GET/HEAD/OPTIONS")
+      + "GET/HEAD/OPTIONS. At least 16 characters (e.g. openssl rand -hex 16)")
   String token;
 
   /**

@@ -28,6 +28,8 @@ public final class Main {
     // --help of run, study, teacher and bench says what the thread default is on this machine
     System.setProperty("reffakd.default.threads",
         Integer.toString(org.reffakd.nn.run.RunConfig.defaultThreads()));
+    // the backstop: no Java deserialization in this process but of ModelFiles' allow-list
+    org.reffakd.backend.ModelFiles.installSerialFilter();
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       // expected failures (bad input, bad parameter) get one clear line, not a stack trace

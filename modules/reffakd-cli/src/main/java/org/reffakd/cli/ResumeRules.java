@@ -19,6 +19,9 @@ import org.reffakd.nn.run.RunConfig;
  *   <li>The soft-label options may change while the soft labels were never computed (no
  *       soft_labels.csv or result.json in DIR).
  *   <li>Anything else would change what was already computed: refused, naming the option.
+ *       Every field is compared with the value the run uses, defaults included (the engine,
+ *       which config.json leaves out when it is the default, too), so a finished run is never
+ *       recomputed under another config and rewritten.
  * </ul>
  */
 final class ResumeRules {
@@ -36,6 +39,8 @@ final class ResumeRules {
     FLAGS.put("augment", "--no-augment");
     FLAGS.put("soft_diagonal_boost", "--soft-boost");
     FLAGS.put("soft_augment", "--soft-variant");
+    FLAGS.put("engine", "--engine");
+    FLAGS.put("ae_pool", "--ae-pool");
   }
 
   private static final java.util.Set<String> ALLOWED = java.util.Set.of("threads", "plugins");
@@ -47,15 +52,14 @@ final class ResumeRules {
    * every change is allowed; otherwise fails with one line naming the first option refused.
    */
   static RunConfig check(RunConfig was, RunConfig asked, Path dir, boolean softVariantGiven) {
-    @SuppressWarnings("unchecked")
-    Map<String, Object> a = RunConfig.JSON.convertValue(was, Map.class);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> b = RunConfig.JSON.convertValue(asked, Map.class);
+    Map<String, Object> a = effective(was);
+    Map<String, Object> b = effective(asked);
     boolean softComputed = Files.exists(dir.resolve("soft_labels.csv"))
         || Files.exists(dir.resolve("result.json"));
-    for (Map.Entry<String, Object> e : a.entrySet()) {
-      String field = e.getKey();
-      Object before = e.getValue();
+    TreeSet<String> fields = new TreeSet<>(a.keySet());
+    fields.addAll(b.keySet());
+    for (String field : fields) {
+      Object before = a.get(field);
       Object now = b.get(field);
       if (Objects.equals(before, now) || ALLOWED.contains(field)) {
         continue;
@@ -91,7 +95,9 @@ final class ResumeRules {
               default -> "--param " + k;
             };
             throw new IllegalArgumentException(flag + " cannot change on --resume: the run was "
-                + "trained with " + (pa.containsKey(k) ? k + " " + pa.get(k) : "no " + k));
+                + "trained with " + (pa.containsKey(k) ? k + " " + pa.get(k)
+                : k.equals("reffakd.reduction") ? "the default KL reduction (reference)"
+                : "the default " + k));
           }
         }
         continue;
@@ -101,5 +107,18 @@ final class ResumeRules {
           + "trained with " + field + " " + before);
     }
     return asked;
+  }
+
+  /**
+   * Every field of a config by its config.json name, with the value the run uses: a field
+   * config.json leaves out when it has its default (the engine, ae_pool) is there with that default, so
+   * {@code --engine dl4j} on a run of the default engine is a change like any other.
+   */
+  private static Map<String, Object> effective(RunConfig cfg) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = new LinkedHashMap<>(RunConfig.JSON.convertValue(cfg, Map.class));
+    m.put("engine", cfg.engineName());
+    m.put("ae_pool", cfg.aePoolName()); // left out at its default (labelled), like the engine
+    return m;
   }
 }

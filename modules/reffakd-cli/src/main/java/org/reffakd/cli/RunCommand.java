@@ -55,7 +55,8 @@ final class RunCommand implements Callable<Integer> {
       + "config to FILE and exit without training")
   Path writeConfig;
   @Option(names = "--from-topic", description = "train from the dataset's samples topic as it "
-      + "is (already ingested, e.g. with 'reffakd ingest --kafka ...'): no ingest")
+      + "is (already ingested, e.g. with 'reffakd ingest --kafka ...'): no ingest, and no "
+      + "--data needed")
   boolean fromTopic;
   @Option(names = "--keep-kafka", description = "keep the embedded broker's data (RUN_DIR/kafka)"
       + " when the run finishes; by default it is deleted (kept after a failure, for --resume;"
@@ -69,6 +70,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     Path runDir;
     RunConfig cfg;
+    options.common.dataFromTopic = fromTopic;
     if (resume != null) {
       Path cfgFile = resume.resolve("config.json");
       if (!Files.isRegularFile(cfgFile)) {
@@ -120,7 +122,10 @@ final class RunCommand implements Callable<Integer> {
           + " (nothing to do)");
     }
     Map<String, Object> result = finished != null ? finished : direct
-        ? new ReffakdRun(cfg, runDir, new ConsoleProgress(System.out), System.out).execute()
+        ? new ReffakdRun(cfg, runDir, kafka.artifacts != null
+            ? new org.reffakd.nn.run.ArtifactStore(kafka.artifacts)
+            : ReffakdRun.defaultStore(runDir), new ConsoleProgress(System.out), System.out)
+            .execute()
         : PlatformRun.run(cfg, runDir, kafka, fromTopic, web, !noDashboard, keepKafka);
     EpochRow.Selection acc = RunResult.fromMap(result).accuracy();
     System.out.printf("done: %s on %s, test accuracy %s best %.4f (epoch %d, the best test "

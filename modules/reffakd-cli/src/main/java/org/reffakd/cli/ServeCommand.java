@@ -29,6 +29,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--no-worker", description = "with --kafka: do not run requests from "
       + "reffakd.jobs")
   boolean noWorker;
+  @Option(names = "--plugins", paramLabel = "DIR", description = "with the worker: folder of "
+      + "loss plugin jars, repeatable (also searched: $REFFAKD_PLUGINS or ~/.reffakd/plugins); "
+      + "a request's own plugin folders are ignored")
+  java.util.List<Path> plugins = java.util.List.of();
 
   @Override
   public Integer call() throws InterruptedException {
@@ -51,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
     JobWorker worker = null;
     if (kafka.bootstrap != null && !noWorker) {
       worker = new JobWorker(p.kafka(), p.pipeline(), runs, new ConsoleProgress(System.out),
-          "serve").withMetrics(p.metrics()).start();
+          "serve").withMetrics(p.metrics()).withPlugins(plugins).start();
       System.out.println("worker: running requests from reffakd.jobs at " + kafka.bootstrap);
     }
     JobWorker w = worker;

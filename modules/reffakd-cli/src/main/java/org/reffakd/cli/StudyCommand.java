@@ -138,7 +138,8 @@ final class StudyCommand implements Callable<Integer> {
       List<JobWorker> ws = new ArrayList<>();
       for (int i = 0; i < workers; i++) {
         ws.add(new JobWorker(p.kafka(), p.pipeline(), out.resolve("jobs"), Progress.NONE,
-            "local-" + (i + 1)).withMetrics(p.metrics()).start());
+            "local-" + (i + 1)).withMetrics(p.metrics())
+            .withPlugins(base.plugins().stream().map(Path::of).toList()).start());
       }
       try {
         StudyRunner.Outcome o = new StudyRunner(p, spec, out, true, System.out).run();

@@ -14,7 +14,11 @@ import picocli.CommandLine.Option;
 @Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Publish a run request (the run's config, as run --write-config writes it, "
         + "or built from the same options as run) to reffakd.jobs for the workers; with "
-        + "--wait, wait for its result on reffakd.runs and print the accuracy."})
+        + "--wait, wait for its result on reffakd.runs and print the accuracy.",
+        "The request names a loss, never code: --plugins checks the loss here, but the "
+            + "request carries no plugin folders; each worker loads plugins from its own "
+            + "--plugins and $REFFAKD_PLUGINS. --run-id must be a plain name (letters, digits, "
+            + "'.', '_', '+', '-')."})
 final class SubmitCommand implements Callable<Integer> {
 
   @Mixin

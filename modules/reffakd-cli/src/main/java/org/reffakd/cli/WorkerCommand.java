@@ -18,7 +18,11 @@ import picocli.CommandLine.Option;
         + "from reffakd.softlabels) and their teacher by SHA-256: point --artifacts at the "
         + "study's store (shared storage across machines). Start as many workers as you like, "
         + "on as many machines: each request is done once while the group is stable (a worker "
-        + "joining or leaving mid-run can make another redo it). Stop with Ctrl-C."})
+        + "joining or leaving mid-run can make another redo it). A request is untrusted input: its "
+        + "id must be a plain name, its config is checked against the bounds of every field "
+        + "before any work (else it goes to reffakd.dlq), and it can name a loss but never "
+        + "code: plugins come only from --plugins and $REFFAKD_PLUGINS (docs/security.md). "
+        + "Stop with Ctrl-C."})
 final class WorkerCommand implements Callable<Integer> {
 
   @Mixin
@@ -28,13 +32,17 @@ final class WorkerCommand implements Callable<Integer> {
   Path runsRoot;
   @Option(names = "--name", defaultValue = "worker", description = "worker name for logs")
   String name;
+  @Option(names = "--plugins", paramLabel = "DIR", description = "folder of loss plugin jars, "
+      + "repeatable (also searched: $REFFAKD_PLUGINS or ~/.reffakd/plugins). The only places "
+      + "this worker loads code from: a request's own plugin folders are ignored")
+  java.util.List<Path> plugins = java.util.List.of();
 
   @Override
   public Integer call() throws InterruptedException {
     Platform p = Platform.start(kafka.options(runsRoot.resolve("kafka"),
         runsRoot.resolve("artifacts")));
     JobWorker w = new JobWorker(p.kafka(), p.pipeline(), runsRoot,
-        new ConsoleProgress(System.out), name).start();
+        new ConsoleProgress(System.out), name).withPlugins(plugins).start();
     System.out.println("worker " + name + " waiting for run requests on reffakd.jobs at "
         + p.kafka().bootstrapServers() + " (Ctrl-C stops)");
     CountDownLatch stopped = new CountDownLatch(1);

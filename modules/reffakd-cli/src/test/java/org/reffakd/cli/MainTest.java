@@ -216,7 +216,8 @@ class MainTest {
     assertEquals(0, Main.execute("ingest", "--data", data.toString(), "--kafka-dir",
         broker.toString()));
     Path run = tmp.resolve("run");
-    assertEquals(0, Main.execute("run", "--data", data.toString(), "--kafka-dir",
+    // from the topic: no --data, and no data folder in the config
+    assertEquals(0, Main.execute("run", "--dataset", "fashion-mnist", "--kafka-dir",
         broker.toString(), "--from-topic", "--no-dashboard", "--ae-epochs", "1", "--epochs", "1",
         "--val-size", "200",
         "--out",
@@ -225,6 +226,7 @@ class MainTest {
         run.resolve("result.json").toFile(), java.util.Map.class);
     assertEquals("fashion-mnist", result.get("dataset"));
     assertTrue(Files.isRegularFile(run.resolve("metrics.csv")));
+    assertEquals(null, org.reffakd.nn.run.RunConfig.read(run.resolve("config.json")).data());
   }
 
   private static String captureOut(Runnable r) {

@@ -113,6 +113,53 @@ class ResumeOptionsTest {
     assertArrayEquals(result, Files.readAllBytes(dir.resolve("result.json")));
   }
 
+  /** Every file under a folder with its bytes' SHA-256 and time stamp. */
+  private static java.util.Map<String, String> snapshot(Path dir) throws Exception {
+    java.util.Map<String, String> m = new java.util.TreeMap<>();
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        m.put(dir.relativize(p).toString(), org.reffakd.nn.run.ArtifactStore.sha256(p) + " "
+            + Files.getLastModifiedTime(p).toMillis());
+      }
+    }
+    return m;
+  }
+
+  @Test
+  void aFinishedRunIsNeverRecomputedUnderAnotherConfig() throws Exception {
+    Path dir = tmp.resolve("finished");
+    String[] r = fresh(dir, "--soft-per-class", "5");
+    assertEquals("0", r[0], r[1] + r[2]);
+    java.util.Map<String, String> before = snapshot(dir);
+    // the default engine is left out of config.json: a change of it is a change all the same
+    refused(resume(dir, "--engine", "dl4j"),
+        "--engine cannot change on --resume: the run was trained with engine java");
+    refused(resume(dir, "--ae-pool", "all"),
+        "--ae-pool cannot change on --resume: the run was trained with ae_pool labelled");
+    refused(resume(dir, "--kl-reduction", "batchmean"), "--kl-reduction cannot change on "
+        + "--resume: the run was trained with the default KL reduction (reference)");
+    refused(resume(dir, "--image-size", "40"),
+        "--image-size cannot change on --resume: the run was trained with image_size 32");
+    refused(resume(dir, "--lr", "0.2"),
+        "--lr cannot change on --resume: the run was trained with lr 0.1");
+    // what changes nothing computed leaves every file as it is
+    r = resume(dir, "--threads", "2");
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(r[1].contains("run already finished"), r[1]);
+    assertEquals(before, snapshot(dir));
+  }
+
+  @Test
+  void aDirectRunPutsItsArtefactsWhereArtifactsSays() throws Exception {
+    Path store = tmp.resolve("store");
+    Path dir = tmp.resolve("direct").resolve("run");
+    String[] r = fresh(dir, "--soft-per-class", "5", "--artifacts", store.toString());
+    assertEquals("0", r[0], r[1] + r[2]);
+    assertTrue(Files.isDirectory(store.resolve("sha256")), "nothing in " + store);
+    assertTrue(!Files.exists(dir.getParent().resolve("artifacts")),
+        "the default store beside --out was used");
+  }
+
   @Test
   void aRunThatFailedItsPreflightCanBeStartedAgainWithOut() {
     Path dir = tmp.resolve("again");

@@ -1,12 +1,13 @@
 package org.reffakd.dl4j;
 
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -19,9 +20,13 @@ import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.reffakd.backend.Classifier;
 import org.reffakd.backend.ImageBatch;
+import org.reffakd.backend.ModelFiles;
 
 /**
  * Reads a Deeplearning4j model zip as a {@link Classifier} (for {@code --teacher FILE.zip}).
+ * The file is read once through {@link ModelFiles#readZip} (bounded: entry count, sizes,
+ * compression ratio; Java-serialized entries of allowed classes only) and DL4J restores the
+ * network from those bytes.
  *
  * <p>A zip {@link Dl4jExport} wrote (it has the {@value Dl4jExport#SIDECAR} entry) becomes a
  * full {@link Dl4jClassifier} of its architecture with the zip's weights: trainable, with the
@@ -40,17 +45,21 @@ public final class Dl4jImport {
                         float[] std) {}
 
   public static Sidecar sidecar(File zip) throws IOException {
-    try (ZipFile z = new ZipFile(zip)) {
-      ZipEntry e = z.getEntry(Dl4jExport.SIDECAR);
-      if (e == null) {
-        return null;
+    return sidecar(ModelFiles.readZip(zip.toPath()));
+  }
+
+  /** The sidecar of a zip's bytes already checked by {@link ModelFiles#readZip}. */
+  static Sidecar sidecar(byte[] zip) throws IOException {
+    try (ZipInputStream z = new ZipInputStream(new ByteArrayInputStream(zip))) {
+      for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
+        if (e.getName().equals(Dl4jExport.SIDECAR)) {
+          JsonNode j = new ObjectMapper().readTree(z);
+          return new Sidecar(j.get("arch").asText(), j.get("channels").asInt(),
+              j.get("side").asInt(), j.get("classes").asInt(), floats(j.get("mean")),
+              floats(j.get("std")));
+        }
       }
-      try (InputStream in = z.getInputStream(e)) {
-        JsonNode j = new ObjectMapper().readTree(in);
-        return new Sidecar(j.get("arch").asText(), j.get("channels").asInt(),
-            j.get("side").asInt(), j.get("classes").asInt(), floats(j.get("mean")),
-            floats(j.get("std")));
-      }
+      return null;
     }
   }
 
@@ -67,8 +76,10 @@ public final class Dl4jImport {
 
   /** The classifier in the zip; see the class comment for which zips are understood. */
   public static Classifier read(File zip) throws IOException {
-    Sidecar s = sidecar(zip);
-    ComputationGraph g = restore(zip);
+    // read once, bounded and checked (ModelFiles); DL4J reads these bytes, not the file
+    byte[] bytes = ModelFiles.readZip(zip.toPath());
+    Sidecar s = sidecar(bytes);
+    ComputationGraph g = restore(zip, bytes);
     if (s != null) {
       NetPlan plan = NetPlan.classifier(s.arch(), s.channels(), s.side(), s.classes(), 0);
       Map<String, float[]> state = new LinkedHashMap<>();
@@ -91,11 +102,16 @@ public final class Dl4jImport {
    * MultiLayerNetwork zip (what most DL4J programs save) converted.
    */
   static ComputationGraph restore(File zip) throws IOException {
+    return restore(zip, ModelFiles.readZip(zip.toPath()));
+  }
+
+  private static ComputationGraph restore(File zip, byte[] bytes) throws IOException {
     try {
-      return ModelSerializer.restoreComputationGraph(zip, false);
+      return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false);
     } catch (RuntimeException | IOException asGraph) {
       try {
-        return ModelSerializer.restoreMultiLayerNetwork(zip, false).toComputationGraph();
+        return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false)
+            .toComputationGraph();
       } catch (RuntimeException | IOException asNetwork) {
         throw new IOException(zip + ": neither a ComputationGraph nor a MultiLayerNetwork zip "
             + "(" + asGraph.getMessage() + "; " + asNetwork.getMessage() + ")", asGraph);

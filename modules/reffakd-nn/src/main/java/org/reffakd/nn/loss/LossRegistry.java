@@ -58,6 +58,11 @@ public final class LossRegistry {
         continue;
       }
       for (Path jar : jars) {
+        String notAZip = notAZip(jar);
+        if (notAZip != null) {
+          r.problems.add(jar + ": " + notAZip);
+          continue;
+        }
         URLClassLoader cl;
         try {
           cl = new URLClassLoader("plugin:" + jar.getFileName(),
@@ -94,6 +99,15 @@ public final class LossRegistry {
       }
     }
     return r;
+  }
+
+  /** Why a .jar file is not a jar (a zip), or null when it opens as one. */
+  private static String notAZip(Path jar) {
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
+      return null;
+    } catch (IOException e) {
+      return "not a jar (not a readable zip file: " + e.getMessage() + ")";
+    }
   }
 
   /**

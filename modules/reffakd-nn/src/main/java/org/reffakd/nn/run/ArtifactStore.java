@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * A content-addressed store of artefacts (encoder and teacher checkpoints): a file is kept as
  * {@code <root>/sha256/<first two hex digits>/<sha256>} and named by its SHA-256 alone, so
  * stages and workers hand each other a checksum, never a path or an object. Writes are atomic
- * (a temporary file, then a rename), storing the same content twice is a no-op, and every read
- * checks the content against its name.
+ * (a temporary file, then a rename), storing the same content twice is a no-op when the stored
+ * copy matches its name (a corrupt one is replaced), and every read checks the content against
+ * its name.
  *
  * <p>The default root is {@code artifacts/} under the runs root. Workers on several machines
  * share artefacts by pointing {@code --artifacts} at shared storage (an NFS or SMB mount, or a
@@ -36,17 +37,35 @@ public final class ArtifactStore {
     return root;
   }
 
-  /** Copies a file into the store and returns its SHA-256. */
+  /**
+   * Copies a file into the store and returns its SHA-256. A file already stored under that
+   * name is kept only when its content matches the name: a corrupt or tampered one (any other
+   * SHA-256, a folder or a link in its place) is replaced by this correct copy, so one bad file
+   * cannot break every later run that needs the artefact. The copy is checked before it is
+   * moved into place (a source that changed while it was copied is refused).
+   */
   public String put(Path file) {
     String sha = sha256(file);
     Path dst = path(sha);
-    if (Files.isRegularFile(dst)) {
+    if (Files.isRegularFile(dst, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        && sha.equals(sha256(dst))) {
       return sha;
     }
     try {
       Files.createDirectories(dst.getParent());
       Path tmp = Files.createTempFile(dst.getParent(), sha, ".tmp");
       Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+      String copied = sha256(tmp);
+      if (!copied.equals(sha)) {
+        Files.deleteIfExists(tmp);
+        throw new IllegalStateException("artifact store " + root + ": " + file + " changed "
+            + "while it was stored (SHA-256 " + sha + ", then " + copied + ")");
+      }
+      if (Files.isDirectory(dst, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Files.deleteIfExists(tmp);
+        throw new IllegalStateException("artifact store " + root + ": " + dst + " is a folder,"
+            + " not an artefact: remove it");
+      }
       Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("artifact store " + root + ": cannot store " + file + ": "

@@ -157,44 +157,77 @@ public record RunConfig(
         defaultThreads(), DEFAULT_VAL_SIZE, 1.0, true, null, null);
   }
 
-  /** Compute threads by default: one per core the JVM may use. */
+  /** Compute threads by default: one per core the JVM may use (at most {@link #MAX_THREADS}). */
   public static int defaultThreads() {
-    return Math.max(1, Runtime.getRuntime().availableProcessors());
+    return Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
   }
+
+  /**
+   * The bounds of the numeric fields, in one place: the command line, config files, job
+   * records from Kafka and study specs all pass through {@link #validate}. A job record is
+   * untrusted input (docs/security.md): these keep one record from holding a worker for ever
+   * (epochs) or overflowing an allocation (image size).
+   */
+  public static final int MAX_EPOCHS = 10_000;
+  public static final int MAX_IMAGE_SIZE = 512;
+  public static final int MAX_BATCH_SIZE = 4096;
+  public static final int MAX_THREADS = 64;
+  public static final int MAX_VAL_SIZE = 1_000_000;
+  public static final int MAX_SOFT_PER_CLASS = 100_000;
+  public static final double MAX_LR = 100;
+  public static final double MAX_TEMPERATURE = 1e6;
 
   /** Checks every field; the message names the field and its valid range. */
   public RunConfig validate() {
     require(dataset != null && Datasets.NAMES.contains(dataset), "dataset",
         "one of " + Datasets.NAMES + ", got " + dataset);
-    require(imageSize >= 16 && imageSize % 8 == 0, "image_size",
-        "a multiple of 8, at least 16, got " + imageSize);
+    require(imageSize >= 16 && imageSize <= MAX_IMAGE_SIZE && imageSize % 8 == 0, "image_size",
+        "a multiple of 8 in [16, " + MAX_IMAGE_SIZE + "], got " + imageSize);
     require(Backends.names().contains(engineName()), "engine", "one of " + Backends.names()
         + ", got " + engineName());
     List<String> archs = Backends.get(engineName()).architectures();
     require(archs.contains(arch), "arch", "one of " + archs + ", got " + arch);
-    require(aeEpochs >= 0, "ae_epochs", ">= 0, got " + aeEpochs);
-    require(epochs >= 1, "epochs", ">= 1, got " + epochs);
-    require(batchSize >= 1 && batchSize <= 4096, "batch_size", "in [1, 4096], got " + batchSize);
-    require(lr > 0 && aeLr > 0, "lr / ae_lr", "> 0");
+    require(aeEpochs >= 0 && aeEpochs <= MAX_EPOCHS, "ae_epochs", "in [0, " + MAX_EPOCHS
+        + "], got " + aeEpochs);
+    require(epochs >= 1 && epochs <= MAX_EPOCHS, "epochs", "in [1, " + MAX_EPOCHS + "], got "
+        + epochs);
+    require(batchSize >= 1 && batchSize <= MAX_BATCH_SIZE, "batch_size", "in [1, "
+        + MAX_BATCH_SIZE + "], got " + batchSize);
+    require(lr > 0 && lr <= MAX_LR, "lr", "finite, in (0, " + (int) MAX_LR + "], got " + lr);
+    require(aeLr > 0 && aeLr <= MAX_LR, "ae_lr", "finite, in (0, " + (int) MAX_LR + "], got "
+        + aeLr);
     require(momentum >= 0 && momentum < 1, "momentum", "in [0, 1), got " + momentum);
-    require(weightDecay >= 0, "weight_decay", ">= 0, got " + weightDecay);
+    require(weightDecay >= 0 && weightDecay <= 1, "weight_decay", "in [0, 1], got "
+        + weightDecay);
     require(aeValFraction > 0 && aeValFraction < 0.5, "ae_val_fraction",
         "in (0, 0.5), got " + aeValFraction);
-    require(loss != null && !loss.isBlank(), "loss", "a strategy name (see 'reffakd plugins')"
-        + " or name:weight,name:weight");
-    require(softPerClass >= 2, "soft_per_class", ">= 2, got " + softPerClass);
-    require(softTemperature > 0, "soft_temperature", "> 0, got " + softTemperature);
-    require(threads >= 1 && threads <= 64, "threads", "in [1, 64], got " + threads);
-    require(valSize >= 0, "val_size", ">= 0 (0 = no validation split), got " + valSize);
+    require(loss != null && !loss.isBlank() && loss.length() <= 1000, "loss", "a strategy name"
+        + " (see 'reffakd plugins') or name:weight,name:weight");
+    require(softPerClass >= 2 && softPerClass <= MAX_SOFT_PER_CLASS, "soft_per_class",
+        "in [2, " + MAX_SOFT_PER_CLASS + "], got " + softPerClass);
+    require(softTemperature > 0 && softTemperature <= MAX_TEMPERATURE, "soft_temperature",
+        "finite, in (0, " + (long) MAX_TEMPERATURE + "], got " + softTemperature);
+    require(softDiagonalBoost == null || Math.abs(softDiagonalBoost) <= 1e6,
+        "soft_diagonal_boost", "finite, in [-1000000, 1000000], got " + softDiagonalBoost);
+    require(threads >= 1 && threads <= MAX_THREADS, "threads", "in [1, " + MAX_THREADS
+        + "], got " + threads);
+    require(valSize >= 0 && valSize <= MAX_VAL_SIZE, "val_size", "in [0, " + MAX_VAL_SIZE
+        + "] (0 = no validation split), got " + valSize);
     require(trainFraction > 0 && trainFraction <= 1, "train_fraction", "in (0, 1], got "
         + trainFraction);
     require(aePoolName().equals(AE_POOL_LABELLED) || aePoolName().equals(AE_POOL_ALL), "ae_pool",
         AE_POOL_LABELLED + " or " + AE_POOL_ALL + ", got " + aePool);
-    require(schedule.equals("step") || schedule.equals("cosine") || schedule.equals("constant"),
-        "schedule", "step, cosine or constant, got " + schedule);
-    require(aeSchedule.equals("step") || aeSchedule.equals("cosine")
-        || aeSchedule.equals("constant"), "ae_schedule", "step, cosine or constant, got "
+    require(schedule != null && (schedule.equals("step") || schedule.equals("cosine")
+        || schedule.equals("constant")), "schedule", "step, cosine or constant, got "
+        + schedule);
+    require(aeSchedule != null && (aeSchedule.equals("step") || aeSchedule.equals("cosine")
+        || aeSchedule.equals("constant")), "ae_schedule", "step, cosine or constant, got "
         + aeSchedule);
+    for (Map.Entry<String, String> e : lossParams.entrySet()) {
+      require(e.getKey() != null && e.getValue() != null && e.getKey().length() <= 200
+          && e.getValue().length() <= 1000, "loss_params", "name: value pairs (names up to 200"
+          + " characters, values up to 1000)");
+    }
     return this;
   }
 

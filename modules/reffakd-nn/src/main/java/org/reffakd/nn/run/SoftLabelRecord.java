@@ -43,7 +43,14 @@ public record SoftLabelRecord(String key, String dataset, String variant, String
     }
   }
 
-  /** Parses a record; fails naming the problem (for the dead-letter reason). */
+  /** How far from 1 a row of soft labels may sum (they are softmax rows, written as JSON). */
+  public static final double ROW_SUM_TOLERANCE = 1e-6;
+
+  /**
+   * Parses a record; fails naming the problem (for the dead-letter reason). A record is
+   * untrusted input: two C x C matrices of finite numbers, each soft-label row a distribution
+   * (entries in [0, 1] summing to 1).
+   */
   public static SoftLabelRecord fromJson(String json) {
     SoftLabelRecord r;
     try {
@@ -68,6 +75,21 @@ public record SoftLabelRecord(String key, String dataset, String variant, String
           throw new IllegalArgumentException("soft-label record " + r.key() + ": entry (" + i
               + ", " + j + ") is not finite");
         }
+      }
+      // a row is a distribution over the classes: entries in [0, 1] that sum to 1
+      double sum = 0;
+      for (int j = 0; j < c; j++) {
+        double v = r.softLabels()[i][j];
+        if (v < 0 || v > 1) {
+          throw new IllegalArgumentException("soft-label record " + r.key() + ": entry (" + i
+              + ", " + j + ") is " + v + ", a soft label is a probability in [0, 1]");
+        }
+        sum += v;
+      }
+      if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) {
+        throw new IllegalArgumentException("soft-label record " + r.key() + ": row " + i
+            + " (" + r.classes().get(i) + ") sums to " + sum + ", a soft-label row must sum to"
+            + " 1 (within " + ROW_SUM_TOLERANCE + ")");
       }
     }
     return r;

@@ -62,8 +62,20 @@ public record Checkpoint(Map<String, Object> header, Map<String, float[]> arrays
     }
   }
 
+  /**
+   * Reads a checkpoint. A checkpoint is untrusted input (a teacher's weights may come from
+   * anyone, docs/security.md): every length it declares (header, array count, each array) is
+   * checked against the bytes the file has left before anything is allocated, so a hostile
+   * file fails with one line instead of an OutOfMemoryError; no Java deserialization.
+   */
   @SuppressWarnings("unchecked")
   public static Checkpoint read(Path file) {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+    }
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(
         Files.newInputStream(file), 1 << 16))) {
       if (in.readInt() != MAGIC) {
@@ -74,17 +86,32 @@ public record Checkpoint(Map<String, Object> header, Map<String, float[]> arrays
         throw new IllegalArgumentException(file + ": checkpoint format " + v
             + " not supported (this build reads " + VERSION + ")");
       }
-      byte[] h = new byte[in.readInt()];
+      long left = size - 12;
+      int hl = in.readInt();
+      if (hl < 0 || hl > left || hl > 64 << 20) {
+        throw new IllegalArgumentException(file + ": checkpoint header length " + hl
+            + " does not fit the file (" + size + " bytes)");
+      }
+      byte[] h = new byte[hl];
       in.readFully(h);
+      left -= hl + 4;
       Map<String, Object> header = JSON.readValue(h, Map.class);
       int count = in.readInt();
+      if (count < 0 || count > left / 4 + 1) {
+        throw new IllegalArgumentException(file + ": checkpoint says " + count + " arrays, "
+            + "more than its " + size + " bytes can hold");
+      }
       Map<String, float[]> arrays = new LinkedHashMap<>();
       for (int i = 0; i < count; i++) {
         String name = v == 1 ? POSITIONAL + i : in.readUTF();
         int len = in.readInt();
-        if (len < 0 || len > 1 << 28) {
-          throw new IllegalArgumentException(file + ": array " + i + " has bad length " + len);
+        left -= (v == 1 ? 0 : 2 + name.length()) + 4;
+        if (len < 0 || len > 1 << 28 || 4L * len > left) {
+          throw new IllegalArgumentException(file + ": array " + i + " has bad length " + len
+              + (len >= 0 && 4L * len > left ? " (the file has " + Math.max(0, left)
+              + " bytes left)" : ""));
         }
+        left -= 4L * len;
         byte[] b = new byte[len * 4];
         in.readFully(b);
         float[] a = new float[len];

@@ -61,7 +61,7 @@ class LossRegistryTest {
         problems);
     assertTrue(problems.contains("missing.jar") && problems.contains("r.Absent"), problems);
     assertTrue(problems.contains("badfile.jar"), problems);
-    assertTrue(problems.contains("notajar.jar"), problems);
+    assertTrue(problems.contains("notajar.jar: not a jar (not a readable zip file"), problems);
     assertEquals(dir.resolve("good.jar"), r.get("square").origin().jar());
 
     // the plugin trains through the same contract: validated parameters, terms, gradient

@@ -16,6 +16,32 @@ class ArtifactStoreTest {
   @TempDir
   Path tmp;
 
+  /** A stored file that does not match its name is replaced on the next put, not kept. */
+  @Test
+  void aCorruptStoredCopyIsReplacedOnWrite(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    ArtifactStore store = new ArtifactStore(dir.resolve("store"));
+    java.nio.file.Path f = java.nio.file.Files.writeString(dir.resolve("encoder.ckpt"),
+        "the weights");
+    String sha = store.put(f);
+    java.nio.file.Path stored = store.get(sha);
+    for (String bad : new String[] {"corrupt", ""}) {
+      java.nio.file.Files.writeString(stored, bad);
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> store.get(sha));
+      org.junit.jupiter.api.Assertions.assertEquals(sha, store.put(f));
+      org.junit.jupiter.api.Assertions.assertEquals("the weights",
+          java.nio.file.Files.readString(store.get(sha)));
+    }
+    // a folder in its place is named, not skipped
+    java.nio.file.Files.delete(stored);
+    java.nio.file.Files.createDirectories(stored);
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalStateException.class, () -> store.put(f));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("is a folder"),
+        e.getMessage());
+  }
+
   @Test
   void filesAreNamedByTheirContentAndCheckedOnRead() throws Exception {
     ArtifactStore store = new ArtifactStore(tmp.resolve("store"));

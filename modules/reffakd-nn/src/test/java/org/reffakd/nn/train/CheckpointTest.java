@@ -30,6 +30,36 @@ class CheckpointTest {
         false), 20);
   }
 
+  /** A checkpoint file whose declared lengths lie: one line each, nothing huge allocated. */
+  @Test
+  void lyingLengthsAreRefusedBeforeAnythingIsAllocated(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    int[][] cases = {
+        {Integer.MAX_VALUE, 0, 0}, // header length
+        {2, Integer.MAX_VALUE, 0}, // array count
+        {2, 1, 1 << 28}, // one array of 1 GiB in a file of a few bytes
+        {-1, 0, 0}};
+    String[] expected = {"header length", "arrays", "bad length", "header length"};
+    for (int k = 0; k < cases.length; k++) {
+      java.nio.file.Path f = dir.resolve("c" + k + ".ckpt");
+      try (java.io.DataOutputStream out = new java.io.DataOutputStream(
+          java.nio.file.Files.newOutputStream(f))) {
+        out.writeInt(0x52464b44);
+        out.writeInt(2);
+        out.writeInt(cases[k][0]);
+        out.write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.writeInt(cases[k][1]);
+        out.writeUTF("w");
+        out.writeInt(cases[k][2]);
+        out.write(new byte[16]);
+      }
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class, () -> Checkpoint.read(f));
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(expected[k])
+          && e.getMessage().startsWith(f.toString()), e.getMessage());
+    }
+  }
+
   @Test
   void arraysTravelByName() {
     Classifier a = Models.create("lenet5bn", 1, 32, 10, 1);

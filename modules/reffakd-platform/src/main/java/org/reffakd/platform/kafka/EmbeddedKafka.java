@@ -68,12 +68,14 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Map<String, String> overrides;
   private final String bootstrapServers;
   private final KafkaRaftServer server;
+  private final DirLock lock;
   private volatile boolean closed;
 
   private EmbeddedKafka(Path dataDir, Path logDir, int nodeId, int brokerPort,
                         int controllerPort, Duration timeout, Map<String, String> overrides,
-                        KafkaRaftServer server) {
+                        KafkaRaftServer server, DirLock lock) {
     this.dataDir = dataDir;
+    this.lock = lock;
     this.logDir = logDir;
     this.nodeId = nodeId;
     this.brokerPort = brokerPort;
@@ -141,6 +143,20 @@ public final class EmbeddedKafka implements AutoCloseable {
                                      Map<String, String> overrides, int fixedBrokerPort,
                                      int fixedControllerPort) {
     Path dir = dataDir.toAbsolutePath().normalize();
+    // one process per data directory, decided before any of the broker's files is touched: a
+    // second broker on the same logs corrupts the first one's
+    DirLock lock = DirLock.take(dir);
+    try {
+      return start(dir, lock, timeout, overrides, fixedBrokerPort, fixedControllerPort);
+    } catch (RuntimeException | Error e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  private static EmbeddedKafka start(Path dir, DirLock lock, Duration timeout,
+                                     Map<String, String> overrides, int fixedBrokerPort,
+                                     int fixedControllerPort) {
     Path logDir = dir.resolve("kraft-logs");
     try {
       Files.createDirectories(logDir);
@@ -186,11 +202,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             + e.getMessage(), e);
       }
       EmbeddedKafka kafka = new EmbeddedKafka(dir, logDir, nodeId, brokerPort, controllerPort,
-          timeout, overrides, server);
+          timeout, overrides, server, lock);
       try {
         kafka.awaitReady(timeout);
       } catch (RuntimeException e) {
-        kafka.close();
+        stopQuietly(server);
+        kafka.closed = true;
         throw e;
       }
       return kafka;
@@ -229,7 +246,82 @@ public final class EmbeddedKafka implements AutoCloseable {
       return;
     }
     closed = true;
-    stopQuietly(server);
+    try {
+      stopQuietly(server);
+    } finally {
+      lock.release();
+    }
+  }
+
+  /** The lock file of a data directory, held while its broker runs. */
+  public static final String LOCK_FILE = "reffakd.lock";
+
+  /**
+   * An exclusive lock on {@code DIR/reffakd.lock} (holding this process's id, for the message
+   * of the next one), taken before any broker file is touched and held until close.
+   */
+  static final class DirLock {
+    private final java.nio.channels.FileChannel channel;
+    private final java.nio.channels.FileLock lock;
+
+    private DirLock(java.nio.channels.FileChannel channel, java.nio.channels.FileLock lock) {
+      this.channel = channel;
+      this.lock = lock;
+    }
+
+    static DirLock take(Path dir) {
+      Path file = dir.resolve(LOCK_FILE);
+      java.nio.channels.FileChannel ch = null;
+      try {
+        Files.createDirectories(dir);
+        ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock l;
+        try {
+          l = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+          l = null;
+        }
+        if (l == null) {
+          String holder = "";
+          try {
+            holder = Files.readString(file).strip();
+          } catch (IOException | RuntimeException e) {
+            // unreadable: the message goes without the process id
+          }
+          ch.close();
+          throw new IllegalStateException("the embedded Kafka data directory " + dir + " is in "
+              + "use by another reffakd process" + (holder.isEmpty() ? "" : " (pid " + holder
+              + ")") + ": one process per runs folder; stop that one, or give this one another "
+              + "folder (--runs, --runs-root, --out, --kafka-dir) or a cluster (--kafka)");
+        }
+        ch.truncate(0);
+        ch.write(java.nio.ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid())
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
+        return new DirLock(ch, l);
+      } catch (IOException e) {
+        if (ch != null) {
+          try {
+            ch.close();
+          } catch (IOException ignored) {
+            // already failing
+          }
+        }
+        throw new UncheckedIOException("cannot lock Kafka data directory " + dir + ": "
+            + e.getMessage(), e);
+      }
+    }
+
+    void release() {
+      try {
+        if (lock.isValid()) {
+          lock.release();
+        }
+        channel.close();
+      } catch (IOException e) {
+        // closing: nothing to do
+      }
+    }
   }
 
   private void awaitReady(Duration timeout) {

@@ -20,7 +20,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.reffakd.nn.loss.LossRegistry;
 import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.RunIds;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.platform.kafka.ClientConfig;
 import org.reffakd.platform.kafka.DeadLetters;
@@ -42,6 +44,11 @@ import org.reffakd.platform.metrics.PlatformMetrics;
  * rebalance gives at-least-once, and the results topic, keyed by run id, keeps the last. While a run trains, the worker keeps polling with its partitions
  * paused, so the group does not take them away for being slow. A malformed request goes to
  * the dead-letter topic with its reason.
+ *
+ * <p>A request is untrusted input (see docs/security.md): its run id must be a plain name
+ * ({@link RunIds}), its config passes {@link RunConfig#validate} (bounds on every field)
+ * before any work, and its {@code plugins} field is ignored: plugins come only from this
+ * worker's own folders ({@link #withPlugins}).
  */
 public final class JobWorker implements AutoCloseable {
 
@@ -58,6 +65,7 @@ public final class JobWorker implements AutoCloseable {
   private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile PlatformMetrics metrics;
+  private volatile List<String> plugins = List.of();
   private ResultIndex index;
   private long lastLag;
 
@@ -77,7 +85,19 @@ public final class JobWorker implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The plugin folders this worker loads loss plugins from (its {@code --plugins}; the folder
+   * of {@code $REFFAKD_PLUGINS} or {@code ~/.reffakd/plugins} is searched too). A request's
+   * own {@code config.plugins} is ignored: a record names a loss, never a code location.
+   */
+  public JobWorker withPlugins(List<Path> dirs) {
+    this.plugins = dirs.stream().map(d -> d.toAbsolutePath().normalize().toString()).toList();
+    return this;
+  }
+
   public JobWorker start() {
+    // a record can name a teacher file: no Java deserialization but of the allow-list
+    org.reffakd.backend.ModelFiles.installSerialFilter();
     thread.start();
     return this;
   }
@@ -145,24 +165,54 @@ public final class JobWorker implements AutoCloseable {
                       ConsumerRecord<byte[], byte[]> r) {
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
     String id;
+    Path dir;
     RunConfig cfg;
     boolean fromTopic;
     JsonObject req;
     try {
-      req = new JsonObject(new String(r.value(), StandardCharsets.UTF_8));
-      id = req.getString("run");
-      if (id == null || !id.matches("[A-Za-z0-9._-]{1,200}")) {
-        throw new IllegalArgumentException("missing or invalid run id '" + id + "'");
+      if (r.value() == null) {
+        throw new IllegalArgumentException("empty record (no JSON object)");
       }
-      cfg = RunConfig.JSON.convertValue(Stages.plain(req.getJsonObject("config")), RunConfig.class)
-          .validate();
+      req = new JsonObject(new String(r.value(), StandardCharsets.UTF_8));
+      Object rid = req.getValue("run");
+      if (!(rid instanceof String)) {
+        throw new IllegalArgumentException("no run id (\"run\": a name)");
+      }
+      id = RunIds.check("run id", (String) rid);
+      dir = RunIds.resolve(runsRoot, "run id", id);
+      if (!(req.getValue("config") instanceof JsonObject given)) {
+        throw new IllegalArgumentException("no config (\"config\": an object with the fields "
+            + "of config.json)");
+      }
+      cfg = RunConfig.JSON.convertValue(Stages.plain(given), RunConfig.class);
+      if (!cfg.plugins().isEmpty() && !cfg.plugins().equals(plugins)) {
+        System.out.println("worker " + name + ": " + id + ": the record's plugin folders "
+            + cfg.plugins() + " are ignored: a record names a loss, never code to load (this "
+            + "worker loads plugins from " + (plugins.isEmpty() ? "$" + LossRegistry.PLUGIN_DIR_ENV
+            + " or ~/.reffakd/plugins" : plugins + " and $" + LossRegistry.PLUGIN_DIR_ENV) + ")");
+      }
+      // the worker's own plugin folders, whatever the record says
+      cfg = cfg.with("plugins", plugins).validate();
       fromTopic = req.getBoolean("from_topic", false);
       String kind = req.getString("kind", "run");
       if (!kind.equals("run") && !kind.equals("distill")) {
         throw new IllegalArgumentException("unknown kind '" + kind + "' (run or distill)");
       }
+      if (req.getValue("soft_label_key") != null
+          && !(req.getValue("soft_label_key") instanceof String)) {
+        throw new IllegalArgumentException("soft_label_key must be a string");
+      }
+      if (req.getValue("teacher") != null && !(req.getValue("teacher") instanceof JsonObject)) {
+        throw new IllegalArgumentException("teacher must be an object {sha256, descriptor}");
+      }
     } catch (RuntimeException e) {
-      deadLetter(dlq, r, "malformed run request: " + e.getMessage());
+      String why = "malformed run request: " + e.getMessage();
+      deadLetter(dlq, r, why);
+      String named = namedDistillJob(r);
+      if (named != null) {
+        // a study waits for every job of its own: a refused one is its result
+        failed(dlq, named, why);
+      }
       commit(c, tp, r.offset());
       return;
     }
@@ -172,7 +222,6 @@ public final class JobWorker implements AutoCloseable {
       return;
     }
     System.out.println("worker " + name + ": " + id + " started");
-    Path dir = runsRoot.resolve(id);
     CompletableFuture<JsonObject> job = (req.getString("kind", "run").equals("distill")
         ? pipeline.distill(id, cfg, dir, req.getString("soft_label_key"),
             req.getJsonObject("teacher"), fromTopic, req.getJsonObject("upstream",
@@ -196,16 +245,32 @@ public final class JobWorker implements AutoCloseable {
       deadLetter(dlq, r, "run " + id + " failed: " + why);
       if (req.getString("kind", "run").equals("distill")) {
         // the study waits for every job: a failure is its result
-        dlq.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.RUNS,
-            id.getBytes(StandardCharsets.UTF_8), new JsonObject().put("status", "failed")
-                .put("error", why).encode().getBytes(StandardCharsets.UTF_8)));
-        dlq.flush();
+        failed(dlq, id, why);
       }
     }
     if (c.assignment().contains(tp)) {
       commit(c, tp, r.offset());
     }
     c.resume(c.assignment());
+  }
+
+  /** A failed result for job {@code id} on {@code reffakd.runs}. */
+  private static void failed(KafkaProducer<byte[], byte[]> p, String id, String why) {
+    p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.RUNS,
+        id.getBytes(StandardCharsets.UTF_8), new JsonObject().put("status", "failed")
+            .put("error", why).encode().getBytes(StandardCharsets.UTF_8)));
+    p.flush();
+  }
+
+  /** The id of a refused record when it is a distill job with a valid id, else null. */
+  private static String namedDistillJob(ConsumerRecord<byte[], byte[]> r) {
+    try {
+      JsonObject req = new JsonObject(new String(r.value(), StandardCharsets.UTF_8));
+      return "distill".equals(req.getValue("kind")) && req.getValue("run") instanceof String id
+          && RunIds.valid(id) ? id : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private void reportLag(KafkaConsumer<byte[], byte[]> c) {

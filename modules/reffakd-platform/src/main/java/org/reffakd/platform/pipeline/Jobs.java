@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.RunIds;
 import org.reffakd.platform.kafka.ClientConfig;
 import org.reffakd.platform.kafka.Topics;
 
@@ -23,16 +24,29 @@ public final class Jobs {
 
   private Jobs() {}
 
-  /** Publishes a run request and returns its run id. */
+  /**
+   * Publishes a run request and returns its run id (a plain name, see {@link RunIds}: checked
+   * here so a bad --run-id fails at once, not on a worker).
+   */
   public static String submit(ClientConfig kafka, RunConfig cfg, String runId,
                               boolean fromTopic) {
-    String id = runId != null ? runId : cfg.dataset() + "-" + cfg.loss().replaceAll("[^a-z0-9-]",
-        "_") + "-" + UUID.randomUUID().toString().substring(0, 8);
+    String id = runId != null ? RunIds.check("run id", runId) : cfg.dataset() + "-"
+        + cfg.loss().replaceAll("[^a-z0-9-]", "_") + "-" + UUID.randomUUID().toString()
+        .substring(0, 8);
     JsonObject req = new JsonObject().put("run", id)
-        .put("config", new JsonObject(RunConfig.JSON.convertValue(cfg, java.util.Map.class)))
+        .put("config", config(cfg))
         .put("from_topic", fromTopic);
     send(kafka, id, req);
     return id;
+  }
+
+  /**
+   * A config as a request carries it: without plugin folders, which a worker ignores (a record
+   * names a loss, never a code location: each worker loads plugins from its own folders).
+   */
+  private static JsonObject config(RunConfig cfg) {
+    return new JsonObject(RunConfig.JSON.convertValue(cfg.with("plugins", java.util.List.of()),
+        java.util.Map.class));
   }
 
   /** Publishes a request on {@code reffakd.jobs} under its id; returns once it is durable. */
@@ -55,7 +69,7 @@ public final class Jobs {
   public static void submitDistill(ClientConfig kafka, String jobId, RunConfig cfg,
                                    String softLabelKey, JsonObject teacher, boolean fromTopic) {
     JsonObject req = new JsonObject().put("kind", "distill").put("run", jobId)
-        .put("config", new JsonObject(RunConfig.JSON.convertValue(cfg, java.util.Map.class)))
+        .put("config", config(cfg))
         .put("soft_label_key", softLabelKey).put("from_topic", fromTopic);
     if (teacher != null) {
       req.put("teacher", teacher);

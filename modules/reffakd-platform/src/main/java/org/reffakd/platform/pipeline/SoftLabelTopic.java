@@ -55,6 +55,7 @@ public final class SoftLabelTopic implements SoftLabelStore, AutoCloseable {
     TopicPartition tp = new TopicPartition(Topics.SOFTLABELS, 0);
     byte[] wanted = key.getBytes(StandardCharsets.UTF_8);
     SoftLabelRecord found = null;
+    String rejected = null;
     long read = 0;
     try (KafkaConsumer<byte[], byte[]> c = kafka.createConsumer("reffakd-softlabels-reader");
          KafkaProducer<byte[], byte[]> dlq = kafka.createProducer()) {
@@ -76,6 +77,7 @@ public final class SoftLabelTopic implements SoftLabelStore, AutoCloseable {
           try {
             found = SoftLabelRecord.fromJson(new String(r.value(), StandardCharsets.UTF_8));
           } catch (IllegalArgumentException e) {
+            rejected = e.getMessage() + " (offset " + r.offset() + ")";
             dlq.send(DeadLetters.of(r, e.getMessage()));
             metrics.deadLettered(Topics.SOFTLABELS, 1);
           }
@@ -83,6 +85,10 @@ public final class SoftLabelTopic implements SoftLabelStore, AutoCloseable {
       }
     }
     metrics.recordsConsumed(Topics.SOFTLABELS, read);
+    if (found == null && rejected != null) {
+      throw new IllegalArgumentException("the soft-label record " + key + " on "
+          + Topics.SOFTLABELS + " is malformed, sent to " + Topics.DEADLETTER + ": " + rejected);
+    }
     if (found == null) {
       throw new IllegalArgumentException("no soft-label record " + key + " on "
           + Topics.SOFTLABELS + " at " + kafka.bootstrapServers()

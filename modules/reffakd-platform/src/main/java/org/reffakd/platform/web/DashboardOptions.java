@@ -68,12 +68,21 @@ public record DashboardOptions(String host, int port, Path runsRoot, String toke
     }
   }
 
+  /** The shortest token accepted. */
+  public static final int MIN_TOKEN_LENGTH = 16;
+
   /**
-   * Checks the combination: a dashboard bound beyond loopback must have a token.
+   * Checks the combination: a dashboard bound beyond loopback must have a token, and a token
+   * has at least {@value #MIN_TOKEN_LENGTH} characters.
    *
    * @throws IllegalArgumentException naming the host and how to fix it
    */
   public DashboardOptions validate() {
+    if (token != null && token.length() < MIN_TOKEN_LENGTH) {
+      throw new IllegalArgumentException("dashboard: the token is " + token.length()
+          + " characters, it must be at least " + MIN_TOKEN_LENGTH + " (a guessable token "
+          + "guards nothing; e.g. openssl rand -hex 16)");
+    }
     if (!loopback() && token == null) {
       throw new IllegalArgumentException("dashboard: binding " + host + " exposes it beyond this"
           + " machine, so a token is required (--token or REFFAKD_TOKEN); or bind "

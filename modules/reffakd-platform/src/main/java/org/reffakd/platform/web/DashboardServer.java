@@ -123,6 +123,11 @@ public final class DashboardServer {
     return vertx.createHttpServer(new HttpServerOptions().setHost(bindHost)
             .setPort(options.port()))
         .requestHandler(router).invalidRequestHandler(DashboardServer::invalid).listen()
+        .recover(e -> Future.failedFuture(e instanceof java.net.BindException
+            || String.valueOf(e.getMessage()).contains("Address already in use")
+            ? new IllegalStateException("dashboard cannot listen on " + bindHost + ":"
+                + options.port() + ": " + e.getMessage() + " (another process holds the port:"
+                + " choose another with --port, or 0 for any free port)", e) : e))
         .onSuccess(s -> LOG.info("dashboard on http://{}:{}/ over {}", options.host(),
             s.actualPort(), options.runsRoot().toAbsolutePath().normalize()));
   }

@@ -78,7 +78,9 @@ final class HiddenPaths {
     StringBuilder sb = new StringBuilder();
     while (m.find()) {
       String p = m.group();
-      m.appendReplacement(sb, Matcher.quoteReplacement(p.equals(keep) ? p : path(p)));
+      // the dashboard's own login route in a hint is a URL, not a file of the server
+      boolean route = p.startsWith("/login?");
+      m.appendReplacement(sb, Matcher.quoteReplacement(p.equals(keep) || route ? p : path(p)));
     }
     m.appendTail(sb);
     return sb.toString();

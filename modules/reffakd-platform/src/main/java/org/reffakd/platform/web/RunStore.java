@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 final class RunStore {
 
   /** What a run id may look like: a directory name, no separators, no "..". */
-  static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,199}");
+  static final Pattern ID = org.reffakd.nn.run.RunIds.ID;
 
   /** Run statuses: the three of RUN_STATUS plus {@code incomplete} (see the README section). */
   static final Set<String> STATUSES = Set.of("running", "finished", "failed", "incomplete");
@@ -56,7 +56,7 @@ final class RunStore {
    *                      characters, too long)
    */
   static String checkId(String id) {
-    if (id == null || !ID.matcher(id).matches() || id.contains("..")) {
+    if (!org.reffakd.nn.run.RunIds.valid(id)) {
       String shown = id == null ? "" : id.length() > 60 ? id.substring(0, 60) + "..." : id;
       throw ApiException.badRequest("malformed run id '" + shown + "': a run id is the name of"
           + " a run directory (letters, digits, '.', '_', '+', '-'; no '/' or '..')");
@@ -77,8 +77,13 @@ final class RunStore {
   Path dirOrNull(String id, JsonObject live) {
     checkId(id);
     for (Path base : bases()) {
-      Path d = base.resolve(id).normalize();
-      if (d.getParent() != null && d.getParent().equals(base) && isRunDir(d)) {
+      Path d;
+      try {
+        d = org.reffakd.nn.run.RunIds.resolve(base, "run id", id);
+      } catch (IllegalArgumentException e) {
+        continue; // a link out of the runs folder: not a run of this folder
+      }
+      if (isRunDir(d)) {
         return d;
       }
     }

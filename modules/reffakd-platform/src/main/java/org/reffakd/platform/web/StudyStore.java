@@ -70,9 +70,14 @@ final class StudyStore {
    * study folder and is answered like an unknown one.
    */
   Path dir(String id) {
-    if (id != null && RunStore.ID.matcher(id).matches() && !id.contains("..")) {
-      Path d = root.resolve(id).normalize();
-      if (root.equals(d.getParent()) && isStudyDir(d)) {
+    if (org.reffakd.nn.run.RunIds.valid(id)) {
+      Path d;
+      try {
+        d = org.reffakd.nn.run.RunIds.resolve(root, "study id", id);
+      } catch (IllegalArgumentException e) {
+        d = null; // a link out of the runs folder
+      }
+      if (d != null && isStudyDir(d)) {
         return d;
       }
       if (id.equals(rootId()) && rootIsStudy()) {

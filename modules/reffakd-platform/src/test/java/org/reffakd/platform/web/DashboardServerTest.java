@@ -334,13 +334,13 @@ class DashboardServerTest {
     open.json();
 
     int p = await(DashboardServer.start(vertx, new DashboardOptions("127.0.0.1", 0, runs,
-        "s3cret"), metrics)).actualPort();
+        "s3cret-0123456789abcdef"), metrics)).actualPort();
     assertTrue(send(p, "POST", "/api/runs").clientError(401).contains("token"));
     send(p, "DELETE", "/api/runs/" + RUN).clientError(401);
     send(p, "POST", "/api/runs", "Authorization", "Bearer wrong").clientError(401);
-    Response ok = send(p, "POST", "/api/runs", "Authorization", "Bearer s3cret");
+    Response ok = send(p, "POST", "/api/runs", "Authorization", "Bearer s3cret-0123456789abcdef");
     assertTrue(ok.status() == 404 || ok.status() == 405, ok.body());
-    send(p, "POST", "/api/runs", "Authorization", "Bearer s3cret", "Origin",
+    send(p, "POST", "/api/runs", "Authorization", "Bearer s3cret-0123456789abcdef", "Origin",
         "http://evil.example").clientError(403);
     assertEquals(200, get(p, "/api/runs").status(), "reads need no token");
   }
@@ -352,7 +352,7 @@ class DashboardServerTest {
             metrics)));
     assertTrue(e.getCause() instanceof IllegalArgumentException);
     assertTrue(e.getCause().getMessage().contains("token"), e.getCause().getMessage());
-    int p = await(DashboardServer.start(vertx, new DashboardOptions("0.0.0.0", 0, runs, "t0k"),
+    int p = await(DashboardServer.start(vertx, new DashboardOptions("0.0.0.0", 0, runs, "t0k-0123456789abcdef"),
         metrics)).actualPort();
     assertEquals(200, get(p, "/health").status());
     assertTrue(new DashboardOptions(null, 8080, null, null).loopback());
@@ -360,6 +360,27 @@ class DashboardServerTest {
     assertEquals(8080, DashboardOptions.defaults().port());
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> DashboardOptions.defaults().withPort(70000));
+  }
+
+  @Test
+  void aShortTokenABusyPortAndTheLoginHintAreEachOneClearLine() throws Exception {
+    for (String weak : List.of("abc", "t0k", "0123456789abcde")) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class,
+          () -> new DashboardOptions("0.0.0.0", 0, runs, weak).validate());
+      assertTrue(e.getMessage().contains("at least 16"), e.getMessage());
+    }
+    // the port of this test's own server is taken: the message names it
+    ExecutionException busy = org.junit.jupiter.api.Assertions.assertThrows(
+        ExecutionException.class, () -> await(DashboardServer.start(vertx,
+            new DashboardOptions("127.0.0.1", port, runs, null), metrics)));
+    assertTrue(busy.getCause().getMessage().contains("127.0.0.1:" + port)
+        && busy.getCause().getMessage().contains("--port"), busy.getCause().getMessage());
+    // off loopback the 401 page's hint is shown as it is: a route, not a hidden file
+    int p = exposed("s3cret-0123456789abcdef");
+    String body = get(p, "/api/runs").clientError(401);
+    assertTrue(body.contains("/login?token=<token>") && !body.contains(HiddenPaths.HIDDEN),
+        body);
   }
 
   @Test
@@ -403,20 +424,20 @@ class DashboardServerTest {
 
   @Test
   void offLoopbackEveryRouteNeedsTheToken() throws Exception {
-    int p = exposed("s3cret");
+    int p = exposed("s3cret-0123456789abcdef");
     for (String path : List.of("/", "/index.html", "/app.js", "/api/runs", "/api/runs/" + RUN,
         "/api/events", "/metrics", "/vendor/chart.umd.js", "/api/nothing")) {
       assertTrue(get(p, path).clientError(401).contains("token"), path);
       get(p, path, "Authorization", "Bearer wrong").clientError(401);
-      get(p, path, "Cookie", "reffakd_session=s3cret").clientError(401);
+      get(p, path, "Cookie", "reffakd_session=s3cret-0123456789abcdef").clientError(401);
     }
     for (String path : List.of("/", "/api/runs", "/metrics", "/api/runs/" + RUN)) {
-      assertEquals(200, get(p, path, "Authorization", "Bearer s3cret").status(), path);
+      assertEquals(200, get(p, path, "Authorization", "Bearer s3cret-0123456789abcdef").status(), path);
     }
     assertEquals(200, get(p, "/health").status(), "probes need no token");
     HttpResponse<InputStream> sse = HTTP.send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + p + "/api/events"))
-        .header("Authorization", "Bearer s3cret").build(),
+        .header("Authorization", "Bearer s3cret-0123456789abcdef").build(),
         HttpResponse.BodyHandlers.ofInputStream());
     assertEquals(200, sse.statusCode());
     sse.body().close();
@@ -425,7 +446,7 @@ class DashboardServerTest {
     get(p, "/login").clientError(401);
     get(p, "/login?token=wrong").clientError(401);
     HttpResponse<String> login = HTTP.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + p + "/login?token=s3cret")).build(),
+        URI.create("http://127.0.0.1:" + p + "/login?token=s3cret-0123456789abcdef")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(303, login.statusCode());
     assertEquals("/", login.headers().firstValue("Location").orElse(null));
@@ -433,7 +454,7 @@ class DashboardServerTest {
     assertTrue(setCookie.toLowerCase().contains("; httponly")
         && setCookie.contains("SameSite=Strict"),
         setCookie);
-    assertFalse(setCookie.contains("s3cret"), "the cookie does not hold the token");
+    assertFalse(setCookie.contains("s3cret-0123456789abcdef"), "the cookie does not hold the token");
     String cookie = setCookie.substring(0, setCookie.indexOf(';'));
     for (String path : List.of("/", "/api/runs", "/metrics")) {
       assertEquals(200, get(p, path, "Cookie", cookie).status(), path);
@@ -450,8 +471,8 @@ class DashboardServerTest {
 
   @Test
   void offLoopbackResponsesHoldNoAbsolutePath() throws Exception {
-    int p = exposed("t0k");
-    String[] auth = {"Authorization", "Bearer t0k"};
+    int p = exposed("t0k-0123456789abcdef");
+    String[] auth = {"Authorization", "Bearer t0k-0123456789abcdef"};
     String root = runs.toAbsolutePath().normalize().toString();
     String top = tmp.toAbsolutePath().normalize().toString();
     vertx.eventBus().publish(Addresses.RUN_STATUS, new JsonObject().put("run", "elsewhere")

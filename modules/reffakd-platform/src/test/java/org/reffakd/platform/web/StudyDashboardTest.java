@@ -270,8 +270,8 @@ class StudyDashboardTest {
 
   @Test
   void offLoopbackTheStudyHoldsNoAbsolutePath() throws Exception {
-    int p = serve(runs, "t0k", "0.0.0.0");
-    String[] auth = {"Authorization", "Bearer t0k"};
+    int p = serve(runs, "t0k-0123456789abcdef", "0.0.0.0");
+    String[] auth = {"Authorization", "Bearer t0k-0123456789abcdef"};
     get(p, "/api/studies").clientError(401);
     get(p, "/api/studies/" + STUDY + "/plots/accuracy.png").clientError(401);
     String top = tmp.toAbsolutePath().normalize().toString();
