@@ -52,6 +52,12 @@ public final class Jobs {
   /** Publishes a request on {@code reffakd.jobs} under its id; returns once it is durable. */
   private static void send(ClientConfig kafka, String id, JsonObject req) {
     try (KafkaProducer<byte[], byte[]> p = kafka.createProducer()) {
+      send(p, id, req);
+    }
+  }
+
+  private static void send(KafkaProducer<byte[], byte[]> p, String id, JsonObject req) {
+    try {
       p.send(new ProducerRecord<>(Topics.JOBS, id.getBytes(StandardCharsets.UTF_8),
           req.encode().getBytes(StandardCharsets.UTF_8))).get();
     } catch (InterruptedException e) {
@@ -68,13 +74,36 @@ public final class Jobs {
    */
   public static void submitDistill(ClientConfig kafka, String jobId, RunConfig cfg,
                                    String softLabelKey, JsonObject teacher, boolean fromTopic) {
-    JsonObject req = new JsonObject().put("kind", "distill").put("run", jobId)
-        .put("config", config(cfg))
-        .put("soft_label_key", softLabelKey).put("from_topic", fromTopic);
-    if (teacher != null) {
-      req.put("teacher", teacher);
+    try (Submitter sub = new Submitter(kafka)) {
+      sub.distill(jobId, cfg, softLabelKey, teacher, fromTopic);
     }
-    send(kafka, jobId, req);
+  }
+
+  /** One producer for many jobs (a study submits all of its jobs through one). */
+  public static final class Submitter implements AutoCloseable {
+
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    public Submitter(ClientConfig kafka) {
+      this.producer = kafka.createProducer();
+    }
+
+    /** As {@link Jobs#submitDistill}, acknowledged by the broker before it returns. */
+    public void distill(String jobId, RunConfig cfg, String softLabelKey, JsonObject teacher,
+                        boolean fromTopic) {
+      JsonObject req = new JsonObject().put("kind", "distill").put("run", jobId)
+          .put("config", config(cfg))
+          .put("soft_label_key", softLabelKey).put("from_topic", fromTopic);
+      if (teacher != null) {
+        req.put("teacher", teacher);
+      }
+      send(producer, jobId, req);
+    }
+
+    @Override
+    public void close() {
+      producer.close();
+    }
   }
 
   /** The end offset of {@code reffakd.runs} now: where the next result will be written. */

@@ -117,15 +117,16 @@ public final class StudyRunner {
     long fresh = Jobs.resultsEnd(platform.kafka());
     int reused = done.size();
     int submitted = 0;
-    for (StudySpec.Job j : jobs) {
-      if (done.containsKey(j.id())) {
-        continue;
+    try (Jobs.Submitter sub = new Jobs.Submitter(platform.kafka())) {
+      for (StudySpec.Job j : jobs) {
+        if (done.containsKey(j.id())) {
+          continue;
+        }
+        sub.distill(j.id(), j.config(), j.usesSoftLabels()
+                ? softKeys.get(j.variant() + "/" + j.seed() + "/" + j.fraction()) : null,
+            j.usesTeacher() ? teachers.get(j.seed() + "/" + j.fraction()) : null, fromTopic);
+        submitted++;
       }
-      Jobs.submitDistill(platform.kafka(), j.id(), j.config(),
-          j.usesSoftLabels() ? softKeys.get(j.variant() + "/" + j.seed() + "/" + j.fraction())
-              : null,
-          j.usesTeacher() ? teachers.get(j.seed() + "/" + j.fraction()) : null, fromTopic);
-      submitted++;
     }
     log.printf("study %s: %d jobs, %d already done, %d submitted to %s%n", spec.id(),
         jobs.size(), reused, submitted, Topics.JOBS);
