@@ -48,7 +48,7 @@ public final class OnnxExporter implements Exporter {
   }
 
   static String summary(ExportSource s, Map<String, Object> f) {
-    StringBuilder b = new StringBuilder(String.format("%s, input %s [N,%d,%d,%d] pixels in "
+    StringBuilder b = new StringBuilder(String.format("%s, input \"%s\" float32 [N,%d,%d,%d] in "
             + "[0,1], %d logits; %d bytes", s.arch(), ClassifierGraph.INPUT, s.channels(),
         s.side(), s.side(), s.classes(), ((Number) f.get("size_bytes")).longValue()));
     if (f.get("test_accuracy_onnxruntime") instanceof Double a) {
