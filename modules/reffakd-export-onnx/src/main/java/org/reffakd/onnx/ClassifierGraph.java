@@ -17,10 +17,12 @@ import org.reffakd.onnx.proto.Onnx.TensorProto;
  * training batches were made). Batch norm is folded into the convolution before it (in
  * double precision). Output {@value #OUTPUT}: logits [N, classes].
  *
- * <p>Quantised (QDQ, {@link #quantized}): every Conv and Gemm reads its input through a
- * QuantizeLinear/DequantizeLinear pair (uint8, asymmetric, the scale calibrated from the
- * tensor's min/max) and its weight through a DequantizeLinear of int8 values with one symmetric
- * scale per output channel; biases stay float.
+ * <p>Quantised (QDQ, {@link #quantized}): every activation (Conv and Gemm inputs, ReLU outputs,
+ * the two inputs of a residual Add) passes a QuantizeLinear/DequantizeLinear pair (uint8,
+ * asymmetric, the scale calibrated from the tensor's min/max), and every weight is a
+ * DequantizeLinear of int8 values with one symmetric scale per output channel; biases are int32
+ * at scale input scale x weight scale (the QDQ form ORT fuses into QLinearConv/QGemm); the logits
+ * are float.
  */
 final class ClassifierGraph {
 
@@ -35,6 +37,8 @@ final class ClassifierGraph {
   /** The activation tensors each Conv/Gemm reads, in graph order (the calibration taps). */
   final List<String> taps = new ArrayList<>();
   private final Map<String, String> dequantized = new LinkedHashMap<>();
+  /** The scale of each Q/DQ pair's output (an int32 bias's scale is input x weight scale). */
+  private final Map<String, Float> inputScale = new LinkedHashMap<>();
 
   private ClassifierGraph(ExportSource src, Map<String, float[]> ranges) {
     this.src = src;
@@ -126,9 +130,9 @@ final class ClassifierGraph {
         String p = idx + ".";
         int stride = stage > 0 && j == 0 ? 2 : 1;
         String a = relu(conv(p + "main.0", p + "main.1", x, 3, stride, 1));
-        a = conv(p + "main.3", p + "main.4", a, 3, 1, 1);
+        a = activation(conv(p + "main.3", p + "main.4", a, 3, 1, 1));
         String b = src.state().containsKey(p + "shortcut.0.weight")
-            ? conv(p + "shortcut.0", p + "shortcut.1", x, 1, stride, 0) : x;
+            ? activation(conv(p + "shortcut.0", p + "shortcut.1", x, 1, stride, 0)) : x;
         x = relu(g.node("Add", g.fresh("sum" + idx), Map.of(), a, b));
       }
     }
@@ -137,8 +141,9 @@ final class ClassifierGraph {
     return gemm(String.valueOf(idx + 1), x, OUTPUT);
   }
 
+  /** ReLU; quantised, its output goes through a Q/DQ pair (ORT then fuses Relu into Q). */
   private String relu(String x) {
-    return g.node("Relu", g.fresh("relu"), Map.of(), x);
+    return activation(g.node("Relu", g.fresh("relu"), Map.of(), x));
   }
 
   private String maxPool(String x) {
@@ -178,11 +183,13 @@ final class ClassifierGraph {
       }
       fb[o] = (float) (((bias == null ? 0 : bias[o]) - mean[o]) * s + beta[o]);
     }
-    String wName = weight(p, fw, 0, out, per / (k * k), k, k);
+    String in = activation(x);
+    Quant.PerChannel q = ranges == null ? null : Quant.perChannel(fw, new long[] {out, per}, 0);
+    String wName = weight(p, fw, q, 0, out, per / (k * k), k, k);
     return g.node("Conv", g.fresh("conv" + p.replace('.', '_')), Map.of(
             "kernel_shape", new long[] {k, k}, "strides", new long[] {stride, stride},
             "pads", new long[] {pad, pad, pad, pad}),
-        activation(x), wName, g.floats(p + ".bias", fb, out));
+        in, wName, bias(p, fb, in, q));
   }
 
   /** Y = X W + b with the java engine's (in, out) weight. */
@@ -191,17 +198,40 @@ final class ClassifierGraph {
     float[] b = get(p + ".bias");
     int out = b.length;
     int in = w.length / out;
-    String wName = weight(p, w.clone(), 1, in, out);
-    return g.node("Gemm", output != null ? output : g.fresh("fc" + p), Map.of(), activation(x),
-        wName, g.floats(p + ".bias", b.clone(), out));
+    String a = activation(x);
+    Quant.PerChannel q = ranges == null ? null : Quant.perChannel(w, new long[] {in, out}, 1);
+    String wName = weight(p, w.clone(), q, 1, in, out);
+    return g.node("Gemm", output != null ? output : g.fresh("fc" + p), Map.of(), a,
+        wName, bias(p, b.clone(), a, q));
+  }
+
+  /**
+   * The bias: float, or (quantised) int32 with scale input scale x weight scale per channel
+   * and zero point 0 behind a DequantizeLinear, the QDQ form ONNX Runtime fuses with the
+   * Conv/Gemm into one integer kernel.
+   */
+  private String bias(String p, float[] b, String input, Quant.PerChannel q) {
+    if (q == null) {
+      return g.floats(p + ".bias", b, b.length);
+    }
+    float sIn = inputScale.get(input);
+    float[] scale = new float[b.length];
+    int[] v = new int[b.length];
+    for (int c = 0; c < b.length; c++) {
+      scale[c] = sIn * q.scales()[c];
+      v[c] = (int) Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE,
+          Math.round((double) b[c] / scale[c])));
+    }
+    return g.node("DequantizeLinear", p + ".bias_dq", Map.of("axis", 0L),
+        g.int32s(p + ".bias_int32", v, b.length), g.floats(p + ".bias_scale", scale, b.length),
+        g.int32s(p + ".bias_zero", new int[b.length], b.length));
   }
 
   /** The weight initializer: float, or int8 per channel along {@code axis} behind a DQ. */
-  private String weight(String p, float[] w, int axis, long... dims) {
-    if (ranges == null) {
+  private String weight(String p, float[] w, Quant.PerChannel q, int axis, long... dims) {
+    if (q == null) {
       return g.floats(p + ".weight", w, dims);
     }
-    Quant.PerChannel q = Quant.perChannel(w, dims, axis);
     int channels = q.scales().length;
     String dq = g.node("DequantizeLinear", p + ".weight_dq", Map.of("axis", (long) axis),
         g.int8s(p + ".weight_int8", q.values(), dims),
@@ -210,8 +240,16 @@ final class ClassifierGraph {
     return dq;
   }
 
-  /** The input of a Conv/Gemm: a calibration tap; behind a Q/DQ pair when quantising. */
+  /**
+   * An activation: a calibration tap, and behind a Q/DQ pair when quantising. Every Conv and
+   * Gemm input, ReLU output and residual-Add input is one, so that ONNX Runtime finds each
+   * Conv, Gemm, Add and MaxPool between a DequantizeLinear and a QuantizeLinear and runs it as
+   * an integer kernel.
+   */
   private String activation(String x) {
+    if (dequantized.containsValue(x)) {
+      return x; // already the output of a Q/DQ pair
+    }
     if (!taps.contains(x)) {
       taps.add(x);
     }
@@ -232,6 +270,7 @@ final class ClassifierGraph {
     String q = g.node("QuantizeLinear", x + "_q", Map.of(), x, scale, zero);
     String dq = g.node("DequantizeLinear", x + "_dq", Map.of(), q, scale, zero);
     dequantized.put(x, dq);
+    inputScale.put(dq, a.scale());
     return dq;
   }
 }

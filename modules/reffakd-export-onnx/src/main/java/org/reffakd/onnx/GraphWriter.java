@@ -81,6 +81,12 @@ final class GraphWriter {
     return tensor(name, TensorProto.DataType.INT8, v, dims);
   }
 
+  String int32s(String name, int[] v, long... dims) {
+    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.asIntBuffer().put(v);
+    return tensor(name, TensorProto.DataType.INT32, b.array(), dims);
+  }
+
   String uint8s(String name, byte[] v, long... dims) {
     return tensor(name, TensorProto.DataType.UINT8, v, dims);
   }
