@@ -15,6 +15,7 @@ import org.reffakd.backend.Exporters;
 import org.reffakd.nn.prep.PreparedImages;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunData;
+import org.reffakd.nn.run.RunResult;
 import org.reffakd.nn.util.CodeVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,8 +41,8 @@ import picocli.CommandLine.Parameters;
             + "or more than 0.01 below its test accuracy.",
         "The onnx formats read the run's dataset (class names, validation and test images), "
             + "measure accuracy, latency (batch 1) and throughput (batch 64) in ONNX Runtime on "
-            + "1 thread, and write them with parameters and MACs to FILE.json beside the model. "
-            + "README, section \"Deploy the student\", shows the lines that load each file."})
+            + "1 thread, and write them with parameters and MACs to FILE.json beside the model and "
+            + "into the run's result.json (model_card, per format). README, section \"Deploy the student\", shows the lines that load each file."})
 final class ExportCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "RUN_DIR", description = "a run or teacher folder (config.json, "
@@ -126,8 +127,38 @@ final class ExportCommand implements Callable<Integer> {
       Path json = out.resolveSibling(out.getFileName() + ".json");
       RunConfig.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), card);
       System.out.printf("wrote %s: %d parameters, %d MACs per image%n", json, params, macs);
+      recordCard(card);
     }
     return 0;
+  }
+
+  /**
+   * The run's model card in its result.json: {@code model_card} holds the parameters and MACs
+   * and, per exported format, the figures of the latest export of that format (a teacher
+   * folder has no result.json: its card is the JSON beside the file only).
+   */
+  @SuppressWarnings("unchecked")
+  private void recordCard(Map<String, Object> card) {
+    Path resultFile = run.resolve("result.json");
+    if (!Files.isRegularFile(resultFile)) {
+      return;
+    }
+    RunResult r = RunResult.read(resultFile);
+    Map<String, Object> details = new LinkedHashMap<>(r.details());
+    Map<String, Object> mc = details.get("model_card") instanceof Map<?, ?> m
+        ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
+    mc.put("parameters", card.get("parameters"));
+    mc.put("macs_per_image", card.get("macs_per_image"));
+    Map<String, Object> entry = new LinkedHashMap<>(card);
+    for (String k : List.of("run", "arch", "parameters", "macs_per_image", "format")) {
+      entry.remove(k);
+    }
+    mc.put(format, entry);
+    details.put("model_card", mc);
+    new RunResult(r.dataset(), r.classes(), r.loss(), r.seed(), r.arch(), r.epochs(),
+        r.softLabelVariant(), r.softLabelKey(), r.accuracy(), r.history(), r.timings(),
+        r.cost(), details).write(resultFile);
+    System.out.printf("recorded the %s model card in %s (model_card)%n", format, resultFile);
   }
 
   /** A prepared split as the exporters take it: [0, 1] pixels, NCHW, with labels. */

@@ -107,6 +107,19 @@ class OnnxExportCommandTest {
     assertTrue(((Number) card.get("latency_ms_batch1")).doubleValue() > 0);
     assertTrue(((Number) card.get("macs_per_image")).longValue() > 400_000);
 
+    // the model card in result.json: one entry per format, the figures of the files
+    Map<String, Object> result = RunConfig.JSON.readValue(run.resolve("result.json").toFile(),
+        new TypeReference<>() {});
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> mc = (Map<String, Map<String, Object>>) result.get(
+        "model_card");
+    assertEquals(card.get("parameters"), mc.get("parameters"));
+    assertEquals(Files.size(onnx), ((Number) mc.get("onnx").get("size_bytes")).longValue());
+    assertEquals(Files.size(int8), ((Number) mc.get("onnx-int8").get("size_bytes")).longValue());
+    assertEquals(qa, ((Number) mc.get("onnx-int8").get("test_accuracy_onnxruntime"))
+        .doubleValue());
+    assertEquals(last, RunResult.read(run.resolve("result.json")).accuracy().lastTest());
+
     // predict: the same accuracy from the .onnx file and from the run folder
     String out = capture("predict", onnx.toString(), "--dataset", "fashion-mnist", "--data",
         data.toString());
