@@ -390,6 +390,8 @@
     const soft = el('div', {id: 'soft-labels'}, notice('Waiting for the soft labels...'));
     const config = el('div', {id: 'config'}, notice('-'));
     const timings = el('div', {id: 'timings'}, notice('-'));
+    const models = el('div', {id: 'models'}, notice('No exported model in this run folder: '
+      + 'reffakd export RUN --format onnx --out RUN/student.onnx puts one here.'));
 
     view.replaceChildren(
       head,
@@ -404,7 +406,8 @@
         section('Soft labels (row: true class)', soft)),
       el('div', {class: 'grid2'},
         section('Config and provenance', config),
-        section('Timings and resources', timings)));
+        section('Timings and resources', timings)),
+      section('Deployable models (ONNX)', models));
 
     charts.loss = lineChart(lossCanvas, 'loss');
     charts.acc = lineChart(accCanvas, 'accuracy', {scales: {
@@ -452,6 +455,7 @@
       if (details.soft_labels && details.classes) soft.replaceChildren(softTable(details.classes, details.soft_labels));
       config.replaceChildren(configView(details));
       timings.replaceChildren(timingsView(details));
+      if ((details.models || []).length) models.replaceChildren(modelsView(id, details.models));
       const ck = (details.files || []).find(f => f.name === 'checkpoints/autoencoder-best.ckpt');
       const sig = ck ? ck.name + ':' + ck.bytes + ':' + details.status : null;
       if (ck && sig !== reconLoaded) {
@@ -600,6 +604,21 @@
           ['files', (d.files || []).map(f => f.name + ' (' + Math.round(f.bytes / 1024) + ' KiB)').join(', ')]]
           .filter(([, v]) => v !== undefined && v !== null && v !== '')
           .map(([k, v]) => [el('dt', {text: k}), el('dd', {text: typeof v === 'number' ? fmt(v) : String(v)})])));
+  }
+
+  // the .onnx files exported into the run folder, with their model cards and a download link
+  function modelsView(id, list) {
+    const cols = [['format', c => c.format], ['size', c => c.size_bytes !== undefined ? Math.round(c.size_bytes / 1024) + ' KiB' : undefined],
+      ['test top-1 (ONNX Runtime)', c => c.test_accuracy_onnxruntime !== undefined ? pct(c.test_accuracy_onnxruntime) : undefined],
+      ['ms/image, batch 1', c => c.latency_ms_batch1 !== undefined ? fmt(c.latency_ms_batch1, 3) : undefined],
+      ['images/s, batch 64', c => c.throughput_images_per_s_batch64 !== undefined ? fmt(c.throughput_images_per_s_batch64, 0) : undefined],
+      ['parameters', c => c.parameters], ['MACs/image', c => c.macs_per_image], ['epoch', c => c.epoch]];
+    return el('table', {class: 'models'},
+      el('thead', {}, el('tr', {}, el('th', {text: 'file'}), ...cols.map(([h]) => el('th', {text: h})))),
+      el('tbody', {}, ...list.map(m => el('tr', {},
+        el('td', {}, el('a', {href: 'api/runs/' + encodeURIComponent(id) + '/models/' + encodeURIComponent(m.name),
+          download: m.name, text: m.name})),
+        ...cols.map(([, f]) => { const v = m.card ? f(m.card) : undefined; return el('td', {text: v === undefined || v === null ? '-' : String(v)}); })))));
   }
 
   // ---------- comparison ----------

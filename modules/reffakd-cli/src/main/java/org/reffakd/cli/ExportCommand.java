@@ -1,126 +1,168 @@
 package org.reffakd.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.reffakd.backend.Backends;
 import org.reffakd.backend.Classifier;
-import org.reffakd.dl4j.Dl4jExport;
+import org.reffakd.backend.ExportReport;
+import org.reffakd.backend.ExportSource;
+import org.reffakd.backend.Exporter;
+import org.reffakd.backend.Exporters;
+import org.reffakd.nn.prep.PreparedImages;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunData;
-import org.reffakd.nn.train.Checkpoint;
-import org.reffakd.nn.train.StudentTrainer;
+import org.reffakd.nn.run.RunResult;
+import org.reffakd.nn.util.CodeVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code reffakd export}: a run's student as a model file another framework loads. */
+/** {@code reffakd export}: a run's student as a model file another runtime loads. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Write a run's student (its last epoch: checkpoints/student-last.ckpt, the model "
-            + "behind test_accuracy.last) as a model file another framework loads.",
-        "--format dl4j: a Deeplearning4j ModelSerializer zip (ComputationGraph; input "
-            + "\"input\": NCHW float32 images resized as the run did and normalised per channel "
-            + "with the run's mean/std; output: the logits, no softmax). The zip also holds "
-            + "reffakd-model.json with the architecture, sizes and normalisation (DL4J ignores "
-            + "it). README shows the lines that load it."})
+        "Write a run's (or a teacher folder's) model, its last epoch (checkpoints/"
+            + "student-last.ckpt, the model behind test_accuracy.last), as a model file another "
+            + "runtime loads. Formats (exporters found on the class path):",
+        "  dl4j: a Deeplearning4j ModelSerializer zip (input \"input\": NCHW float32 images "
+            + "resized as the run did and normalised per channel with the run's mean/std; output "
+            + "the logits). The zip holds reffakd-model.json (architecture, sizes, "
+            + "normalisation).",
+        "  onnx: an ONNX model (opset 13) for ONNX Runtime: input \"pixels\" float32 [N,C,S,S] "
+            + "in [0,1], resized as the run did (bilinear, half-pixel centres); the normalisation "
+            + "is inside; output \"logits\" [N,classes]; batch norm folded; class names, input "
+            + "size, resize, test accuracy, dataset SHA-256, code version and epoch in "
+            + "metadata_props.",
+        "  onnx-int8: the ONNX model quantised (QDQ; int8 weights per channel, uint8 activations "
+            + "calibrated on the run's validation images); refused when over 0.4x the float size "
+            + "or more than 0.01 below its test accuracy.",
+        "The onnx formats read the run's dataset (class names, validation and test images), "
+            + "measure accuracy, latency (batch 1) and throughput (batch 64) in ONNX Runtime on "
+            + "1 thread, and write them with parameters and MACs to FILE.json beside the model and "
+            + "into the run's result.json (model_card, per format). README, section \"Deploy the student\", shows the lines that load each file."})
 final class ExportCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "RUN_DIR", description = "a run folder (config.json, checkpoints/)")
+  @Parameters(paramLabel = "RUN_DIR", description = "a run or teacher folder (config.json, "
+      + "checkpoints/)")
   Path run;
-  @Option(names = "--format", defaultValue = "dl4j", description = "dl4j (the only format; "
-      + "default ${DEFAULT-VALUE})")
+  @Option(names = "--format", defaultValue = Exporters.DEFAULT, description = "dl4j, onnx or "
+      + "onnx-int8 (default ${DEFAULT-VALUE})")
   String format;
-  @Option(names = "--out", paramLabel = "FILE.zip", required = true, description = "the file "
-      + "to write")
+  @Option(names = "--out", paramLabel = "FILE", required = true, description = "the file "
+      + "to write (FILE.zip for dl4j, FILE.onnx for onnx)")
   Path out;
+  @Option(names = "--data", paramLabel = "DIR", description = "the dataset folder, when not "
+      + "where the run read it (onnx formats)")
+  String data;
 
   @Override
   public Integer call() throws Exception {
-    if (!format.equals("dl4j")) {
-      throw new IllegalArgumentException("--format must be dl4j, got " + format);
-    }
-    Path cfgFile = run.resolve("config.json");
-    Path ckpt = run.resolve("checkpoints").resolve(StudentTrainer.LAST);
-    if (!Files.isRegularFile(cfgFile)) {
-      throw new IllegalArgumentException(run + ": no config.json (not a run folder)");
-    }
-    if (!Files.isRegularFile(ckpt)) {
-      throw new IllegalArgumentException(run + ": no checkpoints/" + StudentTrainer.LAST
-          + " (the student has not finished an epoch)");
-    }
-    RunConfig cfg = RunConfig.read(cfgFile);
-    Input in = input(run, cfg);
+    Exporter exporter = Exporters.get(format);
+    RunModel rm = RunModel.read(run);
+    RunConfig cfg = rm.cfg();
     Map<String, float[]> state;
-    try (Classifier c = Backends.get("java").classifier(cfg.arch(), in.channels, in.size,
-        in.classes, 0)) {
-      Checkpoint.read(ckpt).restore(c, ckpt.toString());
-      state = c.state();
+    long params;
+    long macs;
+    try (Classifier c = rm.open()) {
+      state = new LinkedHashMap<>(c.state());
+      params = c.parameterCount();
+      macs = c.macsPerImage(rm.channels(), rm.size());
     }
+    List<String> classNames = List.of();
+    ExportSource.Images calibration = null;
+    ExportSource.Images evaluation = null;
+    Map<String, String> meta = new LinkedHashMap<>();
+    if (!format.equals("dl4j")) {
+      RunConfig dc = data == null ? cfg : cfg.with("data", data);
+      RunData d = RunData.load(dc, System.err);
+      classNames = d.train().classNames();
+      RunData.Parts parts = d.parts(dc);
+      calibration = parts.validation() == null ? null : images(parts.validation());
+      evaluation = images(d.testImages());
+      meta.put("resize", "bilinear, half-pixel centres, edges clamped: " + d.train().height()
+          + "x" + d.train().width() + " -> " + rm.size() + "x" + rm.size()
+          + ", then 8-bit values / 255");
+      meta.put("dataset", cfg.dataset());
+      if (rm.lastAccuracy() != null) {
+        meta.put("test_accuracy", String.format("%.4f", rm.lastAccuracy()));
+      }
+      meta.put("dataset_sha256", String.valueOf(rm.header().getOrDefault("dataset_sha256",
+          d.provenance(dc).get("dataset_sha256"))));
+      meta.put("code_version", String.valueOf(rm.header().getOrDefault("code_version",
+          CodeVersion.get())));
+      meta.put("exported_by", CodeVersion.get());
+      meta.put("epoch", String.valueOf(rm.epoch()));
+      meta.put("loss", String.valueOf(cfg.loss()));
+      meta.put("seed", String.valueOf(cfg.seed()));
+    }
+    ExportSource src = new ExportSource(cfg.arch(), rm.channels(), rm.size(), rm.classes(),
+        state, rm.mean(), rm.std(), classNames, meta, calibration, evaluation);
     Path parent = out.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, ".export", ".zip");
+    Path tmp = Files.createTempFile(parent, ".export", exporter.extension());
+    ExportReport report;
     try {
-      Files.delete(tmp); // ModelSerializer writes a new file
-      Dl4jExport.write(state, cfg.arch(), in.channels, in.size, in.classes, in.mean, in.std,
-          tmp.toFile());
-      Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.delete(tmp); // exporters write a new file
+      report = exporter.export(src, tmp);
+      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
     }
-    System.out.printf("wrote %s: %s, input %dx%dx%d (NCHW, normalised with mean %s std %s), "
-            + "%d logits%s%n", out, cfg.arch(), in.channels, in.size, in.size,
-        java.util.Arrays.toString(in.mean), java.util.Arrays.toString(in.std), in.classes,
-        in.lastAccuracy == null ? "" : String.format("; the run's last test accuracy %.4f",
-            in.lastAccuracy));
+    System.out.printf("wrote %s: %s%s%n", out, report.summary(),
+        rm.lastAccuracy() == null ? "" : String.format("; the run's last test accuracy %.4f",
+            rm.lastAccuracy()));
+    if (!report.figures().isEmpty()) {
+      Map<String, Object> card = new LinkedHashMap<>();
+      card.put("model", out.getFileName().toString());
+      card.put("run", run.toAbsolutePath().toString());
+      card.put("arch", cfg.arch());
+      card.put("epoch", rm.epoch());
+      card.put("parameters", params);
+      card.put("macs_per_image", macs);
+      card.put("run_test_accuracy_last", rm.lastAccuracy());
+      card.putAll(report.figures());
+      Path json = out.resolveSibling(out.getFileName() + ".json");
+      RunConfig.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), card);
+      System.out.printf("wrote %s: %d parameters, %d MACs per image%n", json, params, macs);
+      recordCard(card);
+    }
     return 0;
   }
 
-  private record Input(int channels, int size, int classes, float[] mean, float[] std,
-                       Double lastAccuracy) {}
-
-  /** What the model expects, from result.json (runs record it), else from the data. */
-  private static Input input(Path run, RunConfig cfg) throws Exception {
-    Path result = run.resolve("result.json");
-    if (Files.isRegularFile(result)) {
-      Map<String, Object> r = RunConfig.JSON.readValue(result.toFile(),
-          new TypeReference<Map<String, Object>>() {});
-      Double last = null;
-      if (r.get("test_accuracy") instanceof Map<?, ?> acc && acc.get("last") instanceof Number n) {
-        last = n.doubleValue();
-      }
-      if (r.get("input") instanceof Map<?, ?> in) {
-        return new Input(((Number) in.get("channels")).intValue(),
-            ((Number) in.get("image_size")).intValue(),
-            ((Number) in.get("classes_count")).intValue(), floats(in.get("mean")),
-            floats(in.get("std")), last);
-      }
+  /**
+   * The run's model card in its result.json: {@code model_card} holds the parameters and MACs
+   * and, per exported format, the figures of the latest export of that format (a teacher
+   * folder has no result.json: its card is the JSON beside the file only).
+   */
+  @SuppressWarnings("unchecked")
+  private void recordCard(Map<String, Object> card) {
+    Path resultFile = run.resolve("result.json");
+    if (!Files.isRegularFile(resultFile)) {
+      return;
     }
-    // older runs, or a run that has not finished: the data gives the facts
-    RunData data = RunData.load(cfg, System.err);
-    return new Input(data.trainImages().channels(), cfg.imageSize(),
-        data.trainImages().classes(), toFloat(data.norm().mean()), toFloat(data.norm().std()),
-        null);
+    RunResult r = RunResult.read(resultFile);
+    Map<String, Object> details = new LinkedHashMap<>(r.details());
+    Map<String, Object> mc = details.get("model_card") instanceof Map<?, ?> m
+        ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
+    mc.put("parameters", card.get("parameters"));
+    mc.put("macs_per_image", card.get("macs_per_image"));
+    Map<String, Object> entry = new LinkedHashMap<>(card);
+    for (String k : List.of("run", "arch", "parameters", "macs_per_image", "format")) {
+      entry.remove(k);
+    }
+    mc.put(format, entry);
+    details.put("model_card", mc);
+    new RunResult(r.dataset(), r.classes(), r.loss(), r.seed(), r.arch(), r.epochs(),
+        r.softLabelVariant(), r.softLabelKey(), r.accuracy(), r.history(), r.timings(),
+        r.cost(), details).write(resultFile);
+    System.out.printf("recorded the %s model card in %s (model_card)%n", format, resultFile);
   }
 
-  private static float[] floats(Object list) {
-    List<?> l = (List<?>) list;
-    float[] f = new float[l.size()];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = ((Number) l.get(i)).floatValue();
-    }
-    return f;
-  }
-
-  private static float[] toFloat(double[] d) {
-    float[] f = new float[d.length];
-    for (int i = 0; i < d.length; i++) {
-      f[i] = (float) d[i];
-    }
-    return f;
+  /** A prepared split as the exporters take it: [0, 1] pixels, NCHW, with labels. */
+  private static ExportSource.Images images(PreparedImages p) {
+    return new ExportSource.Images(p.data(), p.labels(), p.count());
   }
 }

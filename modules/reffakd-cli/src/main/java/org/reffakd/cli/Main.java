@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         "Start with: reffakd run --dataset fashion-mnist   (then: reffakd help run)"},
     subcommands = {RunCommand.class, StudyCommand.class, ServeCommand.class, IngestCommand.class, WorkerCommand.class,
         SubmitCommand.class,
-        TeacherCommand.class, PluginsCommand.class, BenchCommand.class, ExportCommand.class,
+        TeacherCommand.class, PluginsCommand.class, BenchCommand.class, ExportCommand.class, PredictCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -57,6 +57,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code /api/runs/ID/reconstructions[?n=1..16]}</td><td>PNG data URLs of test images
  *       and their reconstructions (409 before the autoencoder is trained)</td></tr>
  *   <tr><td>{@code /api/compare?runs=A,B,...}</td><td>up to 12 runs' per-epoch student rows</td></tr>
+ *   <tr><td>{@code /api/runs/ID/models/NAME.onnx}</td><td>download of a model that
+ *       {@code reffakd export --out RUN/NAME.onnx} wrote into the run folder (the details list
+ *       them under {@code models}, each with its model card)</td></tr>
  *   <tr><td>{@code /api/studies}</td><td>{@code {studies: [{id, dataset, jobs, jobs_done,
  *       modified}]}}, newest first: the folders under the runs root (or the root itself) that
  *       hold a study.json ({@link StudyStore})</td></tr>
@@ -195,6 +198,21 @@ public final class DashboardServer {
           .compose(dir -> recon.of(id, dir, n))
           .onSuccess(o -> json(ctx, o))
           .onFailure(ctx::fail);
+    });
+    get(r, "/api/runs/:id/models/:name").handler(ctx -> {
+      String id = RunStore.checkId(ctx.pathParam("id"));
+      String name = ctx.pathParam("name");
+      blocking(ctx, () -> RunStore.modelFile(store.dir(id, board.get(id)), name))
+          .onSuccess(file -> {
+            ctx.response().putHeader("Content-Type", "application/octet-stream")
+                .putHeader("Content-Disposition", "attachment; filename=\"" + name + "\"")
+                .putHeader("Cache-Control", "no-store");
+            if (ctx.request().method() == HttpMethod.HEAD) {
+              ctx.response().end();
+            } else {
+              ctx.response().sendFile(file.toString());
+            }
+          });
     });
     get(r, "/api/compare").handler(ctx -> {
       String runs = single(ctx, "runs");

@@ -300,7 +300,58 @@ final class RunStore {
       out.put("provenance", prov);
     }
     out.put("files", files(d));
+    out.put("models", models(d));
     return Json.finite(out);
+  }
+
+  /**
+   * A deployable model's file name: FILE.onnx in the run folder (its card, FILE.onnx.json, is
+   * served inside the run's details, without the absolute path it holds).
+   */
+  static final java.util.regex.Pattern MODEL_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,120}\\.onnx");
+
+  /**
+   * The .onnx files 'reffakd export' wrote into the run folder (--out RUN/FILE.onnx), each with
+   * its model card (FILE.onnx.json: sizes, accuracies, latency) when there is one.
+   */
+  private static JsonArray models(Path d) {
+    JsonArray a = new JsonArray();
+    try (java.util.stream.Stream<Path> s = Files.list(d)) {
+      for (Path p : s.sorted().toList()) {
+        String name = p.getFileName().toString();
+        if (!MODEL_NAME.matcher(name).matches()
+            || !Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        JsonObject m = new JsonObject().put("name", name).put("bytes", Files.size(p));
+        JsonObject card = readJson(d, name + ".json");
+        if (card != null) {
+          card.remove("run"); // an absolute path
+          m.put("card", card);
+        }
+        a.add(m);
+      }
+    } catch (IOException e) {
+      // a folder that cannot be listed lists no models
+    }
+    return a;
+  }
+
+  /**
+   * A model file of the run folder by name (checked against {@link #MODEL_NAME}: no path, no
+   * link), for download.
+   */
+  static Path modelFile(Path d, String name) {
+    if (name == null || !MODEL_NAME.matcher(name).matches()) {
+      throw ApiException.badRequest("a model name is FILE.onnx (letters, digits, '.', '_', "
+          + "'-')");
+    }
+    Path p = d.resolve(name);
+    if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw ApiException.notFound("no model '" + name + "' in this run");
+    }
+    return p;
   }
 
   /** The per-epoch rows: metrics.csv (student) and autoencoder_metrics.csv. */

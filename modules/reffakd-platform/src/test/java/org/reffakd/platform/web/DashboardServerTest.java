@@ -283,6 +283,53 @@ class DashboardServerTest {
   }
 
   @Test
+  void exportedModelsAreListedWithTheirCardsAndDownloadable() throws Exception {
+    Path dir = runs.resolve(RUN);
+    Path model = dir.resolve("student.onnx");
+    Path card = dir.resolve("student.onnx.json");
+    Path link = dir.resolve("linked.onnx");
+    byte[] bytes = new byte[3000];
+    new java.util.Random(1).nextBytes(bytes);
+    try {
+      java.nio.file.Files.write(model, bytes);
+      java.nio.file.Files.writeString(card, "{\"format\": \"onnx\", \"size_bytes\": 3000, "
+          + "\"run\": \"" + dir.toAbsolutePath() + "\", \"latency_ms_batch1\": 0.1}");
+      java.nio.file.Files.createSymbolicLink(link, tmp.resolve("data").toAbsolutePath());
+      JsonObject d = get("/api/runs/" + RUN).json();
+      io.vertx.core.json.JsonArray models = d.getJsonArray("models");
+      assertEquals(1, models.size(), models.encode()); // the link is not listed
+      JsonObject m = models.getJsonObject(0);
+      assertEquals("student.onnx", m.getString("name"));
+      assertEquals(3000L, m.getLong("bytes"));
+      assertEquals("onnx", m.getJsonObject("card").getString("format"));
+      assertFalse(m.getJsonObject("card").containsKey("run"), "no absolute path");
+
+      HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+              + port + "/api/runs/" + RUN + "/models/student.onnx")).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, r.statusCode());
+      assertTrue(java.util.Arrays.equals(bytes, r.body()));
+      assertEquals("attachment; filename=\"student.onnx\"",
+          r.headers().firstValue("Content-Disposition").orElse(null));
+      for (String bad : List.of("student.onnx.json", "config.json", "..%2Fx.onnx", "a%20b.onnx",
+          ".hidden.onnx", "checkpoints%2Fstudent-last.ckpt")) {
+        get("/api/runs/" + RUN + "/models/" + bad).clientError(400);
+      }
+      get("/api/runs/" + RUN + "/models/none.onnx").clientError(404);
+      get("/api/runs/" + RUN + "/models/linked.onnx").clientError(404);
+      get("/api/runs/no-such-run/models/student.onnx").clientError(404);
+      int p = exposed("s3cret");
+      get(p, "/api/runs/" + RUN + "/models/student.onnx").clientError(401);
+      assertEquals(200, get(p, "/api/runs/" + RUN + "/models/student.onnx", "Authorization",
+          "Bearer s3cret").status());
+    } finally {
+      java.nio.file.Files.deleteIfExists(model);
+      java.nio.file.Files.deleteIfExists(card);
+      java.nio.file.Files.deleteIfExists(link);
+    }
+  }
+
+  @Test
   void unknownAndMalformedRunIdsAreJson4xx() throws Exception {
     assertTrue(get("/api/runs/no-such-run").clientError(404).contains("no-such-run"));
     get("/api/runs/no-such-run/metrics").clientError(404);

@@ -1,0 +1,92 @@
+package org.reffakd.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.reffakd.backend.Backends;
+import org.reffakd.backend.Classifier;
+import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.RunData;
+import org.reffakd.nn.run.Teachers;
+import org.reffakd.nn.train.Checkpoint;
+import org.reffakd.nn.train.StudentTrainer;
+
+/**
+ * A run's (or a teacher folder's) last-epoch model and what it expects: the student behind
+ * test_accuracy.last, checkpoints/student-last.ckpt, read by the java engine. Used by
+ * {@code export} and {@code predict}.
+ *
+ * @param header the checkpoint's header: the provenance of the code and data that trained it
+ * @param lastAccuracy the run's (or teacher's) last-epoch test accuracy, null when not recorded
+ */
+record RunModel(Path dir, RunConfig cfg, Path checkpoint, Map<String, Object> header, int channels,
+                int size, int classes, float[] mean, float[] std, Double lastAccuracy) {
+
+  static RunModel read(Path run) throws Exception {
+    Path cfgFile = run.resolve("config.json");
+    Path ckpt = run.resolve("checkpoints").resolve(StudentTrainer.LAST);
+    if (!Files.isRegularFile(cfgFile)) {
+      throw new IllegalArgumentException(run + ": no config.json (not a run folder)");
+    }
+    if (!Files.isRegularFile(ckpt)) {
+      throw new IllegalArgumentException(run + ": no checkpoints/" + StudentTrainer.LAST
+          + " (the student has not finished an epoch)");
+    }
+    RunConfig cfg = RunConfig.read(cfgFile);
+    Map<String, Object> header = Checkpoint.read(ckpt).header();
+    Double last = null;
+    for (String f : new String[] {"result.json", Teachers.DESCRIPTOR}) {
+      Path p = run.resolve(f);
+      if (last == null && Files.isRegularFile(p)) {
+        Map<String, Object> r = RunConfig.JSON.readValue(p.toFile(),
+            new TypeReference<Map<String, Object>>() {});
+        if (r.get("test_accuracy") instanceof Map<?, ?> acc
+            && acc.get("last") instanceof Number n) {
+          last = n.doubleValue();
+        }
+      }
+    }
+    // what the model expects: recorded by runs in their provenance, else from the data
+    if (header.get("input") instanceof Map<?, ?> in) {
+      return new RunModel(run, cfg, ckpt, header, ((Number) in.get("channels")).intValue(),
+          ((Number) in.get("image_size")).intValue(),
+          ((Number) in.get("classes_count")).intValue(), floats(in.get("mean")),
+          floats(in.get("std")), last);
+    }
+    RunData data = RunData.load(cfg, System.err);
+    return new RunModel(run, cfg, ckpt, header, data.trainImages().channels(), cfg.imageSize(),
+        data.trainImages().classes(), toFloat(data.norm().mean()), toFloat(data.norm().std()),
+        last);
+  }
+
+  /** The last epoch the checkpoint holds (1-based), or -1. */
+  int epoch() {
+    return header.get("epoch") instanceof Number n ? n.intValue() : -1;
+  }
+
+  /** The model in the java engine, its weights restored. */
+  Classifier open() {
+    Classifier c = Backends.get("java").classifier(cfg.arch(), channels, size, classes, 0);
+    Checkpoint.read(checkpoint).restore(c, checkpoint.toString());
+    return c;
+  }
+
+  private static float[] floats(Object list) {
+    List<?> l = (List<?>) list;
+    float[] f = new float[l.size()];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = ((Number) l.get(i)).floatValue();
+    }
+    return f;
+  }
+
+  static float[] toFloat(double[] d) {
+    float[] f = new float[d.length];
+    for (int i = 0; i < d.length; i++) {
+      f[i] = (float) d[i];
+    }
+    return f;
+  }
+}
