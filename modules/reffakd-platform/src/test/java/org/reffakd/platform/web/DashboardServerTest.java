@@ -318,10 +318,10 @@ class DashboardServerTest {
       get("/api/runs/" + RUN + "/models/none.onnx").clientError(404);
       get("/api/runs/" + RUN + "/models/linked.onnx").clientError(404);
       get("/api/runs/no-such-run/models/student.onnx").clientError(404);
-      int p = exposed("s3cret");
+      int p = exposed("s3cret-0123456789abcdef");
       get(p, "/api/runs/" + RUN + "/models/student.onnx").clientError(401);
       assertEquals(200, get(p, "/api/runs/" + RUN + "/models/student.onnx", "Authorization",
-          "Bearer s3cret").status());
+          "Bearer s3cret-0123456789abcdef").status());
     } finally {
       java.nio.file.Files.deleteIfExists(model);
       java.nio.file.Files.deleteIfExists(card);
