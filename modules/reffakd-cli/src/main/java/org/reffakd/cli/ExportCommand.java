@@ -163,6 +163,6 @@ final class ExportCommand implements Callable<Integer> {
 
   /** A prepared split as the exporters take it: [0, 1] pixels, NCHW, with labels. */
   private static ExportSource.Images images(PreparedImages p) {
-    return new ExportSource.Images(p.data(), p.labels(), p.count());
+    return new ExportSource.Images(p.images(0, p.count()), p.labels(), p.count());
   }
 }

@@ -139,7 +139,7 @@ final class PredictCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     for (int from = 0; from < p.count(); from += 256) {
       int m = Math.min(256, p.count() - from);
-      float[] z = s.logits(Arrays.copyOfRange(p.data(), from * per, (from + m) * per), m);
+      float[] z = s.logits(p.images(from, m), m);
       for (int i = 0; i < m; i++) {
         hits += OnnxModel.argmax(z, i * s.classes(), s.classes()) == p.labels()[from + i] ? 1 : 0;
       }
@@ -325,7 +325,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     ImageDataset one = new ImageDataset("image", "predict", channels, h, w, px, new int[] {0},
         List.of("?"), "");
-    return PreparedImages.of(one, side).data();
+    return PreparedImages.of(one, side).image(0);
   }
 
   private static String model(int channels) {

@@ -63,7 +63,7 @@ class OnnxExportCommandTest {
           .batch(order, 0, n, 0, 0, null, labels);
       expected = Arrays.copyOf(c.forward(x, false), n * k);
     }
-    float[] pixels = d.testImages().data(); // [0, 1], NCHW: what a deployer feeds
+    float[] pixels = d.testImages().images(0, d.testImages().count()); // [0, 1], NCHW
     try (OnnxModel f = OnnxModel.open(onnx, 1); OnnxModel q = OnnxModel.open(int8, 1)) {
       float[] zf = f.logits(pixels, n);
       float[] zq = q.logits(pixels, n);

@@ -105,6 +105,20 @@ public final class PreparedImages {
     return out;
   }
 
+  /**
+   * Images from .. from+count, resized, one after another (each C x S x S floats in [0, 1]): a
+   * copy, for the few callers that need a block of them as one array (export, predict).
+   */
+  public float[] images(int from, int count) {
+    int size = imageSize();
+    float[] out = new float[Math.multiplyExact(count, size)];
+    float[] scratch = planeScratch();
+    for (int i = 0; i < count; i++) {
+      image(from + i, out, i * size, scratch);
+    }
+    return out;
+  }
+
   /** Per-channel mean and standard deviation over all pixels (population std). */
   public Normalization statistics() {
     double[] mean = new double[channels];
