@@ -43,30 +43,35 @@ class StudyWorkersTest {
     long count(String fragment) {
       return lines.stream().filter(l -> l.contains(fragment)).count();
     }
+
+    /** {@code reffakd ARGS...} in a child JVM with this test's class path and the given heap. */
+    static Child start(String heap, String... args) throws Exception {
+      List<String> cmd = new ArrayList<>(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "--add-modules", "jdk.incubator.vector", "-Xmx" + heap, "-cp",
+          System.getProperty("java.class.path"), "org.reffakd.cli.Main"));
+      cmd.addAll(List.of(args));
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      List<String> lines = new CopyOnWriteArrayList<>();
+      Thread t = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+            StandardCharsets.UTF_8))) {
+          for (String l = r.readLine(); l != null; l = r.readLine()) {
+            lines.add(l);
+          }
+        } catch (Exception ignored) {
+          // the process ended
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      return new Child(p, lines);
+    }
   }
 
   static Child worker(String name, String bootstrap, Path artifacts, Path runs) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-modules", "jdk.incubator.vector", "-Xmx2g", "-cp",
-        System.getProperty("java.class.path"), "org.reffakd.cli.Main", "worker",
-        "--kafka", bootstrap, "--artifacts", artifacts.toString(), "--runs-root",
-        runs.toString(), "--name", name));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        for (String l = r.readLine(); l != null; l = r.readLine()) {
-          lines.add(l);
-        }
-      } catch (Exception ignored) {
-        // the process ended
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return new Child(p, lines);
+    return Child.start("2g", "worker", "--kafka", bootstrap, "--artifacts", artifacts.toString(),
+        "--runs-root", runs.toString(), "--name", name);
   }
 
   static void await(String what, java.util.function.BooleanSupplier ok, int seconds)

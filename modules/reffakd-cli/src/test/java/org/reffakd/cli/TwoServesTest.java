@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,35 +24,14 @@ class TwoServesTest {
   @TempDir
   Path tmp;
 
-  record Child(Process process, List<String> lines) {}
-
-  static Child serve(Path runs) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-modules", "jdk.incubator.vector", "-Xmx1g", "-cp",
-        System.getProperty("java.class.path"), "org.reffakd.cli.Main", "serve",
-        "--runs", runs.toString(), "--port", "0"));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        for (String l = r.readLine(); l != null; l = r.readLine()) {
-          lines.add(l);
-        }
-      } catch (Exception ignored) {
-        // the process ended
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return new Child(p, lines);
+  static StudyWorkersTest.Child serve(Path runs) throws Exception {
+    return StudyWorkersTest.Child.start("1g", "serve", "--runs", runs.toString(), "--port", "0");
   }
 
   @Test
   void aSecondServeOnTheSameRunsFolderRefusesAndTheFirstGoesOn() throws Exception {
     Path runs = tmp.resolve("runs");
-    Child first = serve(runs);
+    StudyWorkersTest.Child first = serve(runs);
     try {
       StudyWorkersTest.await("the first serve", () -> first.lines().stream()
           .anyMatch(l -> l.startsWith("dashboard: http://")) || !first.process().isAlive(), 120);
@@ -65,7 +39,7 @@ class TwoServesTest {
       String url = first.lines().stream().filter(l -> l.startsWith("dashboard: http://"))
           .findFirst().orElseThrow().split("\\s+")[1];
 
-      Child second = serve(runs);
+      StudyWorkersTest.Child second = serve(runs);
       assertTrue(second.process().waitFor(120, TimeUnit.SECONDS), "the second serve runs on");
       Thread.sleep(300); // the last lines
       String out = String.join("\n", second.lines());
