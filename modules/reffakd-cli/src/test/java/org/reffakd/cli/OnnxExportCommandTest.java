@@ -43,6 +43,20 @@ class OnnxExportCommandTest {
         "--out", run.toString()));
     double last = RunResult.read(run.resolve("result.json")).accuracy().lastTest();
     assertTrue(last > 0.3, "the run did not learn: " + last);
+    // every run makes its model card: student.onnx and student-int8.onnx in the run folder,
+    // measured in ONNX Runtime, in result.json's model_card
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> own = (Map<String, Map<String, Object>>) RunConfig.JSON
+        .readValue(run.resolve("result.json").toFile(), new TypeReference<Map<String, Object>>()
+        {}).get("model_card");
+    assertEquals(Files.size(run.resolve("student.onnx")),
+        ((Number) own.get("onnx").get("size_bytes")).longValue());
+    // a forward pass in two runtimes (see above): no top-1 flips, so the same accuracy
+    assertEquals(last, ((Number) own.get("onnx").get("test_accuracy_onnxruntime"))
+        .doubleValue(), 0.001);
+    assertTrue(own.get("onnx-int8").containsKey("refused") || Files.size(run.resolve(
+        "student-int8.onnx")) == ((Number) own.get("onnx-int8").get("size_bytes")).longValue(),
+        own.toString());
     Path onnx = tmp.resolve("student.onnx");
     Path int8 = tmp.resolve("student-int8.onnx");
     assertEquals(0, Main.execute("export", run.toString(), "--format", "onnx", "--out",

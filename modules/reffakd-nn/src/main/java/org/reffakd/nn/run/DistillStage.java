@@ -152,6 +152,15 @@ public final class DistillStage {
 
       Map<String, Double> timings = new LinkedHashMap<>(segments.totals());
       timings.put("student", sr.seconds());
+      Map<String, Object> card = null;
+      if (ModelCard.enabled()) {
+        long tc = System.nanoTime();
+        card = ModelCard.make(student, cfg, data, parts, cfg.epochs(),
+            sr.selection().lastTest(), runDir);
+        if (card != null) {
+          timings.put("model_card", (System.nanoTime() - tc) / 1e9);
+        }
+      }
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("student_parameters", student.parameterCount());
       details.put("engine", cfg.engineName());
@@ -187,6 +196,9 @@ public final class DistillStage {
         }
       });
       details.putAll(provenance);
+      if (card != null) {
+        details.put("model_card", card);
+      }
       details.put("finished_at", Instant.now().toString());
       RunResult result = new RunResult(cfg.dataset(), data.train().classNames(), loss.spec(),
           cfg.seed(), student.arch(), cfg.epochs(), soft == null ? null : soft.variant(),

@@ -13,18 +13,29 @@ import org.reffakd.nn.train.EpochRow;
  * (e.g. alpha=0.5, temperature=5), empty when none, kept sorted by key. {@code epochs} is the
  * student's epoch budget; the image counts say what each stage of the route saw (METHOD.md
  * section 6): the student's labelled images, the autoencoder's images and the soft-label draw's
- * pool (0 for a route without soft labels, -1 when unknown).
+ * pool (0 for a route without soft labels, -1 when unknown). {@code card} is the job's model
+ * card (ONNX sizes, accuracies, latency), {@link ModelCardFigures#NONE} without one.
  */
 public record JobResult(String jobId, String loss, String variant, Map<String, String> grid,
     double trainFraction, long seed, List<EpochPoint> curve, boolean usesAutoencoder,
     boolean usesTeacher, Cost studentCost, int epochs, int studentImages,
-    int autoencoderImages, int drawPoolImages) {
+    int autoencoderImages, int drawPoolImages, ModelCardFigures card) {
 
   public JobResult {
+    card = card == null ? ModelCardFigures.NONE : card;
     variant = variant == null || variant.isBlank() ? "-" : variant;
     grid = grid == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(grid));
     curve = curve == null ? List.of() : List.copyOf(curve);
     studentCost = studentCost == null ? Cost.UNKNOWN : studentCost;
+  }
+
+  /** A job without a model card. */
+  public JobResult(String jobId, String loss, String variant, Map<String, String> grid,
+                   double trainFraction, long seed, List<EpochPoint> curve,
+                   boolean usesAutoencoder, boolean usesTeacher, Cost studentCost, int epochs,
+                   int studentImages, int autoencoderImages, int drawPoolImages) {
+    this(jobId, loss, variant, grid, trainFraction, seed, curve, usesAutoencoder, usesTeacher,
+        studentCost, epochs, studentImages, autoencoderImages, drawPoolImages, null);
   }
 
   /**

@@ -50,7 +50,10 @@ public final class StudyReport {
       "grid", "train_fraction", "epochs", "seed", "best_val_epoch", "test_at_best_val",
       "best_test_epoch", "best_test", "last_test", "measured_wall_s", "measured_cpu_s",
       "measured_peak_rss_mb", "computed_parameters", "computed_macs_per_image",
-      "computed_training_flops", "student_images", "autoencoder_images", "draw_pool_images");
+      "computed_training_flops", "student_images", "autoencoder_images", "draw_pool_images",
+      "onnx_bytes", "onnx_int8_bytes", "onnx_test_accuracy", "onnx_int8_test_accuracy",
+      "onnx_latency_ms_batch1", "onnx_int8_latency_ms_batch1", "onnx_images_per_s_batch64",
+      "onnx_int8_images_per_s_batch64");
 
   private static final Object LOCK = new Object();
 
@@ -104,7 +107,11 @@ public final class StudyReport {
           num(c.wallSeconds()), num(c.cpuSeconds()), num(c.peakRssMb()),
           c.parameters() < 0 ? "" : Long.toString(c.parameters()), num(c.macsPerImage()),
           num(c.trainingFlops()), count(j.studentImages()), count(j.autoencoderImages()),
-          count(j.drawPoolImages()));
+          count(j.drawPoolImages()), bytes(j.card().floatBytes()),
+          bytes(j.card().int8Bytes()), num(j.card().floatAccuracy()),
+          num(j.card().int8Accuracy()), num(j.card().floatLatencyMs()),
+          num(j.card().int8LatencyMs()), num(j.card().floatImagesPerS()),
+          num(j.card().int8ImagesPerS()));
       b.append(row.stream().map(StudyReport::csvField).collect(Collectors.joining(",")))
           .append('\n');
     }
@@ -113,6 +120,71 @@ public final class StudyReport {
 
   private static String num(double v) {
     return Double.isNaN(v) ? "" : Double.toString(v);
+  }
+
+  /**
+   * The deployment table: per route, the mean over its jobs' model cards (ONNX float and int8
+   * sizes, ONNX Runtime test accuracy at the last epoch, latency at batch 1 and throughput at
+   * batch 64 on one thread of the machine that ran the job); empty when no job has a card.
+   */
+  static String modelCards(List<StudyStats.RouteSummary> summaries) {
+    StringBuilder b = new StringBuilder();
+    boolean any = summaries.stream().flatMap(s -> s.jobs().stream())
+        .anyMatch(j -> j.card().present());
+    if (!any) {
+      return "";
+    }
+    b.append("## Deployment: model cards\n\n");
+    b.append("Each job's last-epoch student exported to ONNX (float, and int8 QDQ calibrated on ")
+        .append("its validation images) and measured in ONNX Runtime, 1 thread: the mean over ")
+        .append("the route's jobs with a card (n). Test accuracy here is the last epoch's, not ")
+        .append("the validation-selected headline. n/a = refused or missing (see result.json ")
+        .append("`model_card`).\n\n");
+    b.append("| route | train fraction | epochs | n | float KB | int8 KB | float acc | int8 acc ")
+        .append("| float ms/image (batch 1) | int8 ms/image (batch 1) | float images/s (batch 64)")
+        .append(" | int8 images/s (batch 64) |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (StudyStats.RouteSummary s : summaries) {
+      List<ModelCardFigures> cards = s.jobs().stream().map(JobResult::card)
+          .filter(ModelCardFigures::present).toList();
+      if (cards.isEmpty()) {
+        continue;
+      }
+      b.append("| ").append(md(s.route())).append(" | ")
+          .append(StudyPlots.fraction(s.trainFraction())).append(" | ").append(s.epochs())
+          .append(" | ").append(cards.size()).append(" | ")
+          .append(cardMean(cards, c -> c.floatBytes() < 0 ? Double.NaN : c.floatBytes() / 1e3,
+              "%.1f")).append(" | ")
+          .append(cardMean(cards, c -> c.int8Bytes() < 0 ? Double.NaN : c.int8Bytes() / 1e3,
+              "%.1f")).append(" | ")
+          .append(cardMean(cards, c -> 100 * c.floatAccuracy(), "%.2f %%")).append(" | ")
+          .append(cardMean(cards, c -> 100 * c.int8Accuracy(), "%.2f %%")).append(" | ")
+          .append(cardMean(cards, ModelCardFigures::floatLatencyMs, "%.3f")).append(" | ")
+          .append(cardMean(cards, ModelCardFigures::int8LatencyMs, "%.3f")).append(" | ")
+          .append(cardMean(cards, ModelCardFigures::floatImagesPerS, "%.0f")).append(" | ")
+          .append(cardMean(cards, ModelCardFigures::int8ImagesPerS, "%.0f")).append(" |\n");
+    }
+    return b.append('\n').toString();
+  }
+
+  /** The mean of a figure over the cards that have it, formatted; n/a when none has it. */
+  private static String cardMean(List<ModelCardFigures> cards,
+                                 java.util.function.ToDoubleFunction<ModelCardFigures> f,
+                                 String format) {
+    double sum = 0;
+    int n = 0;
+    for (ModelCardFigures c : cards) {
+      double v = f.applyAsDouble(c);
+      if (!Double.isNaN(v)) {
+        sum += v;
+        n++;
+      }
+    }
+    return n == 0 ? "n/a" : String.format(java.util.Locale.ROOT, format, sum / n);
+  }
+
+  private static String bytes(long v) {
+    return v < 0 ? "" : Long.toString(v);
   }
 
   private static String count(int v) {
@@ -239,6 +311,9 @@ public final class StudyReport {
       o.put("student_images", j.studentImages());
       o.put("autoencoder_images", j.autoencoderImages());
       o.put("draw_pool_images", j.drawPoolImages());
+      if (j.card().present()) {
+        o.set("model_card", JSON.valueToTree(j.card()));
+      }
       o.put("uses_autoencoder", j.usesAutoencoder());
       o.put("uses_teacher", j.usesTeacher());
       o.put("best_val_epoch", j.bestValEpoch());
@@ -416,6 +491,7 @@ public final class StudyReport {
           .append(fixed(c.total().peakRssMb())).append(" |\n");
     }
     b.append("\n— = the route does not use it.\n\n");
+    b.append(modelCards(summaries));
 
     if (!plots.isEmpty()) {
       b.append("## Plots\n\n");

@@ -317,7 +317,8 @@ public final class StudyRunner {
           j.seed(), curve, j.usesSoftLabels(), j.usesTeacher(), cost(r.cost()), j.epochs(),
           count(r.details(), "student_images", "train_images"),
           count(r.details(), "autoencoder_images", null),
-          count(r.details(), "draw_pool_images", null)));
+          count(r.details(), "draw_pool_images", null),
+          ModelCardFigures.of(r.details().get("model_card"))));
     }
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("study", spec.id());

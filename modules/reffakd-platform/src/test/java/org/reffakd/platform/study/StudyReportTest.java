@@ -105,7 +105,7 @@ class StudyReportTest {
         .contains("computed_training_flops"));
     // the fixture's jobs have 3 epochs and no image counts (unknown: empty)
     assertEquals("ce-1.0-1,ce,ce,-,,1.0,3,1,2,0.8,3,0.81,0.81,10.0,20.0,500.0,1000,200000.0,"
-        + "1.0E12,,,", lines.get(1));
+        + "1.0E12" + ",".repeat(11), lines.get(1)); // 3 image counts, 8 model-card figures
     assertTrue(lines.stream().anyMatch(l -> l.startsWith(
         "reffakd-1.0-1,\"reffakd/paper/alpha=0.5,temperature=5\",reffakd,paper,"
             + "alpha=0.5;temperature=5,1.0,3,1,2,0.85,")), "a route with a comma is quoted");
@@ -204,6 +204,41 @@ class StudyReportTest {
     StudyReport.write(odd, dir);
     assertPng(dir.resolve("plots/heatmap-a_b_c-seed2.png"), 800, 700);
     assertFalse(Files.exists(dir.resolve("plots/heatmap-paper-seed1.png")), "stale plot removed");
+  }
+
+  @Test
+  void modelCardsGoIntoResultsCsvStudyJsonAndTheReport() throws IOException {
+    Map<String, Object> onnx = Map.of("size_bytes", 249_000, "test_accuracy_onnxruntime", 0.875,
+        "latency_ms_batch1", 0.08, "throughput_images_per_s_batch64", 30_000.0);
+    Map<String, Object> int8 = Map.of("size_bytes", 71_000, "test_accuracy_onnxruntime", 0.876,
+        "latency_ms_batch1", 0.05, "throughput_images_per_s_batch64", 27_000.0);
+    ModelCardFigures card = ModelCardFigures.of(Map.of("parameters", 61750, "onnx", onnx,
+        "onnx-int8", int8));
+    assertEquals(new ModelCardFigures(249_000, 71_000, 0.875, 0.876, 0.08, 0.05, 30_000, 27_000),
+        card);
+    assertFalse(ModelCardFigures.of(null).present());
+    // a refused int8 model: its figures are missing, the float ones stay
+    ModelCardFigures refused = ModelCardFigures.of(Map.of("onnx", onnx, "onnx-int8",
+        Map.of("refused", "int8 model refused: ...")));
+    assertEquals(-1, refused.int8Bytes());
+    assertTrue(Double.isNaN(refused.int8Accuracy()));
+    List<JobResult> jobs = new ArrayList<>();
+    for (JobResult j : StudyFixture.data().jobs()) {
+      jobs.add(new JobResult(j.jobId(), j.loss(), j.variant(), j.grid(), j.trainFraction(),
+          j.seed(), j.curve(), j.usesAutoencoder(), j.usesTeacher(), j.studentCost(),
+          j.epochs(), j.studentImages(), j.autoencoderImages(), j.drawPoolImages(),
+          j.loss().equals("ce") ? card : refused));
+    }
+    StudyReport.write(StudyFixture.data(jobs), dir);
+    List<String> lines = Files.readAllLines(dir.resolve("results.csv"));
+    assertTrue(lines.get(1).endsWith(",249000,71000,0.875,0.876,0.08,0.05,30000.0,27000.0"),
+        lines.get(1));
+    String md = Files.readString(dir.resolve("report.md"));
+    assertTrue(md.contains("## Deployment: model cards"), md);
+    assertTrue(md.contains("| ce | 1 | 3 | 3 | 249.0 | 71.0 | 87.50 % | 87.60 % | 0.080 | 0.050 |"
+        + " 30000 | 27000 |"), md);
+    assertTrue(md.contains("| 249.0 | n/a | 87.50 % | n/a | 0.080 | n/a | 30000 | n/a |"), md);
+    assertTrue(Files.readString(dir.resolve("study.json")).contains("\"int8_bytes\" : 71000"));
   }
 
   @Test

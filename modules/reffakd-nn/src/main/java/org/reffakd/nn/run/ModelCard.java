@@ -1,0 +1,125 @@
+package org.reffakd.nn.run;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.reffakd.backend.ExportReport;
+import org.reffakd.backend.ExportSource;
+import org.reffakd.backend.Exporter;
+import org.reffakd.backend.Exporters;
+import org.reffakd.backend.Classifier;
+import org.reffakd.nn.prep.PreparedImages;
+import org.reffakd.nn.util.CodeVersion;
+
+/**
+ * The model card of a finished run: its last-epoch student exported as {@code student.onnx}
+ * (float) and {@code student-int8.onnx} into the run folder (each with its card beside it,
+ * FILE.onnx.json, as {@code reffakd export} writes it), each measured in ONNX Runtime
+ * (size, test accuracy, latency at batch 1, throughput at batch 64, 1 thread) by the
+ * exporters found on the class path (module reffakd-export-onnx; without it, no card). The
+ * figures go into result.json under {@code model_card} (the same layout {@code reffakd export}
+ * writes), and the study reads them per job. A format that cannot be made (an int8 model that
+ * loses too much, a run without validation images to calibrate on) is recorded as refused
+ * with its reason; the run itself never fails for its card.
+ */
+public final class ModelCard {
+
+  /** The formats a card exports, and the file each writes into the run folder. */
+  static final Map<String, String> FILES = Map.of("onnx", "student.onnx",
+      "onnx-int8", "student-int8.onnx");
+
+  private ModelCard() {}
+
+  /** Off with {@code REFFAKD_MODEL_CARD=0} (or {@code -Dreffakd.model.card=0}). */
+  static boolean enabled() {
+    String v = System.getProperty("reffakd.model.card", System.getenv("REFFAKD_MODEL_CARD"));
+    return v == null || !(v.equals("0") || v.equalsIgnoreCase("off")
+        || v.equalsIgnoreCase("false"));
+  }
+
+  /**
+   * The card of {@code student} (trained as {@code cfg} says on {@code data}); null when no
+   * ONNX exporter is on the class path.
+   */
+  static Map<String, Object> make(Classifier student, RunConfig cfg, RunData data,
+                                  RunData.Parts parts, int epoch, double lastAccuracy,
+                                  Path runDir) {
+    List<String> formats = Exporters.formats();
+    if (!formats.contains("onnx")) {
+      return null;
+    }
+    int channels = parts.student().channels();
+    int side = cfg.imageSize();
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("resize", "bilinear, half-pixel centres, edges clamped: " + data.train().height()
+        + "x" + data.train().width() + " -> " + side + "x" + side + ", then 8-bit values / 255");
+    meta.put("dataset", cfg.dataset());
+    meta.put("test_accuracy", String.format("%.4f", lastAccuracy));
+    meta.put("dataset_sha256", String.valueOf(data.provenance(cfg).get("dataset_sha256")));
+    meta.put("code_version", CodeVersion.get());
+    meta.put("epoch", Integer.toString(epoch));
+    meta.put("loss", String.valueOf(cfg.loss()));
+    meta.put("seed", Long.toString(cfg.seed()));
+    ExportSource src = new ExportSource(cfg.arch(), channels, side, student.classes(),
+        new LinkedHashMap<>(student.state()), floats(data.norm().mean()),
+        floats(data.norm().std()), data.train().classNames(), meta,
+        parts.validation() == null ? null : images(parts.validation()),
+        images(data.testImages()));
+    Map<String, Object> card = new LinkedHashMap<>();
+    card.put("parameters", student.parameterCount());
+    card.put("macs_per_image", student.macsPerImage(channels, side));
+    for (String format : List.of("onnx", "onnx-int8")) {
+      if (!formats.contains(format)) {
+        continue;
+      }
+      Path out = runDir.resolve(FILES.get(format));
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("model", out.getFileName().toString());
+      entry.put("epoch", epoch);
+      try {
+        Exporter exporter = Exporters.get(format);
+        Path tmp = Files.createTempFile(runDir, ".card", ".onnx");
+        try {
+          Files.delete(tmp); // exporters write a new file
+          ExportReport report = exporter.export(src, tmp);
+          Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.ATOMIC_MOVE);
+          entry.putAll(report.figures());
+          entry.remove("format");
+          // beside the file, as 'reffakd export' writes it: the dashboard shows it
+          Map<String, Object> beside = new LinkedHashMap<>();
+          beside.put("model", out.getFileName().toString());
+          beside.put("arch", cfg.arch());
+          beside.put("parameters", card.get("parameters"));
+          beside.put("macs_per_image", card.get("macs_per_image"));
+          beside.put("run_test_accuracy_last", lastAccuracy);
+          beside.putAll(entry);
+          RunConfig.JSON.writerWithDefaultPrettyPrinter().writeValue(
+              out.resolveSibling(out.getFileName() + ".json").toFile(), beside);
+        } finally {
+          Files.deleteIfExists(tmp);
+        }
+      } catch (Exception | LinkageError e) {
+        // an int8 model that loses too much, no calibration images, no native runtime here
+        entry.put("refused", e.getMessage() == null ? e.toString() : e.getMessage());
+      }
+      card.put(format, entry);
+    }
+    return card;
+  }
+
+  private static ExportSource.Images images(PreparedImages p) {
+    return new ExportSource.Images(p.images(0, p.count()), p.labels(), p.count());
+  }
+
+  private static float[] floats(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = (float) v[i];
+    }
+    return f;
+  }
+}
