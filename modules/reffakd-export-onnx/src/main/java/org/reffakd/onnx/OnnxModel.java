@@ -78,7 +78,66 @@ public final class OnnxModel implements AutoCloseable {
     if (bytes.length > MAX_BYTES) {
       throw new IllegalArgumentException(file + ": grew past " + MAX_BYTES + " bytes while read");
     }
+    selfContained(bytes, file.toString());
     return new OnnxModel(bytes, file.toString(), threads);
+  }
+
+  /**
+   * Refuses a model file that is not self-contained: a tensor whose data lives in another file
+   * (ONNX external data: {@code external_data}, {@code data_location = EXTERNAL}) would make
+   * ONNX Runtime read a path the file names, and sparse tensors and model-local functions (which
+   * these classifiers never use) could hide such tensors from this check.
+   */
+  static void selfContained(byte[] bytes, String source) {
+    org.reffakd.onnx.proto.Onnx.ModelProto m;
+    try {
+      m = org.reffakd.onnx.proto.Onnx.ModelProto.parseFrom(bytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException(source + ": not an ONNX model (" + e.getMessage() + ")");
+    }
+    if (m.getUnknownFields().hasField(25)) {
+      throw new IllegalArgumentException(source + ": model-local functions are not read here");
+    }
+    graph(m.getGraph(), source);
+  }
+
+  private static void graph(org.reffakd.onnx.proto.Onnx.GraphProto g, String source) {
+    if (g.getUnknownFields().hasField(15)) {
+      throw new IllegalArgumentException(source + ": sparse initializers are not read here");
+    }
+    for (var t : g.getInitializerList()) {
+      tensor(t, source);
+    }
+    for (var n : g.getNodeList()) {
+      for (var a : n.getAttributeList()) {
+        if (a.getUnknownFields().hasField(22) || a.getUnknownFields().hasField(23)) {
+          throw new IllegalArgumentException(source + ": sparse tensor attributes are not read"
+              + " here");
+        }
+        if (a.hasT()) {
+          tensor(a.getT(), source);
+        }
+        for (var t : a.getTensorsList()) {
+          tensor(t, source);
+        }
+        if (a.hasG()) {
+          graph(a.getG(), source);
+        }
+        for (var sub : a.getGraphsList()) {
+          graph(sub, source);
+        }
+      }
+    }
+  }
+
+  private static void tensor(org.reffakd.onnx.proto.Onnx.TensorProto t, String source) {
+    var unknown = t.getUnknownFields();
+    boolean external = unknown.hasField(13) || (unknown.hasField(14)
+        && unknown.getField(14).getVarintList().stream().anyMatch(v -> v != 0));
+    if (external) {
+      throw new IllegalArgumentException(source + ": tensor '" + t.getName() + "' keeps its data"
+          + " in another file (ONNX external data); only self-contained models are read");
+    }
   }
 
   /** A model already in memory (an exporter's own output). */
