@@ -2,7 +2,6 @@ package org.reffakd.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,7 @@ import org.reffakd.backend.ExportReport;
 import org.reffakd.backend.ExportSource;
 import org.reffakd.backend.Exporter;
 import org.reffakd.backend.Exporters;
-import org.reffakd.nn.prep.PreparedImages;
+import org.reffakd.nn.run.ModelCard;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunData;
 import org.reffakd.nn.run.RunResult;
@@ -80,37 +79,17 @@ final class ExportCommand implements Callable<Integer> {
       RunData d = RunData.load(dc, System.err);
       classNames = d.train().classNames();
       RunData.Parts parts = d.parts(dc);
-      calibration = parts.validation() == null ? null : images(parts.validation());
-      evaluation = images(d.testImages());
-      meta.put("resize", "bilinear, half-pixel centres, edges clamped: " + d.train().height()
-          + "x" + d.train().width() + " -> " + rm.size() + "x" + rm.size()
-          + ", then 8-bit values / 255");
-      meta.put("dataset", cfg.dataset());
-      if (rm.lastAccuracy() != null) {
-        meta.put("test_accuracy", String.format("%.4f", rm.lastAccuracy()));
-      }
-      meta.put("dataset_sha256", String.valueOf(rm.header().getOrDefault("dataset_sha256",
-          d.provenance(dc).get("dataset_sha256"))));
-      meta.put("code_version", String.valueOf(rm.header().getOrDefault("code_version",
-          CodeVersion.get())));
+      calibration = parts.validation() == null ? null : ModelCard.images(parts.validation());
+      evaluation = ModelCard.images(d.testImages());
+      meta.putAll(ModelCard.metadata(cfg, d.train().height(), d.train().width(), rm.size(),
+          rm.lastAccuracy(), rm.epoch(), String.valueOf(rm.header().getOrDefault(
+              "dataset_sha256", d.provenance(dc).get("dataset_sha256"))),
+          String.valueOf(rm.header().getOrDefault("code_version", CodeVersion.get()))));
       meta.put("exported_by", CodeVersion.get());
-      meta.put("epoch", String.valueOf(rm.epoch()));
-      meta.put("loss", String.valueOf(cfg.loss()));
-      meta.put("seed", String.valueOf(cfg.seed()));
     }
     ExportSource src = new ExportSource(cfg.arch(), rm.channels(), rm.size(), rm.classes(),
         state, rm.mean(), rm.std(), classNames, meta, calibration, evaluation);
-    Path parent = out.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, ".export", exporter.extension());
-    ExportReport report;
-    try {
-      Files.delete(tmp); // exporters write a new file
-      report = exporter.export(src, tmp);
-      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    ExportReport report = ModelCard.export(exporter, src, out);
     System.out.printf("wrote %s: %s%s%n", out, report.summary(),
         rm.lastAccuracy() == null ? "" : String.format("; the run's last test accuracy %.4f",
             rm.lastAccuracy()));
@@ -124,8 +103,7 @@ final class ExportCommand implements Callable<Integer> {
       card.put("macs_per_image", macs);
       card.put("run_test_accuracy_last", rm.lastAccuracy());
       card.putAll(report.figures());
-      Path json = out.resolveSibling(out.getFileName() + ".json");
-      RunConfig.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), card);
+      Path json = ModelCard.writeBeside(out, card);
       System.out.printf("wrote %s: %d parameters, %d MACs per image%n", json, params, macs);
       recordCard(card);
     }
@@ -159,10 +137,5 @@ final class ExportCommand implements Callable<Integer> {
         r.softLabelVariant(), r.softLabelKey(), r.accuracy(), r.history(), r.timings(),
         r.cost(), details).write(resultFile);
     System.out.printf("recorded the %s model card in %s (model_card)%n", format, resultFile);
-  }
-
-  /** A prepared split as the exporters take it: [0, 1] pixels, NCHW, with labels. */
-  private static ExportSource.Images images(PreparedImages p) {
-    return new ExportSource.Images(p.images(0, p.count()), p.labels(), p.count());
   }
 }

@@ -53,16 +53,9 @@ public final class ModelCard {
     }
     int channels = parts.student().channels();
     int side = cfg.imageSize();
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("resize", "bilinear, half-pixel centres, edges clamped: " + data.train().height()
-        + "x" + data.train().width() + " -> " + side + "x" + side + ", then 8-bit values / 255");
-    meta.put("dataset", cfg.dataset());
-    meta.put("test_accuracy", String.format("%.4f", lastAccuracy));
-    meta.put("dataset_sha256", String.valueOf(data.provenance(cfg).get("dataset_sha256")));
-    meta.put("code_version", CodeVersion.get());
-    meta.put("epoch", Integer.toString(epoch));
-    meta.put("loss", String.valueOf(cfg.loss()));
-    meta.put("seed", Long.toString(cfg.seed()));
+    Map<String, String> meta = metadata(cfg, data.train().height(), data.train().width(), side,
+        lastAccuracy, epoch, String.valueOf(data.provenance(cfg).get("dataset_sha256")),
+        CodeVersion.get());
     ExportSource src = new ExportSource(cfg.arch(), channels, side, student.classes(),
         new LinkedHashMap<>(student.state()), floats(data.norm().mean()),
         floats(data.norm().std()), data.train().classNames(), meta,
@@ -80,28 +73,18 @@ public final class ModelCard {
       entry.put("model", out.getFileName().toString());
       entry.put("epoch", epoch);
       try {
-        Exporter exporter = Exporters.get(format);
-        Path tmp = Files.createTempFile(runDir, ".card", ".onnx");
-        try {
-          Files.delete(tmp); // exporters write a new file
-          ExportReport report = exporter.export(src, tmp);
-          Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING,
-              StandardCopyOption.ATOMIC_MOVE);
-          entry.putAll(report.figures());
-          entry.remove("format");
-          // beside the file, as 'reffakd export' writes it: the dashboard shows it
-          Map<String, Object> beside = new LinkedHashMap<>();
-          beside.put("model", out.getFileName().toString());
-          beside.put("arch", cfg.arch());
-          beside.put("parameters", card.get("parameters"));
-          beside.put("macs_per_image", card.get("macs_per_image"));
-          beside.put("run_test_accuracy_last", lastAccuracy);
-          beside.putAll(entry);
-          RunConfig.JSON.writerWithDefaultPrettyPrinter().writeValue(
-              out.resolveSibling(out.getFileName() + ".json").toFile(), beside);
-        } finally {
-          Files.deleteIfExists(tmp);
-        }
+        ExportReport report = export(Exporters.get(format), src, out);
+        entry.putAll(report.figures());
+        entry.remove("format");
+        // beside the file, as 'reffakd export' writes it: the dashboard shows it
+        Map<String, Object> beside = new LinkedHashMap<>();
+        beside.put("model", out.getFileName().toString());
+        beside.put("arch", cfg.arch());
+        beside.put("parameters", card.get("parameters"));
+        beside.put("macs_per_image", card.get("macs_per_image"));
+        beside.put("run_test_accuracy_last", lastAccuracy);
+        beside.putAll(entry);
+        writeBeside(out, beside);
       } catch (Exception | LinkageError e) {
         // an int8 model that loses too much, no calibration images, no native runtime here
         entry.put("refused", e.getMessage() == null ? e.toString() : e.getMessage());
@@ -111,7 +94,54 @@ public final class ModelCard {
     return card;
   }
 
-  private static ExportSource.Images images(PreparedImages p) {
+  /**
+   * What an exported file records of the run (ONNX {@code metadata_props}): how images were
+   * resized, the dataset, the run's last test accuracy (when known), the dataset checksum, the
+   * code version, the epoch, the loss and the seed.
+   */
+  public static Map<String, String> metadata(RunConfig cfg, int srcHeight, int srcWidth,
+                                             int side, Double lastAccuracy, int epoch,
+                                             String datasetSha256, String codeVersion) {
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("resize", "bilinear, half-pixel centres, edges clamped: " + srcHeight + "x"
+        + srcWidth + " -> " + side + "x" + side + ", then 8-bit values / 255");
+    meta.put("dataset", cfg.dataset());
+    if (lastAccuracy != null) {
+      meta.put("test_accuracy", String.format("%.4f", lastAccuracy));
+    }
+    meta.put("dataset_sha256", datasetSha256);
+    meta.put("code_version", codeVersion);
+    meta.put("epoch", Integer.toString(epoch));
+    meta.put("loss", String.valueOf(cfg.loss()));
+    meta.put("seed", Long.toString(cfg.seed()));
+    return meta;
+  }
+
+  /** Exports {@code src} to {@code out} through a temporary file moved into place. */
+  public static ExportReport export(Exporter exporter, ExportSource src, Path out)
+      throws java.io.IOException {
+    Path parent = out.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, ".export", exporter.extension());
+    try {
+      Files.delete(tmp); // exporters write a new file
+      ExportReport report = exporter.export(src, tmp);
+      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return report;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** A model's card as FILE.json beside it (what the dashboard lists). */
+  public static Path writeBeside(Path out, Map<String, Object> card) throws java.io.IOException {
+    Path json = out.resolveSibling(out.getFileName() + ".json");
+    RunConfig.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), card);
+    return json;
+  }
+
+  /** A prepared split as the exporters take it: [0, 1] pixels, NCHW, with labels. */
+  public static ExportSource.Images images(PreparedImages p) {
     return new ExportSource.Images(p.images(0, p.count()), p.labels(), p.count());
   }
 
