@@ -1,4 +1,4 @@
-package org.reffakd.nn.engine;
+package org.reffakd.engine.java;
 import java.lang.management.ManagementFactory;
 import java.util.Random;
 /** Batch norm backward's two sums: Kernels.sum + Kernels.dot against the fused sumAndDot. */

@@ -1,11 +1,11 @@
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Random;
-import org.reffakd.nn.engine.Parallel;
-import org.reffakd.nn.engine.Tensor;
-import org.reffakd.nn.model.Autoencoder;
-import org.reffakd.nn.model.Models;
-import org.reffakd.nn.model.Network;
+import org.reffakd.engine.java.Parallel;
+import org.reffakd.engine.java.Tensor;
+import org.reffakd.engine.java.model.Autoencoder;
+import org.reffakd.engine.java.model.Models;
+import org.reffakd.engine.java.model.Network;
 
 /** CPU time per training step (forward+backward, no optimizer) on synthetic batches. */
 public class EngineBench {

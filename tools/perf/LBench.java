@@ -1,4 +1,4 @@
-package org.reffakd.nn.engine;
+package org.reffakd.engine.java;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Random;

@@ -40,6 +40,26 @@ public interface Backend {
     return 0;
   }
 
+  /**
+   * The Gram matrix of n rows of length dim (row-major): {@code out[i * n + j]} is the dot
+   * product of rows i and j, for the soft labels' cosines. This default sums in float, in index
+   * order; a backend may use its own kernels (the java engine does), so the last bits depend on
+   * the backend and, for the java engine, on its vector width.
+   */
+  default float[] gram(float[] rows, int n, int dim) {
+    float[] out = new float[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        float s = 0;
+        for (int d = 0; d < dim; d++) {
+          s += rows[i * dim + d] * rows[j * dim + d];
+        }
+        out[i * n + j] = s;
+      }
+    }
+    return out;
+  }
+
   /** Compute threads for training (the java engine's pool; the dl4j backend's OpenBLAS threads). */
   void threads(int threads);
 

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.reffakd.nn.run.ReffakdRun;
 import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.RunDir;
 import org.reffakd.platform.Platform;
 
 /** A run through the platform: broker (embedded or external), ingest, the stage verticles. */
@@ -70,7 +70,7 @@ final class PlatformRun {
                                          boolean dashboard) {
     long t0 = System.nanoTime();
     try (Platform p = Platform.start(kafka.options(runDir.resolve("kafka"),
-        ReffakdRun.defaultStore(runDir).root()))) {
+        RunDir.defaultStore(runDir).root()))) {
       System.out.printf("platform: Kafka %s (%s), ready in %.1fs%n",
           p.kafka().bootstrapServers(), kafka.bootstrap == null ? "embedded" : "external",
           (System.nanoTime() - t0) / 1e9);

@@ -6,8 +6,9 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.reffakd.nn.run.ReffakdRun;
+import org.reffakd.nn.run.DirectRun;
 import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.RunDir;
 import org.reffakd.nn.run.RunResult;
 import org.reffakd.nn.train.EpochRow;
 import picocli.CommandLine.Command;
@@ -116,15 +117,15 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     System.out.println("run directory: " + runDir);
-    Map<String, Object> finished = ReffakdRun.finished(cfg, runDir);
+    Map<String, Object> finished = RunDir.finished(cfg, runDir);
     if (finished != null) {
       System.out.println("run already finished: " + runDir.resolve("result.json")
           + " (nothing to do)");
     }
     Map<String, Object> result = finished != null ? finished : direct
-        ? new ReffakdRun(cfg, runDir, kafka.artifacts != null
+        ? new DirectRun(cfg, runDir, kafka.artifacts != null
             ? new org.reffakd.nn.run.ArtifactStore(kafka.artifacts)
-            : ReffakdRun.defaultStore(runDir), new ConsoleProgress(System.out), System.out)
+            : RunDir.defaultStore(runDir), new ConsoleProgress(System.out), System.out)
             .execute()
         : PlatformRun.run(cfg, runDir, kafka, fromTopic, web, !noDashboard, keepKafka);
     EpochRow.Selection acc = RunResult.fromMap(result).accuracy();

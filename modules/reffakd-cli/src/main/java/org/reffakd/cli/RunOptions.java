@@ -2,7 +2,7 @@ package org.reffakd.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.reffakd.nn.run.ReffakdRun;
+import org.reffakd.nn.run.DistillStage;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.SoftLabelVariant;
 import picocli.CommandLine.Mixin;
@@ -61,7 +61,7 @@ final class RunOptions {
    */
   static RunConfig checked(RunConfig cfg) {
     cfg.validate();
-    try (var loss = ReffakdRun.loss(cfg)) {
+    try (var loss = DistillStage.loss(cfg)) {
       for (String problem : loss.pluginProblems()) {
         System.err.println("warning: plugin not loaded: " + problem);
       }

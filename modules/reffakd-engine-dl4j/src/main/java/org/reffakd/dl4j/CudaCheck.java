@@ -6,7 +6,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.reffakd.backend.AutoencoderModel;
 import org.reffakd.backend.Classifier;
 import org.reffakd.backend.ImageBatch;
-import org.reffakd.nn.model.JavaBackend;
 
 /**
  * A device check for the DL4J backend (run by {@code tools/cuda-check.sh} on a CUDA host
@@ -60,7 +59,7 @@ public final class CudaCheck {
       if (agreement) {
         int n = 16;
         ImageBatch x = gaussian(rng, n, channels, side);
-        try (Classifier java = new JavaBackend().classifier(arch, channels, side, classes, 1)) {
+        try (Classifier java = JavaInit.java().classifier(arch, channels, side, classes, 1)) {
           float[] a = dl4j.forward(x, false);
           float[] b = java.forward(x, false);
           double diff = 0;

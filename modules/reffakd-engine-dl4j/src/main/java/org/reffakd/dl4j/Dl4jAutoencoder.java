@@ -5,7 +5,6 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.reffakd.backend.AutoencoderModel;
 import org.reffakd.backend.ImageBatch;
-import org.reffakd.nn.model.Autoencoder;
 
 /**
  * The ReffAKD autoencoder as a DL4J {@code ComputationGraph}: three 4x4 stride-2 pad-1
@@ -62,6 +61,6 @@ public final class Dl4jAutoencoder extends Dl4jModel implements AutoencoderModel
 
   @Override
   long javaMacs(int channels, int side) {
-    return new Autoencoder(channels, 0).macsPerImage(side);
+    return JavaInit.autoencoderMacs(channels, side);
   }
 }

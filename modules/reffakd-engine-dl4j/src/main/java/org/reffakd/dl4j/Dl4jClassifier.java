@@ -6,7 +6,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.reffakd.backend.Classifier;
 import org.reffakd.backend.ImageBatch;
-import org.reffakd.nn.model.Models;
 
 /** A classifier of the java engine's architectures as a DL4J {@code ComputationGraph}. */
 public final class Dl4jClassifier extends Dl4jModel implements Classifier {
@@ -69,6 +68,6 @@ public final class Dl4jClassifier extends Dl4jModel implements Classifier {
 
   @Override
   long javaMacs(int channels, int side) {
-    return Models.create(plan.arch, channels, side, classes, 0).macsPerImage(channels, side);
+    return JavaInit.classifierMacs(plan.arch, channels, side, classes);
   }
 }

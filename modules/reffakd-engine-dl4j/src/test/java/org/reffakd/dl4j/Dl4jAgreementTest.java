@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.reffakd.backend.AutoencoderModel;
 import org.reffakd.backend.Classifier;
 import org.reffakd.backend.ImageBatch;
-import org.reffakd.nn.model.JavaBackend;
+import org.reffakd.engine.java.model.JavaBackend;
 
 /**
  * The DL4J backend against the java engine through the seam, on real networks: same seed,

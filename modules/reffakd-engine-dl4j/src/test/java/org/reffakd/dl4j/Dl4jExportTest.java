@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.backend.Classifier;
 import org.reffakd.backend.ImageBatch;
-import org.reffakd.nn.model.JavaBackend;
+import org.reffakd.engine.java.model.JavaBackend;
 
 /**
  * Export of a java-engine classifier trained on real Fashion-MNIST images to a DL4J zip, read

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.nn.run.FashionSubset;
-import org.reffakd.nn.run.ReffakdRun;
+import org.reffakd.nn.run.DirectRun;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.SoftLabelRecord;
 import org.reffakd.nn.train.Progress;
@@ -70,7 +70,7 @@ class PlatformTest {
     assertEquals(1800, ingest.getLong("images"));
     JsonObject fromTopic = platform.run("topic-run", config(2, 5), tmp.resolve("topic-run"),
         true, Progress.NONE);
-    Map<String, Object> fromFiles = new ReffakdRun(config(2, 5), tmp.resolve("file-run"),
+    Map<String, Object> fromFiles = new DirectRun(config(2, 5), tmp.resolve("file-run"),
         Progress.NONE, new PrintStream(OutputStream.nullOutputStream())).execute();
     JsonObject files = JsonObject.mapFrom(fromFiles);
     assertEquals(files.getValue("soft_labels"), fromTopic.getValue("soft_labels"));

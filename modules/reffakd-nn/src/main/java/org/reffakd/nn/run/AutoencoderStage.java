@@ -47,6 +47,21 @@ public final class AutoencoderStage {
     public static Output fromMap(Map<String, ?> m) {
       return RunConfig.JSON.convertValue(m, Output.class);
     }
+
+    /** What a run's result.json reports of its autoencoder, with the stage timings so far. */
+    public Map<String, Object> upstream(Map<String, Double> timings) {
+      Map<String, Object> u = new LinkedHashMap<>();
+      u.put("autoencoder_parameters", parameters());
+      u.put("autoencoder_epochs", history().size());
+      u.put("autoencoder_val_mse", Double.isNaN(bestValMse()) ? null : bestValMse());
+      u.put("autoencoder_best_epoch", bestEpoch());
+      u.put("autoencoder_selection", "validation split of " + valImages()
+          + " training images (the reference selected on the test split)");
+      u.put("autoencoder_history", history());
+      u.put("autoencoder_cost", cost());
+      u.put("timings_s", new LinkedHashMap<>(timings));
+      return u;
+    }
   }
 
   /** What determines an autoencoder: its part of the config, the data and the code. */
@@ -76,11 +91,11 @@ public final class AutoencoderStage {
 
   /**
    * Trains (or resumes, in workDir) the autoencoder and stores the best checkpoint; first checks
-   * that the whole run can finish on this data ({@link ReffakdRun#preflight}).
+   * that the whole run can finish on this data ({@link Preflight#run}).
    */
   public static Output run(RunConfig cfg, RunData data, Path workDir, ArtifactStore store,
                            Progress progress) {
-    ReffakdRun.preflight(cfg, data);
+    Preflight.run(cfg, data);
     Costs.Meter meter = new Costs.Meter();
     PreparedImages pool = data.parts(cfg).autoencoderPool(cfg);
     AutoencoderModel ae = cfg.backend().autoencoder(pool.channels(), cfg.seed());

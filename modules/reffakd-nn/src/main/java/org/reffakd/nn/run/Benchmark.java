@@ -78,7 +78,7 @@ public final class Benchmark {
         }
         if (!what.equals("autoencoder")) {
           Classifier net = backend.classifier("lenet5bn", 1, 32, 10, r);
-          SoftLabels soft = ReffakdRun.softLabels(backend.autoencoder(1, r), img, norm, aug,
+          SoftLabels soft = SoftLabelStage.softLabels(backend, backend.autoencoder(1, r), img, norm, aug,
               SoftLabelOptions.paper("fashion-mnist"), r);
           Path d = tmp.resolve("st" + r);
           ConfiguredLoss loss = ConfiguredLoss.create(LossRegistry.discover(List.of()),

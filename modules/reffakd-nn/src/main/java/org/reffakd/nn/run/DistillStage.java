@@ -1,5 +1,6 @@
 package org.reffakd.nn.run;
 
+import org.reffakd.nn.loss.LossRegistry;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -88,7 +89,7 @@ public final class DistillStage {
                               Map<String, Object> upstream) {
     Costs.Meter meter = new Costs.Meter();
     cfg.write(runDir.resolve("config.json"));
-    try (ConfiguredLoss loss = ReffakdRun.loss(cfg)) {
+    try (ConfiguredLoss loss = loss(cfg)) {
       RunData.Parts parts = data.parts(cfg);
       Map<String, Object> provenance = new LinkedHashMap<>(data.provenance(cfg));
       provenance.put("loss_parameters", loss.effectiveParameters());
@@ -213,5 +214,21 @@ public final class DistillStage {
   private static int imagesOf(SoftLabelRecord soft, String key, int fromConfig) {
     Object v = soft.provenance() == null ? null : soft.provenance().get(key);
     return v instanceof Number n ? n.intValue() : fromConfig;
+  }
+
+  /**
+   * The run's loss: its strategies found (built-ins and plugin folders), parameters validated,
+   * and a teacher present when a strategy needs one. Fails with one clear message otherwise.
+   */
+  public static ConfiguredLoss loss(RunConfig cfg) {
+    ConfiguredLoss loss = ConfiguredLoss.create(LossRegistry.discover(LossRegistry.pluginDirs(
+        cfg.plugins().stream().map(Path::of).toList())), cfg.loss(), cfg.lossParams());
+    if (loss.needs(LossPlugin.Need.TEACHER) && cfg.teacher() == null) {
+      loss.close();
+      throw new IllegalArgumentException("loss " + loss.spec() + " needs a teacher: train one "
+          + "with 'reffakd teacher --dataset " + cfg.dataset() + " --out DIR' and pass "
+          + "--teacher DIR");
+    }
+    return loss;
   }
 }

@@ -1,11 +1,17 @@
 package org.reffakd.nn.run;
 
+import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.reffakd.backend.AutoencoderModel;
+import org.reffakd.backend.Backend;
+import org.reffakd.backend.ImageBatch;
 import org.reffakd.nn.prep.Augmentation;
+import org.reffakd.nn.prep.BatchAssembler;
+import org.reffakd.nn.prep.Normalization;
 import org.reffakd.nn.prep.PreparedImages;
+import org.reffakd.nn.softlabel.SoftLabelGenerator;
 import org.reffakd.nn.softlabel.SoftLabelOptions;
 import org.reffakd.nn.softlabel.SoftLabels;
 
@@ -36,7 +42,7 @@ public final class SoftLabelStage {
     SoftLabelOptions so = options(cfg);
     boolean augmented = cfg.augment() && cfg.softAugment();
     Augmentation aug = augmented ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
-    SoftLabels s = ReffakdRun.softLabels(ae, pool, data.norm(), aug, so, cfg.seed());
+    SoftLabels s = softLabels(cfg.backend(), ae, pool, data.norm(), aug, so, cfg.seed());
     Map<String, Object> options = new TreeMap<>();
     options.put("per_class", so.perClass());
     options.put("diagonal_boost", so.diagonalBoost());
@@ -70,5 +76,32 @@ public final class SoftLabelStage {
         String.valueOf(prov.get("val_size")), String.valueOf(prov.get("image_size")))
         + (prov.containsKey("train_fraction") ? "|" + prov.get("train_fraction") : "");
     return dataset + "/" + ArtifactStore.sha256(basis).substring(0, 24);
+  }
+
+  /** The one line a run prints about its soft labels. */
+  public static void logSoftLabels(PrintStream log, SoftLabelRecord soft) {
+    double[] d = new double[soft.classes().size()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = soft.softLabels()[i][i];
+    }
+    log.printf("soft labels (%s%s): diagonal %s%n", soft.variant(),
+        Boolean.TRUE.equals(soft.options().get("paper_mode")) ? ", paper mode" : "",
+        RunData.fmt(d));
+  }
+
+  /**
+   * Draws the per-class images, encodes their (augmented) versions, builds the
+   * matrices (the backend computes the cosines).
+   */
+  public static SoftLabels softLabels(Backend backend, AutoencoderModel ae,
+                                      PreparedImages train, Normalization norm, Augmentation aug, SoftLabelOptions so, long seed) {
+    int[] drawn = SoftLabelGenerator.drawPerClass(train.labels(), train.classes(), so.perClass(),
+        seed);
+    BatchAssembler ba = new BatchAssembler(train, norm, aug);
+    int[] labels = new int[drawn.length];
+    ImageBatch x = ba.batch(drawn, 0, drawn.length, seed, -1, null, labels);
+    float[] emb = ae.encode(x);
+    int dim = emb.length / drawn.length;
+    return SoftLabelGenerator.compute(backend, emb, drawn.length, dim, labels, train.classes(), so);
   }
 }

@@ -3,14 +3,14 @@ package org.reffakd.nn.softlabel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.reffakd.nn.engine.Kernels;
+import org.reffakd.backend.Backend;
 
 /**
  * ReffAKD soft labels from embeddings (METHOD.md section 2): every unordered pair (i < j) of
  * the drawn images contributes its cosine to S[ci][cj] and S[cj][ci] (cross-class) or S[c][c]
  * (same class); avg = S / number of contributing pairs; avg[c][c] += boost;
  * soft = row softmax(avg / t). All cosines come from one matrix product of the L2-normalised
- * embeddings.
+ * embeddings, which the backend computes ({@link Backend#gram}).
  */
 public final class SoftLabelGenerator {
 
@@ -49,13 +49,13 @@ public final class SoftLabelGenerator {
   }
 
   /**
-   * Soft labels from n embeddings of length dim (row-major) with their class labels.
+   * Soft labels from n embeddings of length dim (row-major) with their class labels; the
+   * backend computes the cosines' matrix product.
    */
-  public static SoftLabels compute(float[] embeddings, int n, int dim, int[] labels, int classes,
+  public static SoftLabels compute(Backend backend, float[] embeddings, int n, int dim, int[] labels, int classes,
                                    SoftLabelOptions opt) {
     float[] e = normalisedRows(embeddings, n, dim, opt.centered());
-    float[] gram = new float[n * n];
-    Kernels.gemmNT(n, n, dim, e, 0, dim, e, 0, dim, gram, 0, n, false);
+    float[] gram = backend.gram(e, n, dim);
     double[] sum = new double[classes * classes];
     long[] count = new long[classes * classes];
     for (int i = 0; i < n; i++) {

@@ -55,7 +55,7 @@ class ConstantChannelTest {
         "threads", 1, "val_size", 8, "soft_per_class", 4));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream log = new PrintStream(out, true, StandardCharsets.UTF_8);
-    Map<String, Object> r = new ReffakdRun(cfg, tmp.resolve("run"), Progress.NONE, log)
+    Map<String, Object> r = new DirectRun(cfg, tmp.resolve("run"), Progress.NONE, log)
         .execute();
     List<String> warnings = out.toString(StandardCharsets.UTF_8).lines()
         .filter(l -> l.startsWith("warning:")).toList();

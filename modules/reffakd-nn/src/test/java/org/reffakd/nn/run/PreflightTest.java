@@ -43,7 +43,7 @@ class PreflightTest {
   void tooFewImagesPerClassFailsBeforeTheAutoencoderAndTheSameDirectoryRunsAfter() {
     Path dir = tmp.resolve("few");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ReffakdRun(config(Map.of()), dir, Progress.NONE, QUIET).execute());
+        () -> new DirectRun(config(Map.of()), dir, Progress.NONE, QUIET).execute());
     assertTrue(e.getMessage().startsWith("soft_per_class 40 needs 40 training images of every "
         + "class, but class '"), e.getMessage());
     assertTrue(e.getMessage().contains("after the validation split of 100 images"),
@@ -52,7 +52,7 @@ class PreflightTest {
     assertFalse(Files.exists(dir.resolve("checkpoints/autoencoder-last.ckpt")),
         "the autoencoder trained before the run failed");
     // fewer soft-label images fit: the same directory runs to the end
-    new ReffakdRun(config(Map.of("soft_per_class", 5)), dir, Progress.NONE, QUIET).execute();
+    new DirectRun(config(Map.of("soft_per_class", 5)), dir, Progress.NONE, QUIET).execute();
     assertTrue(Files.isRegularFile(dir.resolve("result.json")));
   }
 
@@ -60,7 +60,7 @@ class PreflightTest {
   void aValidationSplitThatStarvesAClassFailsBeforeTheAutoencoder() {
     Path dir = tmp.resolve("val");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ReffakdRun(config(Map.of("soft_per_class", 5, "val_size", 280)), dir,
+        () -> new DirectRun(config(Map.of("soft_per_class", 5, "val_size", 280)), dir,
             Progress.NONE, QUIET).execute());
     assertTrue(e.getMessage().startsWith("soft_per_class 5 needs 5"), e.getMessage());
     assertTrue(e.getMessage().contains("or a smaller --val-size"), e.getMessage());
@@ -72,7 +72,7 @@ class PreflightTest {
     Path dir = tmp.resolve("frac");
     // 200 pool images, half of them about 10 a class: 15 cannot be drawn from them
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ReffakdRun(config(Map.of("soft_per_class", 15, "train_fraction", 0.5)), dir,
+        () -> new DirectRun(config(Map.of("soft_per_class", 15, "train_fraction", 0.5)), dir,
             Progress.NONE, QUIET).execute());
     assertTrue(e.getMessage().startsWith("train_fraction 0.5 leaves class '"), e.getMessage());
     assertTrue(e.getMessage().contains("fewer than soft_per_class 15"), e.getMessage());
@@ -108,7 +108,7 @@ class PreflightTest {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> result(Path dir, Map<String, ?> more) throws Exception {
-    new ReffakdRun(config(more), dir, Progress.NONE, QUIET).execute();
+    new DirectRun(config(more), dir, Progress.NONE, QUIET).execute();
     return RunConfig.JSON.readValue(dir.resolve("result.json").toFile(), Map.class);
   }
 }

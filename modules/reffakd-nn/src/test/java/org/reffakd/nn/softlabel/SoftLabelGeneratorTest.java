@@ -10,8 +10,67 @@ import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.reffakd.backend.Backend;
+import org.reffakd.backend.Backends;
 
 class SoftLabelGeneratorTest {
+
+  /** The default backend computes the cosines' product (Backend.gram), found through the seam. */
+  private static final Backend JAVA = Backends.get("java");
+
+  /**
+   * The java engine's Gram (its vector kernels) against the seam's plain default, on 400
+   * unit-length rows of 64: each entry is a sum of 64 float products, so the two orders differ
+   * by at most 64 * 2^-24 * sum |a_d b_d| <= 64 * 6e-8 * 1 = 3.8e-6 (rows of norm 1); the
+   * soft labels built on either agree to that order.
+   */
+  @Test
+  void javaEngineGramAgreesWithTheSeamsDefault() {
+    int n = 400;
+    int dim = 64;
+    Random rng = new Random(3);
+    float[] e = new float[n * dim];
+    for (int i = 0; i < n; i++) {
+      double norm = 0;
+      for (int d = 0; d < dim; d++) {
+        e[i * dim + d] = (float) rng.nextGaussian();
+        norm += e[i * dim + d] * e[i * dim + d];
+      }
+      for (int d = 0; d < dim; d++) {
+        e[i * dim + d] /= (float) Math.sqrt(norm);
+      }
+    }
+    Backend plain = new Backend() {
+      public String name() {
+        return "plain";
+      }
+
+      public String describe() {
+        return "the seam's default gram";
+      }
+
+      public java.util.List<String> architectures() {
+        return java.util.List.of();
+      }
+
+      public org.reffakd.backend.Classifier classifier(String a, int c, int s, int k, long seed) {
+        throw new UnsupportedOperationException();
+      }
+
+      public org.reffakd.backend.AutoencoderModel autoencoder(int channels, long seed) {
+        throw new UnsupportedOperationException();
+      }
+
+      public void threads(int threads) {}
+    };
+    float[] a = JAVA.gram(e, n, dim);
+    float[] b = plain.gram(e, n, dim);
+    assertEquals(n * n, a.length);
+    for (int k = 0; k < a.length; k++) {
+      assertEquals(b[k], a[k], 3.8e-6, "entry " + k);
+    }
+    assertEquals(1.0, a[0], 3.8e-6); // a unit row with itself
+  }
 
   /**
    * Two classes, two images each, 2-d embeddings, worked by hand:
@@ -25,7 +84,7 @@ class SoftLabelGeneratorTest {
   void handComputedExample() {
     float[] emb = {1, 0, 2, 0, 0, 1, 1, 1};
     int[] labels = {0, 0, 1, 1};
-    SoftLabels s = SoftLabelGenerator.compute(emb, 4, 2, labels, 2,
+    SoftLabels s = SoftLabelGenerator.compute(JAVA, emb, 4, 2, labels, 2,
         new SoftLabelOptions(2, 0.008, 1.0, false));
     assertArrayEquals(new double[] {1.008, 0.353553, 0.353553, 0.715107}, s.similarity(), 1e-5);
     assertArrayEquals(new double[] {0.658012, 0.341988, 0.410584, 0.589416}, s.soft(), 1e-5);
@@ -37,12 +96,12 @@ class SoftLabelGeneratorTest {
     // so use one orthogonal outlier: pairs (a,a)=1, (a,o)=0, (a,o)=0 -> mean 1/3.
     float[] emb = {1, 0, 1, 0, 0, 1, 0, 1, 0, 1};
     int[] labels = {0, 0, 0, 1, 1};
-    SoftLabels s = SoftLabelGenerator.compute(emb, 5, 2, new int[] {0, 0, 1, 1, 1}, 2,
+    SoftLabels s = SoftLabelGenerator.compute(JAVA, emb, 5, 2, new int[] {0, 0, 1, 1, 1}, 2,
         new SoftLabelOptions(2, 0, 1.0, false));
     // class 0 = {e0, e1} both (1,0): one pair, cos 1. class 1 = {(0,1),(0,1),(0,1)}: 3 pairs cos 1
     // cross: 2*3 pairs, all 0
     assertArrayEquals(new double[] {1, 0, 0, 1}, s.similarity(), 1e-6);
-    SoftLabels t = SoftLabelGenerator.compute(emb, 5, 2, labels, 2,
+    SoftLabels t = SoftLabelGenerator.compute(JAVA, emb, 5, 2, labels, 2,
         new SoftLabelOptions(2, 0, 1.0, false));
     // class 0 = {(1,0),(1,0),(0,1)}: pairs 1, 0, 0 -> 1/3; class 1 = {(0,1),(0,1)}: 1
     // cross: (1,0)x2 vs (0,1)x2 -> 0 (4 pairs), (0,1) vs (0,1)x2 -> 1 (2 pairs): 2/6
@@ -64,7 +123,7 @@ class SoftLabelGeneratorTest {
     for (int i = 0; i < n; i++) {
       labels[i] = i / per;
     }
-    SoftLabels s = SoftLabelGenerator.compute(emb, n, dim, labels, classes,
+    SoftLabels s = SoftLabelGenerator.compute(JAVA, emb, n, dim, labels, classes,
         new SoftLabelOptions(per, 0.0225, 1.0, false));
     double[] sum = new double[classes * classes];
     double[] cnt = new double[classes * classes];

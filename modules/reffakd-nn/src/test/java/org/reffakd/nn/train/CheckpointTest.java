@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.backend.Classifier;
 import org.reffakd.backend.ImageBatch;
-import org.reffakd.nn.model.Models;
+import org.reffakd.engine.java.model.Models;
 
 class CheckpointTest {
 

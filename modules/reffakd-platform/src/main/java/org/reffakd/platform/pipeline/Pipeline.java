@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.reffakd.nn.run.ArtifactStore;
 import org.reffakd.nn.run.AutoencoderStage;
-import org.reffakd.nn.run.ReffakdRun;
 import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.RunDir;
 import org.reffakd.nn.run.SoftLabelRecord;
+import org.reffakd.nn.run.SoftLabelStage;
 import org.reffakd.nn.run.Teachers;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.platform.bus.Addresses;
@@ -61,11 +62,11 @@ public final class Pipeline {
     EventBus bus = vertx.eventBus();
     JsonObject teacher;
     try {
-      Map<String, Object> done = ReffakdRun.finished(cfg, runDir);
+      Map<String, Object> done = RunDir.finished(cfg, runDir);
       if (done != null) { // resuming a finished run changes nothing
         return Future.succeededFuture(new JsonObject(Stages.encode(done)));
       }
-      ReffakdRun.prepare(cfg, runDir);
+      RunDir.prepare(cfg, runDir);
       teacher = cfg.teacher() == null ? null : teacherRef(Path.of(cfg.teacher()));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -85,12 +86,12 @@ public final class Pipeline {
         })
         .compose(s -> {
           timings.put("soft_labels", s.getDouble("seconds"));
-          ReffakdRun.logSoftLabels(System.out, SoftLabelRecord.fromJson(
+          SoftLabelStage.logSoftLabels(System.out, SoftLabelRecord.fromJson(
               without(s, "seconds", "run").encode()));
           AutoencoderStage.Output out = AutoencoderStage.Output.fromMap(Stages.plain(
               without(ae[0], "data_seconds", "run")));
           return distill(id, cfg, runDir, s.getString("key"), teacher, fromTopic,
-              new JsonObject(Stages.encode(ReffakdRun.upstream(out, timings))));
+              new JsonObject(Stages.encode(out.upstream(timings))));
         })
         .onComplete(ar -> {
           listeners.forEach(MessageConsumer::unregister);

@@ -8,7 +8,8 @@ import java.util.Set;
 import org.reffakd.nn.loss.ConfiguredLoss;
 import org.reffakd.nn.loss.LossRegistry;
 import org.reffakd.nn.run.ArtifactStore;
-import org.reffakd.nn.run.ReffakdRun;
+import org.reffakd.nn.run.DistillStage;
+import org.reffakd.nn.run.Preflight;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.SoftLabelVariant;
 import org.reffakd.spi.LossPlugin;
@@ -246,11 +247,11 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
       for (long seed : seeds) {
         RunConfig cfg = base.with(Map.of("seed", seed, "train_fraction", f));
         if (!soft) {
-          ReffakdRun.checkLabelled(cfg, labels, classNames, false);
+          Preflight.checkLabelled(cfg, labels, classNames, false);
           continue;
         }
         for (String v : variants) { // a variant sets its own per-class count (+n<N>)
-          ReffakdRun.checkLabelled(SoftLabelVariant.apply(cfg, v), labels, classNames, true);
+          Preflight.checkLabelled(SoftLabelVariant.apply(cfg, v), labels, classNames, true);
         }
       }
     }
@@ -322,7 +323,7 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
             + "that parameter");
       }
     }
-    ReffakdRun.loss(base.with(Map.of("loss", "ce", "loss_params", Map.of()))).close();
+    DistillStage.loss(base.with(Map.of("loss", "ce", "loss_params", Map.of()))).close();
     return this;
   }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.nn.run.FashionSubset;
-import org.reffakd.nn.run.ReffakdRun;
+import org.reffakd.nn.run.DirectRun;
 import org.reffakd.nn.run.ArtifactStore;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.train.Progress;
@@ -65,7 +65,7 @@ class PipelineTest {
   @Test
   void aRunOverTheBusMatchesTheDirectRun(Vertx vertx, VertxTestContext ctx) throws Exception {
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-    Map<String, Object> direct = new ReffakdRun(config(), tmp.resolve("direct"), Progress.NONE,
+    Map<String, Object> direct = new DirectRun(config(), tmp.resolve("direct"), Progress.NONE,
         quiet).execute();
 
     Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();

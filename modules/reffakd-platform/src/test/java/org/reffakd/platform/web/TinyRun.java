@@ -5,8 +5,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.reffakd.nn.run.DirectRun;
 import org.reffakd.nn.run.FashionSubset;
-import org.reffakd.nn.run.ReffakdRun;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.train.Progress;
 
@@ -44,7 +44,7 @@ final class TinyRun {
   }
 
   static Map<String, Object> run(RunConfig cfg, Path runDir, Progress progress) {
-    return new ReffakdRun(cfg, runDir, progress, new PrintStream(OutputStream.nullOutputStream()))
+    return new DirectRun(cfg, runDir, progress, new PrintStream(OutputStream.nullOutputStream()))
         .execute();
   }
 }
