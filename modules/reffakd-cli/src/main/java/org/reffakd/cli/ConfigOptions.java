@@ -37,11 +37,12 @@ final class ConfigOptions {
       + "labels: the semi-supervised case). The soft-label draw always uses only the labelled "
       + "images")
   String aePool;
-  @Option(names = "--alpha", paramLabel = "A", description = "the strategies' alpha parameter "
-      + "(reffakd default 0.5)")
+  @Option(names = "--alpha", paramLabel = "A", description = "alpha of the loss: reffakd's when "
+      + "reffakd is one of its strategies, else every strategy's that has one (reffakd default "
+      + "0.5; kd.alpha=A with --param for kd's)")
   String alpha;
-  @Option(names = "--temperature", paramLabel = "T", description = "the strategies' "
-      + "temperature parameter (reffakd default 5)")
+  @Option(names = "--temperature", paramLabel = "T", description = "temperature of the loss, "
+      + "routed like --alpha (reffakd default 5)")
   String temperature;
   @Option(names = "--kl-reduction", paramLabel = "R", description = "reffakd's KL reduction: "
       + "reference (PyTorch KLDivLoss default, mean over N*C, as the authors' code) or "

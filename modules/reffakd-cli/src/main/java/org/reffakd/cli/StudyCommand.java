@@ -55,7 +55,8 @@ final class StudyCommand implements Callable<Integer> {
       + "(default 3)")
   String seeds = "3";
   @Option(names = "--grid", paramLabel = "KEY=V,V", description = "a grid axis, repeatable: "
-      + "alpha=0.1,0.5,0.9 (unqualified alpha and temperature are reffakd's), dkd.beta=1,8")
+      + "alpha=0.1,0.5,0.9 (routed as in run: alpha and temperature are reffakd's when it is "
+      + "one of --losses), dkd.beta=1,8")
   List<String> grid;
   @Option(names = "--train-fraction", split = ",", paramLabel = "F,F", description = "fractions "
       + "of the training images (after the validation split): the labelled images a route has, "

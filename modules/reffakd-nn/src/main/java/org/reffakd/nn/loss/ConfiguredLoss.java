@@ -20,9 +20,12 @@ import org.reffakd.spi.Parameters;
  * they are: terms keep their names (terms of the same name from two strategies add up) and the
  * gradients add with the weights.
  *
- * <p>Parameters are given as {@code key=value}: a plain key ({@code alpha}) goes to every
- * strategy of the loss that declares it, {@code strategy.key} ({@code dkd.beta}) to that one
- * only. A key no strategy declares is refused before training starts.
+ * <p>Parameters are given as {@code key=value} and routed by {@link #route}, the one rule that
+ * runs and studies share: {@code strategy.key} ({@code dkd.beta}) goes to that strategy only; a
+ * plain key ({@code beta}) to every named strategy that declares it, except {@code alpha} and
+ * {@code temperature}, which are reffakd's alone when reffakd is one of the named strategies
+ * (the reference's grid is reffakd's; {@code kd.alpha} reaches kd). A key no strategy takes is
+ * refused before training starts.
  *
  * <p><b>Checked at the boundary.</b> Every trainer calls a loss through this class, so it checks
  * what crosses the plugin contract, once per batch, before the step: the input (labels in
@@ -89,7 +92,16 @@ public final class ConfiguredLoss implements LossFunction {
         throw new IllegalArgumentException("--loss '" + spec + "': " + nw[0] + " given twice");
       }
     }
-    Set<String> used = new LinkedHashSet<>();
+    Map<String, Set<String>> declared = new LinkedHashMap<>();
+    for (String n : weights.keySet()) {
+      LossPlugin plugin = registry.get(n).plugin();
+      Set<String> keys = new LinkedHashSet<>();
+      for (ParameterSpec ps : plugin.parameters()) {
+        keys.add(ps.name());
+      }
+      declared.put(plugin.name(), keys);
+    }
+    Routed routed = route(declared, params);
     List<Part> parts = new ArrayList<>();
     Set<LossPlugin.Need> needs = EnumSet.noneOf(LossPlugin.Need.class);
     Map<String, Map<String, Object>> effective = new LinkedHashMap<>();
@@ -97,22 +109,7 @@ public final class ConfiguredLoss implements LossFunction {
       LossRegistry.Entry entry = registry.get(e.getKey());
       LossPlugin plugin = entry.plugin();
       String name = plugin.name();
-      Map<String, String> mine = new LinkedHashMap<>();
-      Set<String> declared = new LinkedHashSet<>();
-      for (ParameterSpec ps : plugin.parameters()) {
-        declared.add(ps.name());
-      }
-      for (Map.Entry<String, String> p : params.entrySet()) {
-        String k = p.getKey();
-        if (k.startsWith(name + ".")) {
-          String key = k.substring(name.length() + 1);
-          mine.put(key, p.getValue()); // validated below: unknown keys are refused there
-          used.add(k);
-        } else if (!k.contains(".") && declared.contains(k)) {
-          mine.putIfAbsent(k, p.getValue());
-          used.add(k);
-        }
-      }
+      Map<String, String> mine = routed.params().getOrDefault(name, Map.of());
       Parameters validated = Parameters.validate(name, plugin.parameters(), mine);
       effective.put(name, validated.asMap());
       LossFunction fn;
@@ -134,13 +131,58 @@ public final class ConfiguredLoss implements LossFunction {
       parts.add(new Part(name, e.getValue(), fn, entry.origin(), partNeeds));
       needs.addAll(partNeeds);
     }
-    for (String k : params.keySet()) {
-      if (!used.contains(k)) {
-        throw new IllegalArgumentException("loss " + spec + ": no strategy takes parameter '"
-            + k + "'" + (k.contains(".") ? "" : " (use strategy.key for one strategy)"));
-      }
+    for (String k : routed.unused()) {
+      throw new IllegalArgumentException("loss " + spec + ": no strategy takes parameter '"
+          + k + "'" + (k.contains(".") ? "" : " (use strategy.key for one strategy)"));
     }
     return new ConfiguredLoss(spec, List.copyOf(parts), needs, effective, registry.problems());
+  }
+
+  /** Strategies' parameters by their plain names, and the given keys none of them takes. */
+  public record Routed(Map<String, Map<String, String>> params, List<String> unused) {}
+
+  /** Plain parameter names that are reffakd's alone when reffakd is among the named strategies. */
+  private static final Set<String> REFFAKD_KEYS = Set.of("alpha", "temperature");
+
+  /**
+   * Where parameters go, the one rule of runs and studies: {@code strategy.key} to that
+   * strategy (unknown keys are left for its validation to refuse); a plain key to every named
+   * strategy that declares it, except {@code alpha} and {@code temperature}, which go to reffakd
+   * alone when reffakd is named (in a run, the strategies of its {@code --loss}; in a study, its
+   * {@code --losses}).
+   *
+   * @param declared strategy name to the parameter names it declares, in order
+   */
+  public static Routed route(Map<String, Set<String>> declared, Map<String, String> params) {
+    Map<String, Map<String, String>> out = new LinkedHashMap<>();
+    declared.keySet().forEach(n -> out.put(n, new LinkedHashMap<>()));
+    List<String> unused = new ArrayList<>();
+    boolean reffakd = declared.containsKey("reffakd");
+    for (Map.Entry<String, String> p : params.entrySet()) {
+      String k = p.getKey();
+      boolean taken = false;
+      int dot = k.indexOf('.');
+      if (dot > 0) {
+        Map<String, String> mine = out.get(k.substring(0, dot));
+        if (mine != null) {
+          mine.put(k.substring(dot + 1), p.getValue());
+          taken = true;
+        }
+      } else {
+        for (Map.Entry<String, Set<String>> d : declared.entrySet()) {
+          boolean routedHere = !(reffakd && REFFAKD_KEYS.contains(k))
+              || d.getKey().equals("reffakd");
+          if (routedHere && d.getValue().contains(k)) {
+            out.get(d.getKey()).putIfAbsent(k, p.getValue());
+            taken = true;
+          }
+        }
+      }
+      if (!taken) {
+        unused.add(k);
+      }
+    }
+    return new Routed(out, unused);
   }
 
   public String spec() {

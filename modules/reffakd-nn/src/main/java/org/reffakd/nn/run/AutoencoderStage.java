@@ -35,8 +35,7 @@ public final class AutoencoderStage {
    */
   public record Output(String encoderSha256, int channels, int side, double bestValMse,
                        int bestEpoch, int valImages, long parameters,
-                       List<Map<String, Object>> history, double seconds,
-                       Map<String, Object> cost) {
+                       List<Map<String, Object>> history, double seconds, Cost cost) {
 
     public Map<String, Object> toMap() {
       @SuppressWarnings("unchecked")
@@ -58,7 +57,7 @@ public final class AutoencoderStage {
       u.put("autoencoder_selection", "validation split of " + valImages()
           + " training images (the reference selected on the test split)");
       u.put("autoencoder_history", history());
-      u.put("autoencoder_cost", cost());
+      u.put("autoencoder_cost", cost.toJson());
       u.put("timings_s", new LinkedHashMap<>(timings));
       return u;
     }

@@ -1,11 +1,9 @@
 package org.reffakd.nn.run;
 
 import java.lang.management.ManagementFactory;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
- * The cost of a piece of work, as result.json and the study report it: computed figures
+ * Measuring a piece of work's {@link Cost}: computed figures
  * (parameters, forward multiply-adds per image, training FLOPs) apart from measured ones (wall
  * time, process CPU time, the process's peak resident memory). Training FLOPs use the usual
  * estimate: 2 FLOPs per multiply-add, and a backward pass costing twice the forward one, so
@@ -28,22 +26,10 @@ public final class Costs {
       return Costs.cpuSeconds() - cpu0;
     }
 
-    /** {computed: {...}, measured: {wall_seconds, cpu_seconds, peak_rss_mb}}. */
-    public Map<String, Object> cost(long parameters, long macsPerImage, double trainingFlops) {
-      Map<String, Object> computed = new LinkedHashMap<>();
-      computed.put("parameters", parameters);
-      computed.put("macs_per_image", macsPerImage);
-      computed.put("training_flops", trainingFlops);
-      Map<String, Object> measured = new LinkedHashMap<>();
-      measured.put("wall_seconds", wallSeconds());
-      measured.put("cpu_seconds", cpuSeconds());
-      measured.put("peak_rss_mb", Benchmark.peakRssMb());
-      Map<String, Object> c = new LinkedHashMap<>();
-      c.put("computed", computed);
-      c.put("measured", measured);
-      c.put("note", "computed: from the architecture; measured: this process (CPU time and "
-          + "peak RSS are the process's, shared with whatever else it ran)");
-      return c;
+    /** The cost so far: computed figures given, wall and CPU time since the meter started. */
+    public Cost cost(long parameters, long macsPerImage, double trainingFlops) {
+      return new Cost(parameters, macsPerImage, trainingFlops, wallSeconds(), cpuSeconds(),
+          Benchmark.peakRssMb());
     }
   }
 

@@ -19,12 +19,12 @@ import org.reffakd.nn.train.EpochRow;
  * @param softLabelKey the {@code reffakd.softlabels} key of the soft labels used
  * @param accuracy     the epoch each protocol selects ({@code test_accuracy} in the file)
  * @param timings      seconds per stage ({@code timings_s})
- * @param cost         the student's cost: {computed: {...}, measured: {...}}
+ * @param cost         the student's cost
  */
 public record RunResult(String dataset, List<String> classes, String loss, long seed,
                         String arch, int epochs, String softLabelVariant, String softLabelKey,
                         EpochRow.Selection accuracy, List<EpochRow> history,
-                        Map<String, Double> timings, Map<String, Object> cost,
+                        Map<String, Double> timings, Cost cost,
                         Map<String, Object> details) {
 
   private static final Set<String> TYPED = Set.of("dataset", "classes", "loss", "seed", "arch",
@@ -45,7 +45,7 @@ public record RunResult(String dataset, List<String> classes, String loss, long 
     m.put("test_accuracy", accuracy.toMap());
     m.put("history", EpochRow.toMaps(history));
     m.put("timings_s", timings);
-    m.put("cost", cost);
+    m.put("cost", cost.toJson());
     details.forEach(m::putIfAbsent);
     return m;
   }
@@ -68,7 +68,7 @@ public record RunResult(String dataset, List<String> classes, String loss, long 
         (String) m.get("loss"), ((Number) m.get("seed")).longValue(), (String) m.get("arch"),
         ((Number) m.get("epochs")).intValue(), (String) m.get("soft_label_variant"),
         (String) m.get("soft_label_key"), EpochRow.Selection.of(history), history, timings,
-        m.get("cost") == null ? Map.of() : (Map<String, Object>) m.get("cost"), details);
+        Cost.fromJson((Map<String, ?>) m.get("cost")), details);
   }
 
   public static RunResult read(Path file) {

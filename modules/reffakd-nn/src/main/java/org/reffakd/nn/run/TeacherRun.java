@@ -45,8 +45,7 @@ public final class TeacherRun {
     backend.threads(cfg.threads());
     ConfiguredLoss ce = ConfiguredLoss.create(LossRegistry.discover(java.util.List.of()), "ce",
         Map.of());
-    long wall0 = System.nanoTime();
-    double cpu0 = cpuSeconds();
+    Costs.Meter meter = new Costs.Meter();
     try {
       Files.createDirectories(dir.resolve("checkpoints"));
     } catch (IOException e) {
@@ -90,17 +89,11 @@ public final class TeacherRun {
     d.put("train_images", parts.student().count());
     d.put("train_fraction", cfg.trainFraction());
     d.put("weights", "the last epoch's (" + Teachers.WEIGHTS + ")");
-    Map<String, Object> cost = new LinkedHashMap<>();
-    cost.put("training_seconds", r.seconds());
-    cost.put("wall_seconds_this_invocation", (System.nanoTime() - wall0) / 1e9);
-    cost.put("cpu_seconds_this_invocation", cpuSeconds() - cpu0);
-    cost.put("peak_rss_mb", Benchmark.peakRssMb());
-    cost.put("threads", cfg.threads());
     long macs = net.macsPerImage(data.trainImages().channels(), cfg.imageSize());
-    cost.put("macs_per_image", macs);
-    cost.put("training_flops", Costs.trainingFlops(macs,
-        (long) parts.student().count() * cfg.epochs()));
-    d.put("cost", cost);
+    d.put("training_seconds", r.seconds());
+    d.put("threads", cfg.threads());
+    d.put("cost", meter.cost(net.parameterCount(), macs, Costs.trainingFlops(macs,
+        (long) parts.student().count() * cfg.epochs())).toJson());
     d.put("history", org.reffakd.nn.train.EpochRow.toMaps(r.history()));
     d.putAll(provenance);
     try {
@@ -109,9 +102,5 @@ public final class TeacherRun {
       throw new UncheckedIOException("cannot write teacher.json", e);
     }
     return d;
-  }
-
-  static double cpuSeconds() {
-    return Costs.cpuSeconds();
   }
 }

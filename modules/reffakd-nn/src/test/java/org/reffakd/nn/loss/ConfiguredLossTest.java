@@ -146,4 +146,33 @@ class ConfiguredLossTest {
     assertEquals("loss plugin 'no-create' from " + jar + " failed to create: create boom",
         create.getMessage());
   }
+
+  /**
+   * One rule routes parameters (runs and studies share it): strategy.key to that strategy; a
+   * plain key to every strategy that has it, but alpha and temperature to reffakd alone when
+   * reffakd is one of the strategies; a key no strategy takes is refused.
+   */
+  @Test
+  void oneRuleRoutesTheParameters() {
+    LossRegistry r = LossRegistry.discover(List.of());
+    try (ConfiguredLoss hybrid = ConfiguredLoss.create(r, "reffakd:0.5,dkd:0.5",
+        Map.of("alpha", "0.3", "beta", "4", "dkd.temperature", "2"))) {
+      Map<String, Map<String, Object>> p = hybrid.effectiveParameters();
+      assertEquals(0.3, ((Number) p.get("reffakd").get("alpha")).doubleValue());
+      assertEquals(5.0, ((Number) p.get("reffakd").get("temperature")).doubleValue());
+      assertEquals(1.0, ((Number) p.get("dkd").get("alpha")).doubleValue()); // its default
+      assertEquals(4.0, ((Number) p.get("dkd").get("beta")).doubleValue());
+      assertEquals(2.0, ((Number) p.get("dkd").get("temperature")).doubleValue());
+    }
+    try (ConfiguredLoss both = ConfiguredLoss.create(r, "dkd:0.5,tfkd-reg:0.5",
+        Map.of("alpha", "0.3"))) {
+      assertEquals(0.3, ((Number) both.effectiveParameters().get("dkd").get("alpha"))
+          .doubleValue());
+      assertEquals(0.3, ((Number) both.effectiveParameters().get("tfkd-reg").get("alpha"))
+          .doubleValue());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ConfiguredLoss.create(r, "ce", Map.of("alpha", "0.3")));
+    assertMentions(e.getMessage(), "no strategy takes parameter 'alpha'");
+  }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.reffakd.nn.run.Cost;
 import org.reffakd.nn.train.EpochRow;
 
 /**

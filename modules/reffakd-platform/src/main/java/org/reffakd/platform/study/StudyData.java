@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.reffakd.nn.run.Cost;
 
 /**
  * Everything the report needs. {@code baseline} is the route every other route is compared

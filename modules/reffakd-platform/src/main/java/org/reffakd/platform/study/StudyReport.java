@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.reffakd.nn.run.Cost;
 import org.reffakd.platform.study.PairedStats.Interval;
 import org.reffakd.platform.study.PairedStats.Summary;
 import org.reffakd.platform.study.StudyPlots.Plot;

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.reffakd.nn.run.AutoencoderStage;
+import org.reffakd.nn.run.Cost;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunResult;
 import org.reffakd.nn.run.SoftLabelRecord;
@@ -92,7 +93,7 @@ public final class StudyRunner {
         RunConfig cfg = spec.base().with(Map.of("seed", seed, "train_fraction", f));
         if (soft) {
           AutoencoderStage.Output ae = autoencoder(spec.autoencoderConfig(seed, f), seed);
-          aeCost.computeIfAbsent(f, x -> new TreeMap<>()).put(seed, cost(ae.cost()));
+          aeCost.computeIfAbsent(f, x -> new TreeMap<>()).put(seed, ae.cost());
           for (String variant : spec.variants()) {
             SoftLabelRecord r = softLabels(SoftLabelVariant.apply(cfg, variant), ae, variant,
                 seed);
@@ -314,7 +315,7 @@ public final class StudyRunner {
         curve.add(new EpochPoint(e.epoch(), e.valTop1(), e.testTop1()));
       }
       results.add(new JobResult(j.id(), j.loss(), j.variant(), j.gridPoint(), j.fraction(),
-          j.seed(), curve, j.usesSoftLabels(), j.usesTeacher(), cost(r.cost()), j.epochs(),
+          j.seed(), curve, j.usesSoftLabels(), j.usesTeacher(), r.cost(), j.epochs(),
           count(r.details(), "student_images", "train_images"),
           count(r.details(), "autoencoder_images", null),
           count(r.details(), "draw_pool_images", null),
@@ -364,31 +365,12 @@ public final class StudyRunner {
     }
   }
 
-  /** A cost as result.json and the stages write it ({computed, measured}). */
-  @SuppressWarnings("unchecked")
-  static Cost cost(Map<String, ?> c) {
-    if (c == null || c.isEmpty()) {
-      return Cost.UNKNOWN;
-    }
-    Map<String, Object> comp = (Map<String, Object>) c.get("computed");
-    Map<String, Object> meas = (Map<String, Object>) c.get("measured");
-    return new Cost(((Number) comp.get("parameters")).longValue(),
-        num(comp.get("macs_per_image")), num(comp.get("training_flops")),
-        num(meas.get("wall_seconds")), num(meas.get("cpu_seconds")),
-        num(meas.get("peak_rss_mb")));
-  }
-
   /** A teacher's cost from its teacher.json. */
   @SuppressWarnings("unchecked")
   static Cost teacherCostOf(Map<String, Object> t) {
-    Map<String, Object> c = (Map<String, Object>) t.get("cost");
-    return new Cost(((Number) t.get("parameters")).longValue(), num(c.get("macs_per_image")),
-        num(c.get("training_flops")), num(c.get("training_seconds")),
-        num(c.get("cpu_seconds_this_invocation")), num(c.get("peak_rss_mb")));
-  }
-
-  private static double num(Object o) {
-    return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    Cost c = Cost.fromJson((Map<String, ?>) t.get("cost"));
+    return c.parameters() < 0 && t.get("parameters") instanceof Number p
+        ? c.withParameters(p.longValue()) : c;
   }
 
   private void writeSpec() {

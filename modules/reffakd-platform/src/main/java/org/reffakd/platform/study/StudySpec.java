@@ -8,7 +8,6 @@ import java.util.Set;
 import org.reffakd.nn.loss.ConfiguredLoss;
 import org.reffakd.nn.loss.LossRegistry;
 import org.reffakd.nn.run.ArtifactStore;
-import org.reffakd.nn.run.DistillStage;
 import org.reffakd.nn.run.Preflight;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.SoftLabelVariant;
@@ -17,8 +16,9 @@ import org.reffakd.spi.LossPlugin;
 /**
  * What a study compares: losses x soft-label variants x seeds x grid points x training-set
  * fractions x student epoch budgets, on one base config. Parameters ({@code params} and {@code
- * grid}) are keyed like {@code --param}: {@code dkd.beta} for one loss; an unqualified {@code
- * alpha} or {@code temperature} is reffakd's (the reference's grid is reffakd's); any other
+ * grid}) are keyed like {@code --param} and routed by the run's rule ({@link
+ * ConfiguredLoss#route}) over the study's losses: {@code dkd.beta} for one loss; an unqualified
+ * {@code alpha} or {@code temperature} is reffakd's when reffakd is one of them; any other
  * unqualified key goes to every loss that has the parameter.
  *
  * @param base          the config every job starts from (dataset, data, epochs, ...)
@@ -83,9 +83,6 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
       new com.fasterxml.jackson.databind.ObjectMapper().enable(
           com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-  /** Soft-label-using losses' reserved unqualified keys. */
-  private static final List<String> REFFAKD_KEYS = List.of("alpha", "temperature");
-
   /** One distillation job; {@code epochs} is its student's epoch budget. */
   public record Job(String id, String loss, String variant, Map<String, String> gridPoint,
                     double fraction, int epochs, long seed, RunConfig config,
@@ -126,18 +123,32 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
   /** What a study needs to know of a loss, found by building it once. */
   private record LossFacts(String name, boolean soft, boolean teacher, Set<String> parameters) {}
 
-  /** The facts of every loss of the study, from one discovery of the strategies. */
-  private Map<String, LossFacts> facts() {
-    LossRegistry registry = registry();
-    Map<String, LossFacts> out = new LinkedHashMap<>();
-    for (String loss : losses) {
-      try (ConfiguredLoss l = ConfiguredLoss.create(registry, loss, Map.of())) {
-        out.put(loss, new LossFacts(loss, l.needs(LossPlugin.Need.SOFT_LABELS),
-            l.needs(LossPlugin.Need.TEACHER),
-            Set.copyOf(l.effectiveParameters().getOrDefault(loss, Map.of()).keySet())));
+  /** The study's losses, found once: their registry and facts. */
+  private record Losses(LossRegistry registry, Map<String, LossFacts> facts) {}
+
+  /** One discovery of the strategies per spec (equal specs share it). */
+  private static final Map<StudySpec, Losses> FOUND =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  private Losses found() {
+    return FOUND.computeIfAbsent(this, spec -> {
+      LossRegistry registry = LossRegistry.discover(LossRegistry.pluginDirs(
+          spec.base.plugins().stream().map(java.nio.file.Path::of).toList()));
+      Map<String, LossFacts> out = new LinkedHashMap<>();
+      for (String loss : spec.losses) {
+        try (ConfiguredLoss l = ConfiguredLoss.create(registry, loss, Map.of())) {
+          out.put(loss, new LossFacts(loss, l.needs(LossPlugin.Need.SOFT_LABELS),
+              l.needs(LossPlugin.Need.TEACHER),
+              Set.copyOf(l.effectiveParameters().getOrDefault(loss, Map.of()).keySet())));
+        }
       }
-    }
-    return out;
+      return new Losses(registry, out);
+    });
+  }
+
+  /** The facts of every loss of the study. */
+  private Map<String, LossFacts> facts() {
+    return found().facts();
   }
 
   /** Whether any loss of the study needs something. */
@@ -211,29 +222,13 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
     return pts;
   }
 
-  /** The parameters (by their plain names) that apply to a loss. */
-  private static Map<String, String> applicable(LossFacts loss, Map<String, String> given) {
-    Map<String, String> out = new LinkedHashMap<>();
-    Set<String> has = loss.parameters();
-    for (Map.Entry<String, String> e : given.entrySet()) {
-      String k = e.getKey();
-      int dot = k.indexOf('.');
-      if (dot > 0) {
-        if (k.substring(0, dot).equals(loss.name()) && has.contains(k.substring(dot + 1))) {
-          out.put(k.substring(dot + 1), e.getValue());
-        }
-      } else if (REFFAKD_KEYS.contains(k) ? loss.name().equals("reffakd") && has.contains(k)
-          : has.contains(k)) {
-        out.put(k, e.getValue());
-      }
-    }
-    return out;
+  /** The parameters (by their plain names) that apply to a loss, by the run's rule. */
+  private Map<String, String> applicable(LossFacts loss, Map<String, String> given) {
+    Map<String, Set<String>> declared = new LinkedHashMap<>();
+    facts().values().forEach(f -> declared.put(f.name(), f.parameters()));
+    return ConfiguredLoss.route(declared, given).params().getOrDefault(loss.name(), Map.of());
   }
 
-  private LossRegistry registry() {
-    return LossRegistry.discover(LossRegistry.pluginDirs(
-        base.plugins().stream().map(java.nio.file.Path::of).toList()));
-  }
 
   /**
    * Checks every seed's and fraction's labelled images against the training labels (before
@@ -307,7 +302,7 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
             + "such as " + loss + " is a run's --loss");
       }
     }
-    LossRegistry registry = registry();
+    LossRegistry registry = found().registry();
     Map<String, LossFacts> facts = facts();
     for (LossFacts lf : facts.values()) {
       for (Map<String, String> pt : points(lf)) {
@@ -323,7 +318,6 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
             + "that parameter");
       }
     }
-    DistillStage.loss(base.with(Map.of("loss", "ce", "loss_params", Map.of()))).close();
     return this;
   }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
+import org.reffakd.nn.run.Cost;
 import org.reffakd.platform.study.PairedStats.Interval;
 import org.reffakd.platform.study.PairedStats.Summary;
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.reffakd.nn.run.Cost;
 
 /**
  * A small hand-made study: ce (the baseline), reffakd/paper (autoencoder) and kd (teacher), 3

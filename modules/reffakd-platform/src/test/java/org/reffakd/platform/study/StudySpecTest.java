@@ -93,4 +93,27 @@ class StudySpecTest {
             List.of(10), Map.of(0.5, List.of(40))).check());
     assertTrue(e.getMessage().contains("--epochs-at 0.5"), e.getMessage());
   }
+
+  /**
+   * A study routes its parameters by the run's rule (ConfiguredLoss.route) over its losses: with
+   * reffakd among them an unqualified alpha grid is reffakd's alone; without it, every loss
+   * that has an alpha takes the axis.
+   */
+  @Test
+  void parametersFollowTheRunsRuleOverTheStudysLosses() {
+    RunConfig base = RunConfig.defaults("fashion-mnist");
+    Map<String, List<String>> grid = Map.of("alpha", List.of("0.1", "0.9"));
+    StudySpec with = new StudySpec(base, List.of("ce", "reffakd", "tfkd-reg"), List.of("paper"),
+        List.of(1L), grid, Map.of(), List.of(1.0), "lenet5bn", 1);
+    Map<String, Long> jobs = new java.util.TreeMap<>();
+    with.jobs().forEach(j -> jobs.merge(j.loss(), 1L, Long::sum));
+    assertEquals(Map.of("ce", 1L, "reffakd", 2L, "tfkd-reg", 1L), jobs);
+    StudySpec without = new StudySpec(base, List.of("ce", "tfkd-reg"), List.of("paper"),
+        List.of(1L), grid, Map.of(), List.of(1.0), "lenet5bn", 1);
+    jobs.clear();
+    without.jobs().forEach(j -> jobs.merge(j.loss(), 1L, Long::sum));
+    assertEquals(Map.of("ce", 1L, "tfkd-reg", 2L), jobs);
+    assertTrue(without.jobs().stream().filter(j -> j.loss().equals("tfkd-reg"))
+        .allMatch(j -> j.config().lossParams().containsKey("alpha")));
+  }
 }

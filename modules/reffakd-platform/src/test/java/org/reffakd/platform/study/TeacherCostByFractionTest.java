@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.reffakd.nn.run.Cost;
 
 /** A teacher trained per fraction is charged to the routes of that fraction only. */
 class TeacherCostByFractionTest {

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.platform.metrics.PlatformMetrics;
-import org.reffakd.platform.study.Cost;
+import org.reffakd.nn.run.Cost;
 import org.reffakd.platform.study.EpochPoint;
 import org.reffakd.platform.study.JobResult;
 import org.reffakd.platform.study.SoftLabelMatrix;
