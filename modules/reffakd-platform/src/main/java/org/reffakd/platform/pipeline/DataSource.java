@@ -2,6 +2,7 @@ package org.reffakd.platform.pipeline;
 
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunData;
+import org.reffakd.nn.util.Logs;
 
 /** Where a run's images come from: the dataset files, or a Kafka samples topic. */
 public interface DataSource {
@@ -24,7 +25,7 @@ public interface DataSource {
   DataSource FILES = new DataSource() {
     @Override
     public RunData load(RunConfig cfg) {
-      return RunData.load(cfg, System.out);
+      return RunData.load(cfg, Logs.info(Logs.of(DataSource.class)));
     }
 
     @Override

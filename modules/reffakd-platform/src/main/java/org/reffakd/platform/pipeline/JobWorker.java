@@ -1,15 +1,19 @@
 package org.reffakd.platform.pipeline;
 
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,6 +28,7 @@ import org.reffakd.nn.loss.LossRegistry;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunIds;
 import org.reffakd.nn.train.Progress;
+import org.reffakd.nn.util.Logs;
 import org.reffakd.platform.kafka.ClientConfig;
 import org.reffakd.platform.kafka.DeadLetters;
 import org.reffakd.platform.kafka.Topics;
@@ -51,6 +56,8 @@ import org.reffakd.platform.metrics.PlatformMetrics;
  * worker's own folders ({@link #withPlugins}).
  */
 public final class JobWorker implements AutoCloseable {
+
+  private static final System.Logger LOG = Logs.of(JobWorker.class);
 
   public static final String GROUP = "reffakd-workers";
 
@@ -134,7 +141,7 @@ public final class JobWorker implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> parts) {
           assigned.addAll(parts);
-          System.out.println("worker " + name + ": holds " + assigned.size() + " partitions of "
+          LOG.log(INFO, "worker " + name + ": holds " + assigned.size() + " partitions of "
               + Topics.JOBS);
         }
 
@@ -157,7 +164,7 @@ public final class JobWorker implements AutoCloseable {
     } catch (WakeupException e) {
       // closing
     } catch (RuntimeException e) {
-      System.err.println("worker " + name + " stopped: " + e.getMessage());
+      LOG.log(ERROR, "worker " + name + " stopped: " + e.getMessage());
     }
   }
 
@@ -186,7 +193,7 @@ public final class JobWorker implements AutoCloseable {
       }
       cfg = RunConfig.JSON.convertValue(Stages.plain(given), RunConfig.class);
       if (!cfg.plugins().isEmpty() && !cfg.plugins().equals(plugins)) {
-        System.out.println("worker " + name + ": " + id + ": the record's plugin folders "
+        LOG.log(WARNING, "worker " + name + ": " + id + ": the record's plugin folders "
             + cfg.plugins() + " are ignored: a record names a loss, never code to load (this "
             + "worker loads plugins from " + (plugins.isEmpty() ? "$" + LossRegistry.PLUGIN_DIR_ENV
             + " or ~/.reffakd/plugins" : plugins + " and $" + LossRegistry.PLUGIN_DIR_ENV) + ")");
@@ -217,11 +224,11 @@ public final class JobWorker implements AutoCloseable {
       return;
     }
     if (index.contains(id)) {
-      System.out.println("worker " + name + ": " + id + " already has a result, skipped");
+      LOG.log(INFO, "worker " + name + ": " + id + " already has a result, skipped");
       commit(c, tp, r.offset());
       return;
     }
-    System.out.println("worker " + name + ": " + id + " started");
+    LOG.log(INFO, "worker " + name + ": " + id + " started");
     CompletableFuture<JsonObject> job = (req.getString("kind", "run").equals("distill")
         ? pipeline.distill(id, cfg, dir, req.getString("soft_label_key"),
             req.getJsonObject("teacher"), fromTopic, req.getJsonObject("upstream",
@@ -237,11 +244,11 @@ public final class JobWorker implements AutoCloseable {
     try {
       job.join();
       done.incrementAndGet();
-      System.out.println("worker " + name + ": " + id + " done");
+      LOG.log(INFO, "worker " + name + ": " + id + " done");
     } catch (RuntimeException e) {
       // a failed run is a result too: it is reported on the bus and not retried forever
       String why = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
-      System.out.println("worker " + name + ": " + id + " failed: " + why);
+      LOG.log(INFO, "worker " + name + ": " + id + " failed: " + why);
       deadLetter(dlq, r, "run " + id + " failed: " + why);
       if (req.getString("kind", "run").equals("distill")) {
         // the study waits for every job: a failure is its result

@@ -21,6 +21,7 @@ import org.reffakd.nn.run.SoftLabelRecord;
 import org.reffakd.nn.run.SoftLabelStage;
 import org.reffakd.nn.run.Teachers;
 import org.reffakd.nn.train.Progress;
+import org.reffakd.nn.util.Logs;
 import org.reffakd.platform.bus.Addresses;
 
 /**
@@ -32,6 +33,8 @@ import org.reffakd.platform.bus.Addresses;
  * the training worker pool.
  */
 public final class Pipeline {
+
+  private static final System.Logger LOG = Logs.of(Pipeline.class);
 
   /** Stages take minutes or hours; the bus's 30 s default reply timeout would cut them off. */
   private static final DeliveryOptions LONG = new DeliveryOptions()
@@ -86,7 +89,7 @@ public final class Pipeline {
         })
         .compose(s -> {
           timings.put("soft_labels", s.getDouble("seconds"));
-          SoftLabelStage.logSoftLabels(System.out, SoftLabelRecord.fromJson(
+          SoftLabelStage.logSoftLabels(Logs.info(LOG), SoftLabelRecord.fromJson(
               without(s, "seconds", "run").encode()));
           AutoencoderStage.Output out = AutoencoderStage.Output.fromMap(Stages.plain(
               without(ae[0], "data_seconds", "run")));

@@ -1,11 +1,14 @@
 package org.reffakd.platform.pipeline;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import org.reffakd.nn.data.ImageDataset;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunData;
+import org.reffakd.nn.util.Logs;
 import org.reffakd.platform.kafka.ClientConfig;
 import org.reffakd.platform.kafka.DatasetConsumer;
 import org.reffakd.platform.kafka.Topics;
@@ -17,6 +20,8 @@ import org.reffakd.platform.metrics.PlatformMetrics;
  * dead-letter topic and are counted, the rest of the data still loads.
  */
 public final class TopicDataSource implements DataSource {
+
+  private static final System.Logger LOG = Logs.of(TopicDataSource.class);
 
   private final ClientConfig kafka;
   private final Duration timeout;
@@ -37,12 +42,13 @@ public final class TopicDataSource implements DataSource {
       metrics.recordsConsumed(topic, r.recordsRead());
       metrics.deadLettered(topic, r.deadLettered());
       if (r.deadLettered() > 0) {
-        System.out.println("data: " + r.deadLettered() + " malformed records of " + topic
-            + " sent to " + Topics.DEADLETTER + " (first: " + r.deadLetterReasons().get(0) + ")");
+        LOG.log(WARNING, "data: " + r.deadLettered() + " malformed records "
+            + "of " + topic + " sent to " + Topics.DEADLETTER + " (first: "
+            + r.deadLetterReasons().get(0) + ")");
       }
       ImageDataset train = r.datasets().get("train");
       ImageDataset test = r.datasets().get(testSplit);
-      return RunData.of(train, test, cfg, System.out, "topic " + topic);
+      return RunData.of(train, test, cfg, Logs.info(LOG), "topic " + topic);
     }
   }
 
