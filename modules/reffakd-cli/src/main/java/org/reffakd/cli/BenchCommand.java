@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.reffakd.nn.run.Benchmark;
 import org.reffakd.nn.run.RunConfig;
-import org.reffakd.platform.kafka.IngestBenchmark;
+import org.reffakd.kafka.IngestBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,8 @@
 package org.reffakd.cli;
 
 import java.util.Map;
+import org.reffakd.dashboard.DashboardOptions;
+import org.reffakd.dashboard.DashboardServer;
 import picocli.CommandLine.Option;
 
 /** Where the dashboard listens. */
@@ -31,8 +33,7 @@ final class DashboardFlags {
    */
   void start(org.reffakd.platform.Platform p, java.nio.file.Path root, String fragment) {
     try {
-      var server = p.startDashboard(new org.reffakd.platform.web.DashboardOptions(host, port,
-          root, token()));
+      var server = DashboardServer.start(p, new DashboardOptions(host, port, root, token()));
       System.out.printf("dashboard: http://%s:%d/%s  (metrics: /metrics)%n", host,
           server.actualPort(), fragment);
     } catch (RuntimeException e) {

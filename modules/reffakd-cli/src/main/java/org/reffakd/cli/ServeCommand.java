@@ -4,9 +4,10 @@ import io.vertx.core.http.HttpServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.reffakd.dashboard.DashboardOptions;
+import org.reffakd.dashboard.DashboardServer;
 import org.reffakd.platform.Platform;
 import org.reffakd.platform.pipeline.JobWorker;
-import org.reffakd.platform.web.DashboardOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
     Platform p = Platform.start(kafka.options(runs.resolve("kafka"), runs.resolve("artifacts")));
     HttpServer server;
     try {
-      server = p.startDashboard(opts);
+      server = DashboardServer.start(p, opts);
     } catch (RuntimeException e) {
       p.close();
       throw e;

@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.reffakd.nn.run.RunConfig;
-import org.reffakd.platform.kafka.ClientConfig;
+import org.reffakd.kafka.ClientConfig;
 import org.reffakd.platform.pipeline.Jobs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.nn.run.FashionSubset;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.platform.Platform;
-import org.reffakd.platform.kafka.Topics;
-import org.reffakd.platform.study.StudyRunner;
-import org.reffakd.platform.study.StudySpec;
+import org.reffakd.kafka.Topics;
+import org.reffakd.study.StudyRunner;
+import org.reffakd.study.StudySpec;
 
 /**
  * Two {@code reffakd worker} processes on one broker share a study's jobs; one is killed with

@@ -3,7 +3,6 @@ package org.reffakd.platform;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,9 +11,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.platform.bus.Addresses;
-import org.reffakd.platform.kafka.ClientConfig;
-import org.reffakd.platform.kafka.EmbeddedKafka;
-import org.reffakd.platform.kafka.Topics;
+import org.reffakd.kafka.ClientConfig;
+import org.reffakd.kafka.EmbeddedKafka;
+import org.reffakd.kafka.Topics;
 import org.reffakd.platform.pipeline.IngestVerticle;
 import org.reffakd.platform.pipeline.KafkaResultSink;
 import org.reffakd.platform.pipeline.Pipeline;
@@ -25,8 +24,6 @@ import org.reffakd.platform.pipeline.Stages;
 import org.reffakd.platform.pipeline.DataSource;
 import org.reffakd.platform.pipeline.TopicDataSource;
 import org.reffakd.platform.metrics.PlatformMetrics;
-import org.reffakd.platform.web.DashboardOptions;
-import org.reffakd.platform.web.DashboardServer;
 
 /**
  * The platform in one JVM: Vert.x, Kafka (the embedded single-node broker unless an external
@@ -129,14 +126,6 @@ public final class Platform implements AutoCloseable {
 
   public PlatformMetrics metrics() {
     return metrics;
-  }
-
-  /**
-   * Starts the web dashboard and /metrics on this platform's Vert.x. Fails (with the reason)
-   * when the port is taken or the options are unsafe.
-   */
-  public HttpServer startDashboard(DashboardOptions options) {
-    return await(DashboardServer.start(vertx, options, metrics));
   }
 
   /** Publishes a dataset's files to its samples topic through the ingest verticle. */

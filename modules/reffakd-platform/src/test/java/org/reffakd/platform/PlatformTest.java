@@ -28,7 +28,7 @@ import org.reffakd.nn.run.DirectRun;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.SoftLabelRecord;
 import org.reffakd.nn.train.Progress;
-import org.reffakd.platform.kafka.Topics;
+import org.reffakd.kafka.Topics;
 import org.reffakd.platform.pipeline.JobWorker;
 import org.reffakd.platform.pipeline.Jobs;
 

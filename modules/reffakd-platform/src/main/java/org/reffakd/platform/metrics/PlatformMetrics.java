@@ -157,13 +157,13 @@ public final class PlatformMetrics implements AutoCloseable {
    * treats as no label, so the dashboard's strategy list does not grow a placeholder.
    */
   private void registerFromTheStart() {
-    for (String topic : org.reffakd.platform.kafka.Topics.fixed()) {
+    for (String topic : org.reffakd.kafka.Topics.fixed()) {
       count("reffakd.kafka.records.produced", PRODUCED, topic, 0);
       count("reffakd.kafka.records.consumed", CONSUMED, topic, 0);
       count("reffakd.kafka.records.deadlettered", DEADLETTERED, topic, 0);
     }
     consumerLag(org.reffakd.platform.pipeline.JobWorker.GROUP,
-        org.reffakd.platform.kafka.Topics.JOBS, 0);
+        org.reffakd.kafka.Topics.JOBS, 0);
     for (String stage : STAGES) {
       stageTimer(stage);
     }

@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 import org.reffakd.nn.data.Datasets;
 import org.reffakd.nn.data.ImageDataset;
 import org.reffakd.platform.bus.Addresses;
-import org.reffakd.platform.kafka.ClientConfig;
-import org.reffakd.platform.kafka.DatasetConsumer;
-import org.reffakd.platform.kafka.DatasetPublisher;
-import org.reffakd.platform.kafka.SampleRecords;
+import org.reffakd.kafka.ClientConfig;
+import org.reffakd.kafka.DatasetConsumer;
+import org.reffakd.kafka.DatasetPublisher;
+import org.reffakd.kafka.SampleRecords;
 import org.reffakd.platform.metrics.PlatformMetrics;
 
 /**
@@ -74,7 +74,7 @@ public final class IngestVerticle extends VerticleBase {
         org.reffakd.nn.run.Splits.testSplit(dataset));
     if (reuse) {
       long t0 = System.nanoTime();
-      String topic = org.reffakd.platform.kafka.Topics.samples(dataset);
+      String topic = org.reffakd.kafka.Topics.samples(dataset);
       if (holds(kafka, topic, train, test)) {
         return new JsonObject().put("topic", topic).put("images",
                 (long) train.size() + test.size()).put("records", 0L)

@@ -29,9 +29,9 @@ import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunIds;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.nn.util.Logs;
-import org.reffakd.platform.kafka.ClientConfig;
-import org.reffakd.platform.kafka.DeadLetters;
-import org.reffakd.platform.kafka.Topics;
+import org.reffakd.kafka.ClientConfig;
+import org.reffakd.kafka.DeadLetters;
+import org.reffakd.kafka.Topics;
 import org.reffakd.platform.metrics.PlatformMetrics;
 
 /**

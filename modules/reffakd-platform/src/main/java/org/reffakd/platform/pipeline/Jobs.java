@@ -12,8 +12,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunIds;
-import org.reffakd.platform.kafka.ClientConfig;
-import org.reffakd.platform.kafka.Topics;
+import org.reffakd.kafka.ClientConfig;
+import org.reffakd.kafka.Topics;
 
 /**
  * Run requests on {@code reffakd.jobs} and their results on {@code reffakd.runs}. A request

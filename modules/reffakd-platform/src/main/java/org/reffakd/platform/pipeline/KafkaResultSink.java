@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.reffakd.platform.kafka.ClientConfig;
-import org.reffakd.platform.kafka.Topics;
+import org.reffakd.kafka.ClientConfig;
+import org.reffakd.kafka.Topics;
 import org.reffakd.platform.metrics.PlatformMetrics;
 
 /**

@@ -9,8 +9,8 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.reffakd.platform.kafka.ClientConfig;
-import org.reffakd.platform.kafka.Topics;
+import org.reffakd.kafka.ClientConfig;
+import org.reffakd.kafka.Topics;
 
 /**
  * The ids that already have a result on {@code reffakd.runs}, read incrementally (no consumer

@@ -10,9 +10,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.reffakd.nn.run.SoftLabelRecord;
-import org.reffakd.platform.kafka.ClientConfig;
-import org.reffakd.platform.kafka.DeadLetters;
-import org.reffakd.platform.kafka.Topics;
+import org.reffakd.kafka.ClientConfig;
+import org.reffakd.kafka.DeadLetters;
+import org.reffakd.kafka.Topics;
 import org.reffakd.platform.metrics.PlatformMetrics;
 
 /**

@@ -9,9 +9,9 @@ import org.reffakd.nn.data.ImageDataset;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunData;
 import org.reffakd.nn.util.Logs;
-import org.reffakd.platform.kafka.ClientConfig;
-import org.reffakd.platform.kafka.DatasetConsumer;
-import org.reffakd.platform.kafka.Topics;
+import org.reffakd.kafka.ClientConfig;
+import org.reffakd.kafka.DatasetConsumer;
+import org.reffakd.kafka.Topics;
 import org.reffakd.platform.metrics.PlatformMetrics;
 
 /**

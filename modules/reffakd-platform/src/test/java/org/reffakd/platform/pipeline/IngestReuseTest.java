@@ -18,10 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.nn.data.Datasets;
 import org.reffakd.nn.data.ImageDataset;
 import org.reffakd.nn.run.FashionSubset;
-import org.reffakd.platform.kafka.ClientConfig;
-import org.reffakd.platform.kafka.EmbeddedKafka;
-import org.reffakd.platform.kafka.SampleRecords;
-import org.reffakd.platform.kafka.Topics;
+import org.reffakd.kafka.ClientConfig;
+import org.reffakd.kafka.EmbeddedKafka;
+import org.reffakd.kafka.SampleRecords;
+import org.reffakd.kafka.Topics;
 
 /**
  * Ingest with reuse: a samples topic that already holds the dataset exactly as the files give it
@@ -111,7 +111,7 @@ class IngestReuseTest {
       JsonObject r = IngestVerticle.ingest(c, name, data, true);
       assertFalse(r.getBoolean("reused"), r.encode());
       assertTrue(IngestVerticle.holds(c, topic, train, test));
-      assertEquals(Map.of(), new org.reffakd.platform.kafka.DatasetConsumer(c, "g")
+      assertEquals(Map.of(), new org.reffakd.kafka.DatasetConsumer(c, "g")
           .completeSplits(Topics.samples("never-there"), java.time.Duration.ofSeconds(10)));
     } finally {
       own.close();

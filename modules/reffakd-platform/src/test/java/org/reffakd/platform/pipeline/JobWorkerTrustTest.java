@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.platform.Platform;
-import org.reffakd.platform.kafka.DeadLetters;
-import org.reffakd.platform.kafka.Topics;
+import org.reffakd.kafka.DeadLetters;
+import org.reffakd.kafka.Topics;
 
 /**
  * A job record is untrusted input (docs/security.md), against a real (embedded) broker and a

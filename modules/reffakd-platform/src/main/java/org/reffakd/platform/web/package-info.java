@@ -1,7 +1,0 @@
-/**
- * The web dashboard ({@link org.reffakd.platform.web.DashboardServer}): a static page with
- * Chart.js from its WebJar, a JSON API over the runs folder, server-sent events relaying the
- * event bus, and the Prometheus endpoint. Options in
- * {@link org.reffakd.platform.web.DashboardOptions}.
- */
-package org.reffakd.platform.web;
