@@ -75,10 +75,12 @@ final class EventStream implements Handler<RoutingContext> {
           if (name.equals("progress") && res.writeQueueFull()) {
             return; // a slow client skips live progress, never epochs or status changes
           }
-          if (name.equals("softlabels_ready")) {
+          if (name.equals("softlabels_ready")) { // Messages.SimilarityReply, less its matrices
+            JsonObject rec = body.getValue("record") instanceof JsonObject r ? r
+                : new JsonObject();
             body = new JsonObject().put("run", body.getString("run"))
-                .put("dataset", body.getString("dataset"))
-                .put("classes", body.getValue("classes"));
+                .put("dataset", rec.getString("dataset"))
+                .put("classes", rec.getValue("classes"));
           }
           send(res, hide, name, body);
         })));

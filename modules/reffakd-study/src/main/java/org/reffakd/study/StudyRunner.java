@@ -28,9 +28,9 @@ import org.reffakd.nn.train.EpochRow;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.nn.util.Csv;
 import org.reffakd.platform.Platform;
+import org.reffakd.platform.bus.Messages;
 import org.reffakd.kafka.Topics;
 import org.reffakd.platform.pipeline.Jobs;
-import org.reffakd.platform.pipeline.Stages;
 import org.reffakd.spi.LossPlugin;
 
 /**
@@ -85,7 +85,7 @@ public final class StudyRunner {
     Map<Double, Map<Long, Cost>> teacherCost = new TreeMap<>();
     List<SoftLabelMatrix> matrices = new ArrayList<>();
     Map<String, String> softKeys = new LinkedHashMap<>(); // variant/seed/fraction -> key
-    Map<String, JsonObject> teachers = new LinkedHashMap<>(); // seed/fraction -> reference
+    Map<String, Messages.TeacherArtifact> teachers = new LinkedHashMap<>(); // seed/fraction
     boolean soft = spec.anyNeeds(LossPlugin.Need.SOFT_LABELS);
     boolean teacher = spec.anyNeeds(LossPlugin.Need.TEACHER);
     for (long seed : spec.seeds()) {
@@ -170,11 +170,8 @@ public final class StudyRunner {
     }
     log.printf("study: autoencoder of seed %d%s%n", seed, whole ? ""
         : ", on the " + cfg.trainFraction() + " fraction's labelled images");
-    JsonObject r = Platform.await(platform.pipeline().autoencoder("study-ae-"
-        + tag(seed, cfg.trainFraction(), whole), cfg, work, fromTopic));
-    r.remove("run");
-    r.remove("data_seconds");
-    AutoencoderStage.Output o = AutoencoderStage.Output.fromMap(Stages.plain(r));
+    AutoencoderStage.Output o = Platform.await(platform.pipeline().autoencoder("study-ae-"
+        + tag(seed, cfg.trainFraction(), whole), cfg, work, fromTopic)).output();
     writeJson(saved, o.toMap());
     return o;
   }
@@ -196,11 +193,11 @@ public final class StudyRunner {
         return r;
       }
     }
-    JsonObject reply = Platform.await(platform.pipeline().softLabels("study-soft-" + variant
-        + "-" + tag(seed, cfg.trainFraction(), cfg.trainFraction() == 1.0), cfg,
+    Messages.SimilarityReply reply = Platform.await(platform.pipeline().softLabels("study-soft-"
+        + variant + "-" + tag(seed, cfg.trainFraction(), cfg.trainFraction() == 1.0), cfg,
         ae.encoderSha256(), fromTopic));
     // read back from the topic, as the distillation jobs will
-    r = platform.softLabels().fetch(reply.getString("key"));
+    r = platform.softLabels().fetch(reply.record().key());
     try {
       Files.createDirectories(folder);
     } catch (IOException e) {
@@ -309,7 +306,7 @@ public final class StudyRunner {
       if (v == null || failed(v)) {
         continue;
       }
-      RunResult r = RunResult.fromMap(Stages.plain(v));
+      RunResult r = RunResult.fromMap(Messages.document(v));
       List<EpochPoint> curve = new ArrayList<>();
       for (EpochRow e : r.history()) {
         curve.add(new EpochPoint(e.epoch(), e.valTop1(), e.testTop1()));

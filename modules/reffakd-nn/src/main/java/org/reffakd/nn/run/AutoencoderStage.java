@@ -48,18 +48,8 @@ public final class AutoencoderStage {
     }
 
     /** What a run's result.json reports of its autoencoder, with the stage timings so far. */
-    public Map<String, Object> upstream(Map<String, Double> timings) {
-      Map<String, Object> u = new LinkedHashMap<>();
-      u.put("autoencoder_parameters", parameters());
-      u.put("autoencoder_epochs", history().size());
-      u.put("autoencoder_val_mse", Double.isNaN(bestValMse()) ? null : bestValMse());
-      u.put("autoencoder_best_epoch", bestEpoch());
-      u.put("autoencoder_selection", "validation split of " + valImages()
-          + " training images (the reference selected on the test split)");
-      u.put("autoencoder_history", history());
-      u.put("autoencoder_cost", cost.toJson());
-      u.put("timings_s", new LinkedHashMap<>(timings));
-      return u;
+    public Upstream upstream(Map<String, Double> timings) {
+      return Upstream.of(this, timings);
     }
   }
 

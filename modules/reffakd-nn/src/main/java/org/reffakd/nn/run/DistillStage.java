@@ -82,11 +82,11 @@ public final class DistillStage {
    * @param soft     the soft labels (required when the loss needs them; always recorded)
    * @param teacher  the teacher, or null (required when the loss needs one)
    * @param upstream what earlier stages report into result.json (autoencoder figures, their
-   *                 timings under {@code timings_s})
+   *                 timings), {@link Upstream#NONE} for none
    */
   public static RunResult run(RunConfig cfg, RunData data, SoftLabelRecord soft,
                               Teachers.Ref teacher, Path runDir, Progress progress,
-                              Map<String, Object> upstream) {
+                              Upstream upstream) {
     Costs.Meter meter = new Costs.Meter();
     cfg.write(runDir.resolve("config.json"));
     try (ConfiguredLoss loss = loss(cfg)) {
@@ -130,11 +130,7 @@ public final class DistillStage {
             .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()),
                 Map::putAll));
       }
-      Map<String, Double> upstreamTimings = new LinkedHashMap<>();
-      if (upstream.get("timings_s") instanceof Map<?, ?> t) {
-        t.forEach((k, v) -> upstreamTimings.put(k.toString(), ((Number) v).doubleValue()));
-      }
-      Segments segments = Segments.record(runDir, upstreamTimings);
+      Segments segments = Segments.record(runDir, upstream.timingsS());
       Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset())
           : Augmentation.NONE;
       Classifier student = backend.classifier(cfg.arch(), channels, cfg.imageSize(), classes,
@@ -191,11 +187,7 @@ public final class DistillStage {
           : "test_accuracy.at_best_val is the test accuracy at the epoch of best validation "
               + "accuracy (val_size " + cfg.valSize() + "); best is the best test epoch, the "
               + "reference's optimistic protocol");
-      upstream.forEach((k, v) -> {
-        if (!k.equals("timings_s")) {
-          details.put(k, v);
-        }
-      });
+      details.putAll(upstream.details());
       details.putAll(provenance);
       if (card != null) {
         details.put("model_card", card);

@@ -334,7 +334,9 @@ public final class PlatformMetrics implements AutoCloseable {
       case Addresses.RUN_STATUS -> onRunStatus(m, vertx);
       case Addresses.AUTOENCODER_TRAINED -> {
         autoencodersTrained().increment();
-        double mse = number(m.getValue("val_mse"));
+        // Messages.AutoencoderReply: the kept checkpoint's validation MSE
+        double mse = m.getValue("output") instanceof JsonObject out
+            ? number(out.getValue("best_val_mse")) : Double.NaN;
         if (Double.isFinite(mse)) {
           gauge("reffakd.autoencoder.selected.mse", "Validation MSE of the kept autoencoder "
               + "checkpoint", null, Tags.empty(), mse);

@@ -26,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.reffakd.nn.loss.LossRegistry;
 import org.reffakd.nn.run.RunConfig;
+import org.reffakd.platform.bus.Messages;
 import org.reffakd.nn.run.RunIds;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.nn.util.Logs;
@@ -176,6 +177,7 @@ public final class JobWorker implements AutoCloseable {
     RunConfig cfg;
     boolean fromTopic;
     JsonObject req;
+    Messages.Job job;
     try {
       if (r.value() == null) {
         throw new IllegalArgumentException("empty record (no JSON object)");
@@ -187,20 +189,10 @@ public final class JobWorker implements AutoCloseable {
       }
       id = RunIds.check("run id", (String) rid);
       dir = RunIds.resolve(runsRoot, "run id", id);
-      if (!(req.getValue("config") instanceof JsonObject given)) {
+      if (!(req.getValue("config") instanceof JsonObject)) {
         throw new IllegalArgumentException("no config (\"config\": an object with the fields "
             + "of config.json)");
       }
-      cfg = RunConfig.JSON.convertValue(Stages.plain(given), RunConfig.class);
-      if (!cfg.plugins().isEmpty() && !cfg.plugins().equals(plugins)) {
-        LOG.log(WARNING, "worker " + name + ": " + id + ": the record's plugin folders "
-            + cfg.plugins() + " are ignored: a record names a loss, never code to load (this "
-            + "worker loads plugins from " + (plugins.isEmpty() ? "$" + LossRegistry.PLUGIN_DIR_ENV
-            + " or ~/.reffakd/plugins" : plugins + " and $" + LossRegistry.PLUGIN_DIR_ENV) + ")");
-      }
-      // the worker's own plugin folders, whatever the record says
-      cfg = cfg.with("plugins", plugins).validate();
-      fromTopic = req.getBoolean("from_topic", false);
       String kind = req.getString("kind", "run");
       if (!kind.equals("run") && !kind.equals("distill")) {
         throw new IllegalArgumentException("unknown kind '" + kind + "' (run or distill)");
@@ -212,6 +204,17 @@ public final class JobWorker implements AutoCloseable {
       if (req.getValue("teacher") != null && !(req.getValue("teacher") instanceof JsonObject)) {
         throw new IllegalArgumentException("teacher must be an object {sha256, descriptor}");
       }
+      job = Messages.read(req, Messages.Job.class); // the one codec; a bad field is named
+      cfg = job.config();
+      if (!cfg.plugins().isEmpty() && !cfg.plugins().equals(plugins)) {
+        LOG.log(WARNING, "worker " + name + ": " + id + ": the record's plugin folders "
+            + cfg.plugins() + " are ignored: a record names a loss, never code to load (this "
+            + "worker loads plugins from " + (plugins.isEmpty() ? "$" + LossRegistry.PLUGIN_DIR_ENV
+            + " or ~/.reffakd/plugins" : plugins + " and $" + LossRegistry.PLUGIN_DIR_ENV) + ")");
+      }
+      // the worker's own plugin folders, whatever the record says
+      cfg = cfg.with("plugins", plugins).validate();
+      fromTopic = job.fromTopic();
     } catch (RuntimeException e) {
       String why = "malformed run request: " + e.getMessage();
       deadLetter(dlq, r, why);
@@ -229,20 +232,19 @@ public final class JobWorker implements AutoCloseable {
       return;
     }
     LOG.log(INFO, "worker " + name + ": " + id + " started");
-    CompletableFuture<JsonObject> job = (req.getString("kind", "run").equals("distill")
-        ? pipeline.distill(id, cfg, dir, req.getString("soft_label_key"),
-            req.getJsonObject("teacher"), fromTopic, req.getJsonObject("upstream",
-                new JsonObject()))
+    CompletableFuture<JsonObject> work = (job.distill()
+        ? pipeline.distill(new Messages.DistillRequest(id, cfg, dir.toString(),
+            job.softLabelKey(), fromTopic, job.teacher(), job.upstream()))
         : pipeline.run(id, cfg, dir, fromTopic, console))
         .toCompletionStage().toCompletableFuture();
     // keep the membership alive while the run trains: poll with everything paused
     c.pause(c.assignment());
-    while (!job.isDone() && running.get()) {
+    while (!work.isDone() && running.get()) {
       c.poll(Duration.ofMillis(200));
       c.pause(c.assignment()); // partitions assigned by a rebalance meanwhile stay paused too
     }
     try {
-      job.join();
+      work.join();
       done.incrementAndGet();
       LOG.log(INFO, "worker " + name + ": " + id + " done");
     } catch (RuntimeException e) {
@@ -250,7 +252,7 @@ public final class JobWorker implements AutoCloseable {
       String why = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
       LOG.log(INFO, "worker " + name + ": " + id + " failed: " + why);
       deadLetter(dlq, r, "run " + id + " failed: " + why);
-      if (req.getString("kind", "run").equals("distill")) {
+      if (job.distill()) {
         // the study waits for every job: a failure is its result
         failed(dlq, id, why);
       }

@@ -10,10 +10,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.reffakd.nn.run.RunConfig;
-import org.reffakd.nn.run.RunIds;
 import org.reffakd.kafka.ClientConfig;
 import org.reffakd.kafka.Topics;
+import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.RunIds;
+import org.reffakd.platform.bus.Messages;
 
 /**
  * Run requests on {@code reffakd.jobs} and their results on {@code reffakd.runs}. A request
@@ -33,10 +34,8 @@ public final class Jobs {
     String id = runId != null ? RunIds.check("run id", runId) : cfg.dataset() + "-"
         + cfg.loss().replaceAll("[^a-z0-9-]", "_") + "-" + UUID.randomUUID().toString()
         .substring(0, 8);
-    JsonObject req = new JsonObject().put("run", id)
-        .put("config", config(cfg))
-        .put("from_topic", fromTopic);
-    send(kafka, id, req);
+    send(kafka, id, Messages.json(new Messages.Job("run", id, config(cfg), fromTopic, null, null,
+        null)));
     return id;
   }
 
@@ -44,9 +43,8 @@ public final class Jobs {
    * A config as a request carries it: without plugin folders, which a worker ignores (a record
    * names a loss, never a code location: each worker loads plugins from its own folders).
    */
-  private static JsonObject config(RunConfig cfg) {
-    return new JsonObject(RunConfig.JSON.convertValue(cfg.with("plugins", java.util.List.of()),
-        java.util.Map.class));
+  private static RunConfig config(RunConfig cfg) {
+    return cfg.with("plugins", List.of());
   }
 
   /** Publishes a request on {@code reffakd.jobs} under its id; returns once it is durable. */
@@ -73,7 +71,8 @@ public final class Jobs {
    * soft-label key and the teacher reference ({@code {sha256, descriptor}} or null).
    */
   public static void submitDistill(ClientConfig kafka, String jobId, RunConfig cfg,
-                                   String softLabelKey, JsonObject teacher, boolean fromTopic) {
+                                   String softLabelKey, Messages.TeacherArtifact teacher,
+                                   boolean fromTopic) {
     try (Submitter sub = new Submitter(kafka)) {
       sub.distill(jobId, cfg, softLabelKey, teacher, fromTopic);
     }
@@ -89,15 +88,10 @@ public final class Jobs {
     }
 
     /** As {@link Jobs#submitDistill}, acknowledged by the broker before it returns. */
-    public void distill(String jobId, RunConfig cfg, String softLabelKey, JsonObject teacher,
-                        boolean fromTopic) {
-      JsonObject req = new JsonObject().put("kind", "distill").put("run", jobId)
-          .put("config", config(cfg))
-          .put("soft_label_key", softLabelKey).put("from_topic", fromTopic);
-      if (teacher != null) {
-        req.put("teacher", teacher);
-      }
-      send(producer, jobId, req);
+    public void distill(String jobId, RunConfig cfg, String softLabelKey,
+                        Messages.TeacherArtifact teacher, boolean fromTopic) {
+      send(producer, jobId, Messages.json(new Messages.Job("distill", jobId, config(cfg),
+          fromTopic, softLabelKey, teacher, null)));
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -17,12 +16,12 @@ import org.reffakd.nn.run.ArtifactStore;
 import org.reffakd.nn.run.AutoencoderStage;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunDir;
-import org.reffakd.nn.run.SoftLabelRecord;
 import org.reffakd.nn.run.SoftLabelStage;
 import org.reffakd.nn.run.Teachers;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.nn.util.Logs;
 import org.reffakd.platform.bus.Addresses;
+import org.reffakd.platform.bus.Messages;
 
 /**
  * Drives runs through the stage verticles over the event bus. A run is autoencoder, then
@@ -63,11 +62,11 @@ public final class Pipeline {
   public Future<JsonObject> run(String id, RunConfig cfg, Path runDir, boolean fromTopic,
                                 Progress console) {
     EventBus bus = vertx.eventBus();
-    JsonObject teacher;
+    Messages.TeacherArtifact teacher;
     try {
       Map<String, Object> done = RunDir.finished(cfg, runDir);
       if (done != null) { // resuming a finished run changes nothing
-        return Future.succeededFuture(new JsonObject(Stages.encode(done)));
+        return Future.succeededFuture(Messages.json(done));
       }
       RunDir.prepare(cfg, runDir);
       teacher = cfg.teacher() == null ? null : teacherRef(Path.of(cfg.teacher()));
@@ -79,22 +78,19 @@ public final class Pipeline {
         .put("dataset", cfg.dataset()).put("loss", cfg.loss());
     bus.publish(Addresses.RUN_STATUS, status.copy().put("status", "started"));
     Map<String, Double> timings = new LinkedHashMap<>();
-    JsonObject[] ae = new JsonObject[1];
+    AutoencoderStage.Output[] ae = new AutoencoderStage.Output[1];
     return autoencoder(id, cfg, runDir, fromTopic)
         .compose(a -> {
-          ae[0] = a;
-          timings.put("data", a.getDouble("data_seconds"));
-          timings.put("autoencoder", a.getDouble("seconds"));
-          return softLabels(id, cfg, a.getString("encoder_sha256"), fromTopic);
+          ae[0] = a.output();
+          timings.put("data", a.dataSeconds());
+          timings.put("autoencoder", a.output().seconds());
+          return softLabels(id, cfg, a.output().encoderSha256(), fromTopic);
         })
         .compose(s -> {
-          timings.put("soft_labels", s.getDouble("seconds"));
-          SoftLabelStage.logSoftLabels(Logs.info(LOG), SoftLabelRecord.fromJson(
-              without(s, "seconds", "run").encode()));
-          AutoencoderStage.Output out = AutoencoderStage.Output.fromMap(Stages.plain(
-              without(ae[0], "data_seconds", "run")));
-          return distill(id, cfg, runDir, s.getString("key"), teacher, fromTopic,
-              new JsonObject(Stages.encode(out.upstream(timings))));
+          timings.put("soft_labels", s.seconds());
+          SoftLabelStage.logSoftLabels(Logs.info(LOG), s.record());
+          return distill(new Messages.DistillRequest(id, cfg, runDir.toString(),
+              s.record().key(), fromTopic, teacher, ae[0].upstream(timings)));
         })
         .onComplete(ar -> {
           listeners.forEach(MessageConsumer::unregister);
@@ -112,41 +108,31 @@ public final class Pipeline {
   }
 
   /** Trains (or resumes in workDir) an autoencoder; the reply names the encoder artefact. */
-  public Future<JsonObject> autoencoder(String id, RunConfig cfg, Path workDir,
-                                        boolean fromTopic) {
-    return request(Addresses.AUTOENCODER_TRAIN, new JsonObject().put("run", id)
-        .put("config", Stages.json(cfg)).put("dir", workDir.toString())
-        .put("from_topic", fromTopic));
+  public Future<Messages.AutoencoderReply> autoencoder(String id, RunConfig cfg, Path workDir,
+                                                       boolean fromTopic) {
+    return request(Addresses.AUTOENCODER_TRAIN, new Messages.AutoencoderRequest(id, cfg,
+        workDir.toString(), fromTopic), Messages.AutoencoderReply.class);
   }
 
-  /** Computes and publishes a soft-label record; the reply carries its key. */
-  public Future<JsonObject> softLabels(String id, RunConfig cfg, String encoderSha256,
-                                       boolean fromTopic) {
-    return request(Addresses.SIMILARITY_COMPUTE, new JsonObject().put("run", id)
-        .put("config", Stages.json(cfg)).put("encoder_sha256", encoderSha256)
-        .put("from_topic", fromTopic));
+  /** Computes and publishes a soft-label record; the reply carries it. */
+  public Future<Messages.SimilarityReply> softLabels(String id, RunConfig cfg,
+                                                     String encoderSha256, boolean fromTopic) {
+    return request(Addresses.SIMILARITY_COMPUTE, new Messages.SimilarityRequest(id, cfg,
+        encoderSha256, fromTopic), Messages.SimilarityReply.class);
   }
 
   /**
    * Trains a student from a soft-label key (and a teacher reference from {@link #teacherRef},
-   * or null); the reply is the result.
+   * or null); the reply is the result (result.json).
    */
-  public Future<JsonObject> distill(String id, RunConfig cfg, Path dir, String softLabelKey,
-                                    JsonObject teacher, boolean fromTopic, JsonObject upstream) {
-    JsonObject req = new JsonObject().put("run", id).put("config", Stages.json(cfg))
-        .put("dir", dir.toString()).put("soft_label_key", softLabelKey)
-        .put("from_topic", fromTopic).put("upstream", upstream);
-    if (teacher != null) {
-      req.put("teacher", teacher);
-    }
-    return request(Addresses.DISTILL, req);
+  public Future<JsonObject> distill(Messages.DistillRequest req) {
+    return request(Addresses.DISTILL, req, JsonObject.class);
   }
 
   /** A teacher directory as a reference: its weights put in the store, its descriptor. */
-  public JsonObject teacherRef(Path teacherDir) {
+  public Messages.TeacherArtifact teacherRef(Path teacherDir) {
     Teachers.Ref ref = Teachers.ref(teacherDir);
-    return new JsonObject().put("sha256", artifacts.put(ref.weights()))
-        .put("descriptor", new JsonObject(Stages.encode(ref.descriptor())));
+    return new Messages.TeacherArtifact(artifacts.put(ref.weights()), ref.descriptor());
   }
 
   /** Passes this run's progress and epoch events on to the console. */
@@ -170,16 +156,11 @@ public final class Pipeline {
     return List.of(p, e);
   }
 
-  private static JsonObject without(JsonObject o, String... keys) {
-    JsonObject c = o.copy();
-    for (String k : keys) {
-      c.remove(k);
-    }
-    return c;
-  }
-
-  private <T> Future<T> request(String address, JsonObject body) {
-    return vertx.eventBus().<T>request(address, body, LONG).map(Message::body)
+  /** A request as its record, the reply decoded into its type (one codec: {@link Messages}). */
+  private <T> Future<T> request(String address, Object body, Class<T> reply) {
+    return vertx.eventBus().<JsonObject>request(address, Messages.json(body), LONG)
+        .map(m -> reply == JsonObject.class ? reply.cast(m.body())
+            : Messages.read(m.body(), reply))
         .recover(e -> Future.failedFuture(e instanceof ReplyException re
             ? new IllegalArgumentException(re.getMessage(), re) : e));
   }

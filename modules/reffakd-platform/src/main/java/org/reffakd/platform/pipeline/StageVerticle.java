@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.platform.bus.BusProgress;
+import org.reffakd.platform.bus.Messages;
 
 /**
  * A stage of the pipeline as a thin adapter: it listens on one address, runs the stage on the
@@ -29,8 +30,11 @@ abstract class StageVerticle extends VerticleBase {
     this.services = services;
   }
 
-  /** The stage itself: blocking, on the training thread. */
-  protected abstract JsonObject run(JsonObject request, Progress progress) throws Exception;
+  /**
+   * The stage itself: blocking, on the training thread. Its reply: a record of {@link
+   * org.reffakd.platform.bus.Messages} or a JSON object (a result), sent as JSON.
+   */
+  protected abstract Object run(JsonObject request, Progress progress) throws Exception;
 
   /** The event published after a successful stage (null for none). */
   protected String eventAddress() {
@@ -49,7 +53,10 @@ abstract class StageVerticle extends VerticleBase {
     Progress progress = new BusProgress(vertx.eventBus(), id, Progress.NONE);
     worker.executeBlocking(() -> run(req, progress)).onComplete(ar -> {
       if (ar.succeeded()) {
-        JsonObject reply = ar.result().copy().put("run", id);
+        JsonObject reply = Messages.json(ar.result());
+        if (reply.getValue("run") == null) {
+          reply.put("run", id);
+        }
         if (eventAddress() != null) {
           vertx.eventBus().publish(eventAddress(), reply);
         }

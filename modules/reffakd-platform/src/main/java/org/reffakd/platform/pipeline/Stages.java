@@ -1,10 +1,7 @@
 package org.reffakd.platform.pipeline;
 
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Map;
 import org.reffakd.nn.run.AutoencoderStage;
 import org.reffakd.nn.run.DistillStage;
 import org.reffakd.nn.run.RunConfig;
@@ -12,12 +9,14 @@ import org.reffakd.nn.run.RunData;
 import org.reffakd.nn.run.SoftLabelRecord;
 import org.reffakd.nn.run.SoftLabelStage;
 import org.reffakd.nn.run.Teachers;
+import org.reffakd.nn.run.Upstream;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.platform.bus.Addresses;
+import org.reffakd.platform.bus.Messages;
 
 /**
- * The three stage verticles. Requests carry a config, references and paths only (see
- * {@link Addresses}); each stage loads its data itself (files or the samples topic), takes
+ * The three stage verticles. Requests carry a config, references and paths only, as the
+ * records of {@link Messages} (see {@link Addresses}); each stage loads its data itself (files or the samples topic), takes
  * artefacts from the store by SHA-256 and soft labels from the soft-label topic by key.
  */
 public final class Stages {
@@ -31,14 +30,15 @@ public final class Stages {
     }
 
     @Override
-    protected JsonObject run(JsonObject req, Progress progress) {
-      RunConfig cfg = configOf(req);
+    protected Object run(JsonObject message, Progress progress) {
+      Messages.AutoencoderRequest req = Messages.read(message, Messages.AutoencoderRequest.class);
+      RunConfig cfg = validConfig(req.config());
       long t = System.nanoTime();
-      RunData data = services.data(cfg, req.getBoolean("from_topic", false));
+      RunData data = services.data(cfg, req.fromTopic());
       double dataSecs = (System.nanoTime() - t) / 1e9;
-      AutoencoderStage.Output out = AutoencoderStage.run(cfg, data,
-          Path.of(req.getString("dir")), services.artifacts(), progress);
-      return new JsonObject(out.toMap()).put("data_seconds", dataSecs);
+      AutoencoderStage.Output out = AutoencoderStage.run(cfg, data, Path.of(req.dir()),
+          services.artifacts(), progress);
+      return new Messages.AutoencoderReply(req.run(), out, dataSecs);
     }
 
     @Override
@@ -49,7 +49,7 @@ public final class Stages {
 
   /**
    * {@link Addresses#SIMILARITY_COMPUTE}: the soft-label record of an encoder, published to
-   * the soft-label store; the reply carries its key and matrices.
+   * the soft-label store; the reply carries the record.
    */
   public static final class Similarity extends StageVerticle {
     public Similarity(StageServices services) {
@@ -57,14 +57,15 @@ public final class Stages {
     }
 
     @Override
-    protected JsonObject run(JsonObject req, Progress progress) {
-      RunConfig cfg = configOf(req);
+    protected Object run(JsonObject message, Progress progress) {
+      Messages.SimilarityRequest req = Messages.read(message, Messages.SimilarityRequest.class);
+      RunConfig cfg = validConfig(req.config());
       long t = System.nanoTime();
-      RunData data = services.data(cfg, req.getBoolean("from_topic", false));
-      SoftLabelRecord r = SoftLabelStage.run(cfg, data, req.getString("encoder_sha256"),
+      RunData data = services.data(cfg, req.fromTopic());
+      SoftLabelRecord r = SoftLabelStage.run(cfg, data, req.encoderSha256(),
           services.artifacts());
       services.softLabels().publish(r);
-      return new JsonObject(r.toJson()).put("seconds", (System.nanoTime() - t) / 1e9);
+      return new Messages.SimilarityReply(req.run(), r, (System.nanoTime() - t) / 1e9);
     }
 
     @Override
@@ -83,58 +84,28 @@ public final class Stages {
     }
 
     @Override
-    protected JsonObject run(JsonObject req, Progress progress) {
-      RunConfig cfg = configOf(req);
-      RunData data = services.data(cfg, req.getBoolean("from_topic", false));
-      String key = req.getString("soft_label_key");
-      SoftLabelRecord soft = key == null ? null : services.softLabels().fetch(key);
-      JsonObject t = req.getJsonObject("teacher");
-      Teachers.Ref teacher = t == null ? null : new Teachers.Ref(
-          plain(t.getJsonObject("descriptor")), services.artifacts().get(t.getString("sha256")));
-      JsonObject upstream = req.getJsonObject("upstream", new JsonObject());
-      Map<String, Object> result = DistillStage.run(cfg, data, soft, teacher,
-          Path.of(req.getString("dir")), progress, plain(upstream)).toMap();
-      JsonObject out = new JsonObject(encode(result));
-      services.results().result(req.getString("run"), out);
+    protected Object run(JsonObject message, Progress progress) {
+      Messages.DistillRequest req = Messages.read(message, Messages.DistillRequest.class);
+      RunConfig cfg = validConfig(req.config());
+      RunData data = services.data(cfg, req.fromTopic());
+      SoftLabelRecord soft = req.softLabelKey() == null ? null
+          : services.softLabels().fetch(req.softLabelKey());
+      Messages.TeacherArtifact t = req.teacher();
+      Teachers.Ref teacher = t == null ? null
+          : new Teachers.Ref(t.descriptor(), services.artifacts().get(t.sha256()));
+      JsonObject out = Messages.json(DistillStage.run(cfg, data, soft, teacher,
+          Path.of(req.dir()), progress, req.upstream() == null ? Upstream.NONE
+              : req.upstream()).toMap());
+      services.results().result(req.run(), out);
       return out;
     }
   }
 
-  /** The config of a request (its {@code config} object, as in config.json). */
-  static RunConfig configOf(JsonObject req) {
-    JsonObject c = req.getJsonObject("config");
-    if (c == null) {
+  /** A request's config, validated; one line when it has none or a bad one. */
+  static RunConfig validConfig(RunConfig cfg) {
+    if (cfg == null) {
       throw new IllegalArgumentException("request without a config");
     }
-    try {
-      return RunConfig.JSON.readValue(c.encode(), RunConfig.class).validate();
-    } catch (IOException e) {
-      throw new IllegalArgumentException("bad config in request: " + e.getMessage()
-          .replaceAll("\\s+", " "), e);
-    }
-  }
-
-  /** A config as a request's {@code config} object. */
-  static JsonObject json(RunConfig cfg) {
-    return new JsonObject(encode(cfg));
-  }
-
-  /** Any value as JSON text through the project's mapper (snake_case, records). */
-  static String encode(Object o) {
-    try {
-      return RunConfig.JSON.writeValueAsString(o);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** A JSON object as plain maps and lists. */
-  @SuppressWarnings("unchecked")
-  public static Map<String, Object> plain(JsonObject o) {
-    try {
-      return RunConfig.JSON.readValue(o.encode(), Map.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return cfg.validate();
   }
 }

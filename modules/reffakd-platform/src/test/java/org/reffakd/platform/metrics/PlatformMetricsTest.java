@@ -102,8 +102,8 @@ class PlatformMetricsTest {
             .put("seconds", 1.0).put("images_per_s", 1000.0)));
     assertEquals(0.2, gauge("reffakd.autoencoder.mse", "split", "train"));
     assertEquals(0.25, gauge("reffakd.autoencoder.mse", "split", "val"));
-    event(Addresses.AUTOENCODER_TRAINED, new JsonObject().put("run", "r").put("val_mse", 0.24)
-        .put("epoch", 3));
+    event(Addresses.AUTOENCODER_TRAINED, new JsonObject().put("run", "r").put("output",
+        new JsonObject().put("best_val_mse", 0.24).put("best_epoch", 3)));
     assertEquals(0.24, gauge("reffakd.autoencoder.selected.mse"));
     assertEquals(1.0, registry.get("reffakd.autoencoders.trained").counter().count());
     // junk is ignored, not thrown

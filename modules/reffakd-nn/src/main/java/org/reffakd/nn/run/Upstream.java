@@ -1,0 +1,54 @@
+package org.reffakd.nn.run;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the stages before distillation report into a run's result.json: the autoencoder's
+ * figures (absent for a job that has none) and the seconds each earlier stage took. It crosses
+ * the event bus and Kafka inside the distillation request, in this JSON form (snake_case, the
+ * keys result.json has: {@code autoencoder_parameters}, ..., {@code timings_s}).
+ *
+ * @param autoencoderHistory the autoencoder's per-epoch rows (autoencoder_metrics.csv)
+ * @param timingsS           seconds per earlier stage ({@code data}, {@code autoencoder}, ...)
+ */
+public record Upstream(Long autoencoderParameters, Integer autoencoderEpochs,
+                       Double autoencoderValMse, Integer autoencoderBestEpoch,
+                       String autoencoderSelection, List<Map<String, Object>> autoencoderHistory,
+                       Cost autoencoderCost, Map<String, Double> timingsS) {
+
+  /** Nothing upstream: a job given its soft labels or teacher by reference. */
+  public static final Upstream NONE = new Upstream(null, null, null, null, null, null, null,
+      Map.of());
+
+  public Upstream {
+    timingsS = timingsS == null ? Map.of() : java.util.Collections.unmodifiableMap(
+        new LinkedHashMap<>(timingsS));
+  }
+
+  /** The autoencoder's figures with the stage timings so far. */
+  public static Upstream of(AutoencoderStage.Output ae, Map<String, Double> timings) {
+    return new Upstream(ae.parameters(), ae.history().size(),
+        Double.isNaN(ae.bestValMse()) ? null : ae.bestValMse(), ae.bestEpoch(),
+        "validation split of " + ae.valImages()
+            + " training images (the reference selected on the test split)",
+        ae.history(), ae.cost(), timings);
+  }
+
+  /** The autoencoder's entries of result.json, in its order (none without an autoencoder). */
+  public Map<String, Object> details() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    if (autoencoderParameters == null) {
+      return d;
+    }
+    d.put("autoencoder_parameters", autoencoderParameters);
+    d.put("autoencoder_epochs", autoencoderEpochs);
+    d.put("autoencoder_val_mse", autoencoderValMse);
+    d.put("autoencoder_best_epoch", autoencoderBestEpoch);
+    d.put("autoencoder_selection", autoencoderSelection);
+    d.put("autoencoder_history", autoencoderHistory);
+    d.put("autoencoder_cost", autoencoderCost == null ? Map.of() : autoencoderCost.toJson());
+    return d;
+  }
+}
