@@ -23,11 +23,12 @@ final class ConfigOptions {
   @Option(names = "--config", paramLabel = "FILE", description = "read the run config from a "
       + "JSON file (as written to config.json) or the same fields in YAML (.yaml/.yml)")
   Path config;
-  @Option(names = "--ae-epochs", paramLabel = "N", description = "autoencoder epochs (default 3; "
-      + "paper 200)")
+  @Option(names = "--ae-epochs", paramLabel = "N", description = "autoencoder epochs "
+      + "(default ${sys:reffakd.default.ae_epochs}; paper 200)")
   Integer aeEpochs;
   @Option(names = "--epochs", split = ",", paramLabel = "N", description = "student epochs "
-      + "(default 15; paper 200); a study takes a list, 10,30: the epoch budget as an axis")
+      + "(default ${sys:reffakd.default.epochs}; paper 200); a study takes a list, 10,30: the "
+      + "epoch budget as an axis")
   List<Integer> epochs;
   /** Whether this command takes a list of epoch budgets (study); others take one number. */
   boolean epochsAxis;
@@ -57,37 +58,42 @@ final class ConfigOptions {
   /** Set by a command whose run trains from the samples topic (no --data needed). */
   boolean dataFromTopic;
   @Option(names = "--arch", description = "student: lenet5bn, resnet18, resnet18-w16 "
-      + "(default lenet5bn)")
+      + "(default ${sys:reffakd.default.arch})")
   String arch;
-  @Option(names = "--batch-size", paramLabel = "N", description = "batch size (default 128)")
+  @Option(names = "--batch-size", paramLabel = "N", description = "batch size "
+      + "(default ${sys:reffakd.default.batch_size})")
   Integer batchSize;
-  @Option(names = "--lr", description = "student learning rate (default 0.1)")
+  @Option(names = "--lr", description = "student learning rate (default "
+      + "${sys:reffakd.default.lr})")
   Double lr;
   @Option(names = "--schedule", description = "student schedule: cosine, step (x0.2 at 30/60/80%%"
-      + " of epochs) or constant (default cosine)")
+      + " of epochs) or constant (default ${sys:reffakd.default.schedule})")
   String schedule;
-  @Option(names = "--ae-lr", description = "autoencoder learning rate (default 0.1)")
+  @Option(names = "--ae-lr", description = "autoencoder learning rate "
+      + "(default ${sys:reffakd.default.ae_lr})")
   Double aeLr;
   @Option(names = "--image-size", paramLabel = "PX", description = "training resolution "
-      + "(default 32; 64 for tiny-imagenet)")
+      + "(default ${sys:reffakd.default.image_size}; 64 for tiny-imagenet)")
   Integer imageSize;
   @Option(names = "--no-augment", description = "turn off flip/rotation/crop augmentation")
   Boolean noAugment;
   @Option(names = "--soft-per-class", paramLabel = "N", description = "images drawn per class "
-      + "for the similarity (default 40, paper)")
+      + "for the similarity (default ${sys:reffakd.default.soft_per_class}, paper)")
   Integer softPerClass;
   @Option(names = "--soft-boost", paramLabel = "B", description = "diagonal boost (default: "
       + "paper's, 0.008 for MNIST-like, 0.0225 otherwise)")
   Double softBoost;
   @Option(names = "--soft-temperature", paramLabel = "T", description = "softmax(avg/T) over "
-      + "similarities, an option beyond the paper (default 1 = paper)")
+      + "similarities, an option beyond the paper (default "
+      + "${sys:reffakd.default.soft_temperature} = paper)")
   Double softTemperature;
   @Option(names = "--soft-centered", description = "centre embeddings before cosines "
       + "(beyond the paper)")
   Boolean softCentered;
   @Option(names = "--val-size", paramLabel = "N", description = "images of the student's "
       + "validation split, carved from the training set (seeded, stratified, never trained on); "
-      + "it selects the epoch reported as test_accuracy.at_best_val; 0 = none (default 5000)")
+      + "it selects the epoch reported as test_accuracy.at_best_val; 0 = none (default "
+      + "${sys:reffakd.default.val_size})")
   Integer valSize;
   @Option(names = "--engine", paramLabel = "E", description = "training backend: java (the "
       + "pure-Java engine, default, fastest on CPU) or dl4j (Deeplearning4j on ND4J, CPU; see "

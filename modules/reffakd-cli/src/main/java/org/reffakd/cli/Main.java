@@ -23,11 +23,29 @@ public final class Main {
     System.exit(execute(args));
   }
 
+  /**
+   * Publishes the run defaults for the help texts as system properties {@code
+   * reffakd.default.<field>} (config.json's names): RunConfig.defaults is their one home.
+   */
+  static void helpDefaults() {
+    org.reffakd.nn.run.RunConfig d = org.reffakd.nn.run.RunConfig.defaults("fashion-mnist");
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> m = org.reffakd.nn.run.RunConfig.JSON.convertValue(d,
+        java.util.Map.class);
+    m.forEach((k, v) -> {
+      if (v != null && !(v instanceof java.util.Collection<?>)
+          && !(v instanceof java.util.Map<?, ?>)) {
+        System.setProperty("reffakd.default." + k, String.valueOf(v));
+      }
+    });
+    System.setProperty("reffakd.default.soft_label_variant", d.softVariant());
+  }
+
   /** Runs the command line and returns the exit code (0 = success). */
   public static int execute(String... args) {
-    // --help of run, study, teacher and bench says what the thread default is on this machine
-    System.setProperty("reffakd.default.threads",
-        Integer.toString(org.reffakd.nn.run.RunConfig.defaultThreads()));
+    // --help reads every default from RunConfig.defaults, the one place they live:
+    // ${sys:reffakd.default.<field>} (threads: what it is on this machine)
+    helpDefaults();
     // the backstop: no Java deserialization in this process but of ModelFiles' allow-list
     org.reffakd.backend.ModelFiles.installSerialFilter();
     CommandLine cl = new CommandLine(new Main());

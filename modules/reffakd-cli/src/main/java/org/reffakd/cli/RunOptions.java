@@ -19,20 +19,23 @@ final class RunOptions {
 
   @Option(names = "--loss", paramLabel = "SPEC", description = "student loss: a strategy "
       + "(ce, reffakd, kd, dkd, reffakd-dkd, tfkd-reg, label-smoothing, or a plugin's; see "
-      + "'reffakd plugins') or a weighted hybrid such as reffakd:0.5,dkd:0.5 (default reffakd)")
+      + "'reffakd plugins') or a weighted hybrid such as reffakd:0.5,dkd:0.5 (default "
+      + "${sys:reffakd.default.loss})")
   String loss;
   @Option(names = "--teacher", paramLabel = "DIR", description = "teacher directory written by "
       + "'reffakd teacher' (needed by kd and dkd)")
   String teacher;
-  @Option(names = "--seed", paramLabel = "S", description = "random seed (default 42)")
+  @Option(names = "--seed", paramLabel = "S", description = "random seed (default "
+      + "${sys:reffakd.default.seed})")
   Long seed;
   @Option(names = "--train-fraction", paramLabel = "F", description = "train the student on a "
       + "stratified, seeded fraction in (0, 1] of the training images left after the "
-      + "validation split (default 1)")
+      + "validation split (default ${sys:reffakd.default.train_fraction})")
   Double trainFraction;
   @Option(names = "--soft-variant", paramLabel = "NAME", description = "soft-label variant: "
       + "paper (the reference: the drawn images are encoded after augmentation) or clean "
-      + "(encoded as they are), optionally +centered, +t<X>, +n<N>, +boost<B> (default paper)")
+      + "(encoded as they are), optionally +centered, +t<X>, +n<N>, +boost<B> (default "
+      + "${sys:reffakd.default.soft_label_variant})")
   String softVariant;
 
   /** The effective config: --config (or the defaults) with the given flags on top. */

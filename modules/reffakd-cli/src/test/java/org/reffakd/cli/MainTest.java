@@ -325,4 +325,22 @@ class MainTest {
     }
     assertTrue(out.contains("--param alpha=0.5") && out.contains("built-in"), out);
   }
+
+  /**
+   * The help texts read the run defaults from RunConfig.defaults (their one home), so they
+   * cannot drift from what a run uses: every default shown for run is the config's.
+   */
+  @Test
+  void runHelpShowsTheConfigsOwnDefaults() {
+    org.reffakd.nn.run.RunConfig d = org.reffakd.nn.run.RunConfig.defaults("fashion-mnist");
+    String help = captureOut(() -> Main.execute("run", "--help")).replaceAll("\\s+", " ");
+    for (String expect : new String[] {"autoencoder epochs (default " + d.aeEpochs() + ";",
+        "student epochs (default " + d.epochs() + ";", "batch size (default " + d.batchSize()
+        + ")", "student learning rate (default " + d.lr() + ")", "random seed (default "
+        + d.seed() + ")", "(default " + d.loss() + ")", "(default " + d.softVariant() + ")",
+        "0 = none (default " + d.valSize() + ")"}) {
+      assertTrue(help.contains(expect), expect + " not in: " + help);
+    }
+    assertTrue(!help.contains("${sys:"), help);
+  }
 }
