@@ -37,20 +37,8 @@ public record DashboardOptions(String host, int port, Path runsRoot, String toke
     return new DashboardOptions(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RUNS_ROOT, null);
   }
 
-  public DashboardOptions withHost(String h) {
-    return new DashboardOptions(h, port, runsRoot, token);
-  }
-
   public DashboardOptions withPort(int p) {
     return new DashboardOptions(host, p, runsRoot, token);
-  }
-
-  public DashboardOptions withRunsRoot(Path r) {
-    return new DashboardOptions(host, port, r, token);
-  }
-
-  public DashboardOptions withToken(String t) {
-    return new DashboardOptions(host, port, runsRoot, t);
   }
 
   /**

@@ -52,6 +52,8 @@ public final class Topics {
   public static final String RUNS = "reffakd.runs";
   /** Run requests (jobs) consumed by distillation workers. */
   public static final String JOBS = "reffakd.jobs";
+  /** The consumer group of the workers that share {@link #JOBS}. */
+  public static final String WORKERS_GROUP = "reffakd-workers";
   /** Records no stage could process, with the reason in a header. */
   public static final String DEADLETTER = "reffakd.deadletter";
 

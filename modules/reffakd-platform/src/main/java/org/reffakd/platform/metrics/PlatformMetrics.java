@@ -162,8 +162,7 @@ public final class PlatformMetrics implements AutoCloseable {
       count("reffakd.kafka.records.consumed", CONSUMED, topic, 0);
       count("reffakd.kafka.records.deadlettered", DEADLETTERED, topic, 0);
     }
-    consumerLag(org.reffakd.platform.pipeline.JobWorker.GROUP,
-        org.reffakd.kafka.Topics.JOBS, 0);
+    consumerLag(org.reffakd.kafka.Topics.WORKERS_GROUP, org.reffakd.kafka.Topics.JOBS, 0);
     for (String stage : STAGES) {
       stageTimer(stage);
     }

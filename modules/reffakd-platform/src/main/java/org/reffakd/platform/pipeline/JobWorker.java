@@ -60,7 +60,7 @@ public final class JobWorker implements AutoCloseable {
 
   private static final System.Logger LOG = Logs.of(JobWorker.class);
 
-  public static final String GROUP = "reffakd-workers";
+  public static final String GROUP = Topics.WORKERS_GROUP;
 
   private final ClientConfig kafka;
   private final Pipeline pipeline;
