@@ -39,8 +39,54 @@ public final class LossRegistry {
 
   private LossRegistry() {}
 
-  /** Built-ins plus the jars in the given folders (missing folders are reported). */
+  /** Discoveries by what the folders hold (see {@link #discover}); a few, the latest kept. */
+  private static final Map<List<String>, LossRegistry> FOUND = new LinkedHashMap<>(16, 0.75f,
+      true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<List<String>, LossRegistry> eldest) {
+      return size() > 16;
+    }
+  };
+
+  /**
+   * Built-ins plus the jars in the given folders (missing folders are reported). Found once
+   * per process for what the folders hold: asked again while every folder lists the same jars
+   * with the same sizes and modification times, it answers the same registry (the same
+   * plugin class loaders, none left open per run or per job); a changed jar is found anew.
+   */
   public static LossRegistry discover(List<Path> pluginDirs) {
+    List<String> key = fingerprint(pluginDirs);
+    synchronized (FOUND) {
+      return FOUND.computeIfAbsent(key, k -> find(pluginDirs));
+    }
+  }
+
+  /** The folders and, per folder, its jars with their sizes and modification times. */
+  private static List<String> fingerprint(List<Path> dirs) {
+    List<String> key = new ArrayList<>();
+    for (Path dir : dirs) {
+      key.add(dir.toAbsolutePath().normalize().toString());
+      if (!Files.isDirectory(dir)) {
+        key.add("-");
+        continue;
+      }
+      try (Stream<Path> s = Files.list(dir)) {
+        s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().forEach(j -> {
+          try {
+            key.add(j.getFileName() + ":" + Files.size(j) + ":"
+                + Files.getLastModifiedTime(j).toMillis());
+          } catch (IOException e) {
+            key.add(j.getFileName() + ":?" + System.nanoTime()); // unreadable: never reused
+          }
+        });
+      } catch (IOException e) {
+        key.add("?" + System.nanoTime());
+      }
+    }
+    return key;
+  }
+
+  private static LossRegistry find(List<Path> pluginDirs) {
     LossRegistry r = new LossRegistry();
     List<Entry> found = new ArrayList<>();
     ClassLoader app = LossRegistry.class.getClassLoader();

@@ -1,5 +1,7 @@
 package org.reffakd.nn.loss;
 
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -165,5 +167,24 @@ class LossRegistryTest {
         scoped.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> ConfiguredLoss.create(r, "reffakd:-1", Map.of()));
+  }
+
+  /**
+   * One discovery per process for what the folders hold: asked again, the same registry (no
+   * new plugin class loader per run or job); a jar added to the folder is found anew.
+   */
+  @Test
+  void foundOncePerFolderContentAndAnewWhenAJarChanges(@TempDir Path tmp) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("plugins"));
+    Path work = Files.createDirectories(tmp.resolve("work"));
+    Files.copy(PluginJars.build(work, "one", Map.of("p.One",
+        PluginJars.plugin("p", "One", "first-one", false)), "p.One\n"), dir.resolve("one.jar"));
+    LossRegistry a = LossRegistry.discover(List.of(dir));
+    assertSame(a, LossRegistry.discover(List.of(dir)));
+    Files.copy(PluginJars.build(work, "two", Map.of("p.Two",
+        PluginJars.plugin("p", "Two", "second-one", false)), "p.Two\n"), dir.resolve("two.jar"));
+    LossRegistry b = LossRegistry.discover(List.of(dir));
+    assertNotSame(a, b);
+    assertEquals("second-one", b.get("second-one").plugin().name());
   }
 }
