@@ -192,6 +192,11 @@ final class StudyPlots {
     org.jfree.chart.plot.CombinedDomainXYPlot combined =
         new org.jfree.chart.plot.CombinedDomainXYPlot(x);
     combined.setGap(12);
+    // with a zero line (the differences), every panel shares one scale: an effect looks as
+    // large in one panel as in another, and a tiny one is not stretched over a whole panel
+    List<NumberAxis> axes = new java.util.ArrayList<>();
+    double[] span = {zeroLine == null ? Double.NaN : zeroLine,
+        zeroLine == null ? Double.NaN : zeroLine};
     for (StudyStats.Setting st : settings) {
       org.jfree.data.xy.YIntervalSeriesCollection means =
           new org.jfree.data.xy.YIntervalSeriesCollection();
@@ -215,6 +220,16 @@ final class StudyPlots {
         double hi = Double.isNaN(m.high()) ? m.centre() : m.high();
         ys.add(i, 100 * m.centre(), 100 * lo, 100 * hi);
         means.addSeries(ys);
+        if (zeroLine != null) {
+          span[0] = Math.min(span[0], 100 * Math.min(lo, m.centre()));
+          span[1] = Math.max(span[1], 100 * Math.max(hi, m.centre()));
+          for (double v : m.seeds()) {
+            if (!Double.isNaN(v)) {
+              span[0] = Math.min(span[0], 100 * v);
+              span[1] = Math.max(span[1], 100 * v);
+            }
+          }
+        }
         Paint paint = colours.getOrDefault(routes.get(i), Color.DARK_GRAY);
         er.setSeriesPaint(series, paint);
         er.setSeriesShape(series, new java.awt.geom.Rectangle2D.Double(-5, -5, 10, 10));
@@ -235,6 +250,7 @@ final class StudyPlots {
       }
       NumberAxis y = new NumberAxis(st.label());
       y.setAutoRangeIncludesZero(zeroLine != null);
+      axes.add(y);
       y.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
       XYPlot panel = new XYPlot(means, null, y, er);
       panel.setDataset(1, dots);
@@ -249,6 +265,12 @@ final class StudyPlots {
         panel.addRangeMarker(zero);
       }
       combined.add(panel, 1);
+    }
+    if (zeroLine != null && span[1] > span[0]) {
+      double pad = 0.08 * (span[1] - span[0]);
+      for (NumberAxis y : axes) {
+        y.setRange(span[0] - pad, span[1] + pad);
+      }
     }
     JFreeChart c = chart(title, combined, false);
     c.addSubtitle(new org.jfree.chart.title.TextTitle(yLabel,

@@ -158,6 +158,32 @@ class StudyReportTest {
     assertFalse(md.contains("worse than ce"), md);
   }
 
+  /**
+   * The headline figure's panels (one per fraction and budget) share one scale that holds
+   * zero and every interval and seed: a difference looks as large in one panel as another.
+   */
+  @Test
+  void theDifferencesPanelsShareOneScaleWithZero() {
+    StudyData data = StudyFixture.data();
+    List<StudyStats.RouteSummary> summaries = StudyStats.summarize(data);
+    org.jfree.chart.JFreeChart c = StudyPlots.differences(data, summaries,
+        StudyStats.settings(data), StudyPlots.colours(summaries));
+    var combined = (org.jfree.chart.plot.CombinedDomainXYPlot) c.getPlot();
+    List<org.jfree.chart.plot.XYPlot> panels = combined.getSubplots();
+    assertTrue(panels.size() >= 2, "panels: " + panels.size());
+    org.jfree.data.Range first = panels.get(0).getRangeAxis().getRange();
+    assertTrue(first.contains(0.0), first.toString());
+    for (org.jfree.chart.plot.XYPlot p : panels) {
+      assertEquals(first, p.getRangeAxis().getRange());
+      for (StudyStats.RouteSummary s : summaries) {
+        if (s.paired() != null && s.paired().n() > 1) {
+          assertTrue(first.contains(100 * s.paired().low())
+              && first.contains(100 * s.paired().high()), s.route() + " " + first);
+        }
+      }
+    }
+  }
+
   @Test
   void plotsAreRealPngImages() throws IOException {
     StudyReport.write(StudyFixture.data(), dir);
