@@ -1,6 +1,7 @@
 package org.reffakd.cli;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -89,6 +90,11 @@ final class StudyCommand implements Callable<Integer> {
   @Option(names = "--no-dashboard", description = "do not serve the live dashboard (the study "
       + "view fills in as jobs finish)")
   boolean noDashboard;
+  @Option(names = "--keep-kafka", description = "keep the embedded broker's data (OUT/kafka) "
+      + "when every job has a result; by default it is then deleted: the study's results, "
+      + "autoencoders and soft labels live in OUT, and the same command again finds them there "
+      + "(kept while jobs failed; never deleted with --kafka or --kafka-dir)")
+  boolean keepKafka;
 
   @Override
   public Integer call() throws Exception {
@@ -124,6 +130,19 @@ final class StudyCommand implements Callable<Integer> {
     System.out.printf("study %s: %d jobs (%s), results in %s%n", spec.id(), spec.jobs().size(),
         String.join(",", spec.losses()), out);
     long t0 = System.nanoTime();
+    int rc = study(spec, base, t0);
+    Path brokerDir = out.resolve("kafka");
+    if (rc == 0 && !keepKafka && kafka.bootstrap == null && kafka.embeddedDir == null
+        && Files.isDirectory(brokerDir)) {
+      long bytes = PlatformRun.deleteTree(brokerDir);
+      System.out.printf("kafka: deleted the study's broker data %s (%.1f MB; --keep-kafka keeps "
+          + "it)%n", brokerDir, bytes / 1e6);
+    }
+    return rc;
+  }
+
+  /** Runs the study on its platform; 0 when every job has a result, 1 when some failed. */
+  private int study(StudySpec spec, RunConfig base, long t0) {
     try (Platform p = Platform.start(kafka.options(out.resolve("kafka"),
         out.resolve("artifacts")))) {
       System.out.printf("platform: Kafka %s (%s), ready in %.1fs%n",
@@ -152,7 +171,7 @@ final class StudyCommand implements Callable<Integer> {
           System.out.printf("study incomplete: %d of %d jobs failed (%s); report without them:"
               + " %s; the same command again runs only the failed jobs%n", o.failed().size(),
               o.jobs(), why, out.resolve("report.md"));
-          return 1;
+          return 1; // its broker data stays: the same command again reruns the failed jobs
         }
         System.out.printf("study done: %d jobs (%d run now, %d found done) in %.1f min; "
             + "report: %s%n", o.jobs(), o.submitted(), o.reused(),

@@ -201,6 +201,15 @@ class MainTest {
     assertTrue(report.contains("reffakd/clean/alpha=0.3") && report.contains("label-smoothing"),
         report);
     assertTrue(Files.isRegularFile(out.resolve("soft-labels/clean-seed2/similarity.csv")));
+    // every job has a result: the study's own broker data is gone, and the same command again
+    // finds everything in OUT (nothing trains, the same rows)
+    assertFalse(Files.exists(out.resolve("kafka")), "broker data deleted");
+    String again = captureOut(() -> Main.execute("study", "--data", data.toString(),
+        "--losses", "ce,label-smoothing,reffakd", "--variants", "paper,clean", "--seeds", "2",
+        "--epochs", "1", "--ae-epochs", "1", "--val-size", "100", "--grid", "alpha=0.3,0.7",
+        "--no-dashboard", "--out", out.toString()));
+    assertTrue(again.contains("(0 run now, 12 found done)"), again);
+    assertEquals(rows, Files.readAllLines(out.resolve("results.csv")));
     // a bad option fails before anything trains, naming it
     String err = captureErr(() -> Main.execute("study", "--data", data.toString(), "--losses",
         "ce,nope", "--out", tmp.resolve("study2").toString()))[0];
