@@ -9,6 +9,7 @@ import org.reffakd.nn.run.Benchmark;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.kafka.IngestBenchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code reffakd bench}: the speed benchmark. */
@@ -34,10 +35,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
       description = "repetitions; medians are reported (default ${DEFAULT-VALUE})")
   int runs;
-  @Option(names = "--threads", paramLabel = "N",
-      description = "compute threads (default: one per core, "
-          + "${sys:reffakd.default.threads} on this machine)")
-  Integer threads;
+  @Mixin
+  EngineOptions backend = new EngineOptions();
   @Option(names = "--only", paramLabel = "WHAT", defaultValue = "both",
       description = "student, autoencoder, ingest or both (both = all three; default "
           + "${DEFAULT-VALUE}); or resnet18 / resnet18-w16 (synthetic CIFAR-format training)")
@@ -45,9 +44,6 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "DIR",
       description = "Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist)")
   String data;
-  @Option(names = "--engine", paramLabel = "E", defaultValue = "java", description = "training "
-      + "backend to time: java or dl4j (default ${DEFAULT-VALUE}); the same keys either way")
-  String engine;
   @Option(names = "--images", paramLabel = "N", defaultValue = "50000", description = "with "
       + "--only resnet18 or resnet18-w16: synthetic CIFAR-format images to train on (default "
       + "${DEFAULT-VALUE}, one CIFAR epoch; fewer give an extrapolated epoch time)")
@@ -76,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
             : "--compare times the Fashion-MNIST epochs, not --only " + only);
       }
       Map<String, Object> res = Benchmark.cifar(only, images, 50_000,
-          threads != null ? threads : RunConfig.defaultThreads(), engine, System.out);
+          backend.threadsOrDefault(), backend.engineOrDefault(), System.out);
       return print(res);
     }
     if (compare && only.equals("ingest")) {
@@ -101,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (!only.equals("ingest")) {
       res.putAll(Benchmark.run(dir, runs,
-          threads != null ? threads : RunConfig.defaultThreads(), only, engine, System.out));
+          backend.threadsOrDefault(), only, backend.engineOrDefault(), System.out));
     }
     if (compare) {
       Map<String, Object> torch = TorchComparison.run(TorchComparison.defaultScript(), runs,

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.reffakd.nn.run.RunConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -95,14 +96,8 @@ final class ConfigOptions {
       + "it selects the epoch reported as test_accuracy.at_best_val; 0 = none (default "
       + "${sys:reffakd.default.val_size})")
   Integer valSize;
-  @Option(names = "--engine", paramLabel = "E", description = "training backend: java (the "
-      + "pure-Java engine, default, fastest on CPU) or dl4j (Deeplearning4j on ND4J, CPU; see "
-      + "README); recorded in result.json")
-  String engine;
-  @Option(names = "--threads", paramLabel = "N", description = "compute threads for matrix "
-      + "products and im2col (default: one per core, ${sys:reffakd.default.threads} on this "
-      + "machine); results do not depend on it")
-  Integer threads;
+  @Mixin
+  EngineOptions backend = new EngineOptions();
 
   /** --config (or the defaults), with the given flags on top; data resolved; not validated. */
   RunConfig base() {
@@ -135,9 +130,9 @@ final class ConfigOptions {
     put(f, "soft_diagonal_boost", softBoost);
     put(f, "soft_temperature", softTemperature);
     put(f, "soft_centered", softCentered);
-    put(f, "threads", threads);
+    put(f, "threads", backend.threads);
     put(f, "val_size", valSize);
-    put(f, "engine", engine);
+    put(f, "engine", backend.engine);
     RunConfig cfg = b.with(f);
     // a run that trains from the samples topic reads no files: --data is not needed
     return cfg.data() != null || dataFromTopic ? cfg

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.TeacherRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code reffakd teacher}: trains a teacher for the kd and dkd baselines. */
@@ -45,12 +46,8 @@ final class TeacherCommand implements Callable<Integer> {
   double trainFraction;
   @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
   long seed;
-  @Option(names = "--threads", paramLabel = "N", description = "compute threads (default: "
-      + "one per core, ${sys:reffakd.default.threads} on this machine)")
-  Integer threads;
-  @Option(names = "--engine", paramLabel = "E", defaultValue = "java", description = "training "
-      + "backend: java or dl4j (default ${DEFAULT-VALUE})")
-  String engine;
+  @Mixin
+  EngineOptions backend = new EngineOptions();
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "teacher folder")
   Path out;
 
@@ -64,9 +61,9 @@ final class TeacherCommand implements Callable<Integer> {
             Map.entry("ae_epochs", 0), Map.entry("epochs", epochs), Map.entry("lr", lr),
             Map.entry("schedule", schedule), Map.entry("loss", "ce"),
             Map.entry("loss_params", Map.of()), Map.entry("seed", seed),
-            Map.entry("threads", threads != null ? threads : d.threads()),
+            Map.entry("threads", backend.threadsOrDefault()),
             Map.entry("val_size", valSize), Map.entry("train_fraction", trainFraction),
-            Map.entry("engine", engine)));
+            Map.entry("engine", backend.engineOrDefault())));
     if (Files.isRegularFile(cfgFile)) {
       System.out.println("resuming the teacher in " + out + " with its config.json");
     }
