@@ -15,12 +15,8 @@ import picocli.CommandLine.Option;
  */
 final class ConfigOptions {
 
-  @Option(names = "--dataset", description = "fashion-mnist, mnist, cifar10, cifar100, "
-      + "tiny-imagenet or folder (default: fashion-mnist)")
-  String dataset;
-  @Option(names = "--data", paramLabel = "DIR", description = "dataset folder (default for "
-      + "fashion-mnist: /usr/share/datasets/fashion-mnist)")
-  String data;
+  @Mixin
+  DataOptions source = new DataOptions();
   @Option(names = "--config", paramLabel = "FILE", description = "read the run config from a "
       + "JSON file (as written to config.json) or the same fields in YAML (.yaml/.yml)")
   Path config;
@@ -102,14 +98,14 @@ final class ConfigOptions {
   /** --config (or the defaults), with the given flags on top; data resolved; not validated. */
   RunConfig base() {
     return over(config != null ? RunConfig.read(config)
-        : RunConfig.defaults(dataset != null ? dataset : "fashion-mnist"));
+        : RunConfig.defaults(source.datasetOrDefault()));
   }
 
   /** {@code b} with the given flags on top; data resolved; not validated. */
   RunConfig over(RunConfig b) {
     Map<String, Object> f = new LinkedHashMap<>();
-    put(f, "dataset", dataset);
-    put(f, "data", data);
+    put(f, "dataset", source.dataset);
+    put(f, "data", source.data);
     put(f, "image_size", imageSize);
     put(f, "arch", arch);
     put(f, "ae_epochs", aeEpochs);

@@ -17,19 +17,17 @@ import picocli.CommandLine.Option;
         + "(default runs/kafka)."})
 final class IngestCommand implements Callable<Integer> {
 
-  @Option(names = "--dataset", defaultValue = "fashion-mnist",
-      description = "dataset (default ${DEFAULT-VALUE})")
-  String dataset;
-  @Option(names = "--data", paramLabel = "DIR", description = "dataset folder (default for "
-      + "fashion-mnist: /usr/share/datasets/fashion-mnist)")
-  String data;
+  @Mixin
+  DataOptions source = new DataOptions();
   @Mixin
   KafkaOptions kafka;
 
   @Override
   public Integer call() {
-    Path dir = DataLocation.resolve(dataset, data);
-    try (Platform p = Platform.start(kafka.options(Path.of("runs", "kafka"), Path.of("runs", "artifacts")))) {
+    Path dir = source.folder();
+    String dataset = source.datasetOrDefault();
+    try (Platform p = Platform.start(kafka.options(Path.of("runs", "kafka"),
+        Path.of("runs", "artifacts")))) {
       JsonObject r = p.ingest(dataset, dir);
       System.out.printf("ingested %d images (%d records) of %s to %s on %s in %.2fs "
               + "(%.0f images/s)%n", r.getLong("images"), r.getLong("records"), dataset,

@@ -19,11 +19,8 @@ import picocli.CommandLine.Option;
         + "again on the same folder resumes."})
 final class TeacherCommand implements Callable<Integer> {
 
-  @Option(names = "--dataset", defaultValue = "fashion-mnist",
-      description = "dataset (default ${DEFAULT-VALUE})")
-  String dataset;
-  @Option(names = "--data", paramLabel = "DIR", description = "dataset folder")
-  String data;
+  @Mixin
+  DataOptions source = new DataOptions();
   @Option(names = "--arch", defaultValue = "lenet5bn-wide", description = "lenet5bn-wide (about "
       + "a minute per Fashion-MNIST epoch on 2 cores), resnet18 (the reference teacher; hours "
       + "per epoch on a CPU), resnet18-w16, lenet5bn (default ${DEFAULT-VALUE})")
@@ -53,8 +50,8 @@ final class TeacherCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunConfig d = RunConfig.defaults(dataset);
-    String dataDir = DataLocation.resolve(dataset, data).toString();
+    RunConfig d = RunConfig.defaults(source.datasetOrDefault());
+    String dataDir = source.folder().toString();
     Path cfgFile = out.resolve("config.json");
     RunConfig cfg = Files.isRegularFile(cfgFile) ? RunConfig.read(cfgFile)
         : d.with(Map.ofEntries(Map.entry("data", dataDir), Map.entry("arch", arch),
