@@ -75,7 +75,9 @@ final class StudyCommand implements Callable<Integer> {
       + "the first --epochs)")
   Integer teacherEpochs;
   @Option(names = "--workers", paramLabel = "N", description = "in-process workers (default 1; "
-      + "0 leaves the jobs to 'reffakd worker' processes)")
+      + "0 leaves the jobs to 'reffakd worker' processes). They share this process's one "
+      + "training thread, so their jobs train one at a time: give the cores to --threads, and "
+      + "train in parallel with 'reffakd worker' processes")
   int workers = 1;
   @Option(names = "--from-topic", description = "the data is already on the samples topic: "
       + "no ingest")
