@@ -14,6 +14,7 @@ import org.reffakd.platform.pipeline.JobWorker;
 import org.reffakd.study.StudyRunner;
 import org.reffakd.study.StudySpec;
 import org.reffakd.nn.train.Progress;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,13 +53,13 @@ final class StudyCommand implements Callable<Integer> {
       + "variants for the losses that use soft labels: paper, clean, with +centered, +t<X>, "
       + "+n<N>, +boost<B> (default paper,clean)")
   List<String> variants;
-  @Option(names = "--seeds", paramLabel = "N|S,S", description = "N seeds (1..N), or a list "
-      + "(default 3)")
-  String seeds = "3";
+  @Option(names = "--seeds", paramLabel = "N|S,S", converter = SeedsConverter.class,
+      defaultValue = "3", description = "N seeds (1..N), or a list (default ${DEFAULT-VALUE})")
+  Seeds seeds;
   @Option(names = "--grid", paramLabel = "KEY=V,V", description = "a grid axis, repeatable: "
       + "alpha=0.1,0.5,0.9 (routed as in run: alpha and temperature are reffakd's when it is "
       + "one of --losses), dkd.beta=1,8")
-  List<String> grid;
+  Map<String, String> grid;
   @Option(names = "--train-fraction", split = ",", paramLabel = "F,F", description = "fractions "
       + "of the training images (after the validation split): the labelled images a route has, "
       + "e.g. 0.02,0.1,1 (default 1). Each fraction must leave every class as many images as "
@@ -104,18 +105,18 @@ final class StudyCommand implements Callable<Integer> {
     RunConfig base = common.base().validate();
     Map<String, String> lp = common.lossParams(base.lossParams());
     Map<String, List<String>> axes = new LinkedHashMap<>();
-    for (String g : grid == null ? List.<String>of() : grid) {
-      int eq = g.indexOf('=');
-      if (eq <= 0 || eq == g.length() - 1) {
-        throw new IllegalArgumentException("--grid " + g + ": expected KEY=V1,V2,...");
+    (grid == null ? Map.<String, String>of() : grid).forEach((key, values) -> {
+      if (key.isBlank() || values.isBlank()) {
+        throw new IllegalArgumentException("--grid " + key + "=" + values
+            + ": expected KEY=V1,V2,...");
       }
-      axes.put(g.substring(0, eq), List.of(g.substring(eq + 1).split(",")));
-      lp.remove(g.substring(0, eq)); // the axis replaces a fixed value
-    }
+      axes.put(key, List.of(values.split(",")));
+      lp.remove(key); // the axis replaces a fixed value
+    });
     StudySpec spec = new StudySpec(base,
         losses != null ? losses : List.of("ce", "label-smoothing", "tfkd-reg", "reffakd", "kd",
             "dkd", "reffakd-dkd"),
-        variants != null ? variants : List.of("paper", "clean"), seedList(seeds), axes, lp,
+        variants != null ? variants : List.of("paper", "clean"), seeds.values(), axes, lp,
         fractions != null ? fractions : List.of(1.0), teacherArch,
         teacherEpochs != null ? teacherEpochs : base.epochs(), common.epochs,
         epochsAt(epochsAt)).check();
@@ -204,25 +205,32 @@ final class StudyCommand implements Callable<Integer> {
     return m;
   }
 
-  static List<Long> seedList(String s) {
-    List<Long> out = new ArrayList<>();
-    try {
-      if (!s.contains(",")) {
-        int n = Integer.parseInt(s.trim());
-        if (n < 1 || n > 100) {
-          throw new IllegalArgumentException("--seeds " + s + ": between 1 and 100 seeds");
+  /** The seeds of a study. */
+  record Seeds(List<Long> values) {}
+
+  /** {@code --seeds}: a count N (seeds 1..N, at most 100) or a list (1,2,5), read by picocli. */
+  static final class SeedsConverter implements CommandLine.ITypeConverter<Seeds> {
+    @Override
+    public Seeds convert(String s) {
+      List<Long> out = new ArrayList<>();
+      try {
+        if (!s.contains(",")) {
+          int n = Integer.parseInt(s.trim());
+          if (n < 1 || n > 100) {
+            throw new CommandLine.TypeConversionException("between 1 and 100 seeds, got " + s);
+          }
+          for (long i = 1; i <= n; i++) {
+            out.add(i);
+          }
+        } else {
+          for (String p : s.split(",")) {
+            out.add(Long.parseLong(p.trim()));
+          }
         }
-        for (long i = 1; i <= n; i++) {
-          out.add(i);
-        }
-      } else {
-        for (String p : s.split(",")) {
-          out.add(Long.parseLong(p.trim()));
-        }
+      } catch (NumberFormatException e) {
+        throw new CommandLine.TypeConversionException("a count (3) or a list (1,2,5), got " + s);
       }
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--seeds " + s + ": a count (3) or a list (1,2,5)");
+      return new Seeds(List.copyOf(out));
     }
-    return out;
   }
 }
