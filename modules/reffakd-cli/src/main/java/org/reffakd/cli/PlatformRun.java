@@ -28,14 +28,22 @@ final class PlatformRun {
                                  boolean fromTopic, DashboardFlags web, boolean dashboard,
                                  boolean keepKafka) {
     Map<String, Object> result = run(cfg, runDir, kafka, fromTopic, web, dashboard);
-    Path brokerDir = runDir.resolve("kafka");
-    if (!keepKafka && kafka.bootstrap == null && kafka.embeddedDir == null
+    deleteOwnBroker(runDir.resolve("kafka"), kafka, keepKafka, "run");
+    return result;
+  }
+
+  /**
+   * Deletes the broker data a finished run or study kept in its own folder (OUT/kafka): only
+   * for the embedded broker in its default folder (no --kafka, no --kafka-dir), and not with
+   * --keep-kafka. Says how much it freed.
+   */
+  static void deleteOwnBroker(Path brokerDir, KafkaOptions kafka, boolean keep, String whose) {
+    if (!keep && kafka.bootstrap == null && kafka.embeddedDir == null
         && Files.isDirectory(brokerDir)) {
       long bytes = deleteTree(brokerDir);
-      System.out.printf("kafka: deleted the run's broker data %s (%.1f MB; --keep-kafka keeps "
-          + "it)%n", brokerDir, bytes / 1e6);
+      System.out.printf("kafka: deleted the %s's broker data %s (%.1f MB; --keep-kafka keeps "
+          + "it)%n", whose, brokerDir, bytes / 1e6);
     }
-    return result;
   }
 
   /** One line for an ingest reply: published, or the topic reused. */

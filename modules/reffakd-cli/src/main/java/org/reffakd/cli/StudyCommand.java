@@ -1,7 +1,6 @@
 package org.reffakd.cli;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -134,12 +133,8 @@ final class StudyCommand implements Callable<Integer> {
         String.join(",", spec.losses()), out);
     long t0 = System.nanoTime();
     int rc = study(spec, base, t0);
-    Path brokerDir = out.resolve("kafka");
-    if (rc == 0 && !keepKafka && kafka.bootstrap == null && kafka.embeddedDir == null
-        && Files.isDirectory(brokerDir)) {
-      long bytes = PlatformRun.deleteTree(brokerDir);
-      System.out.printf("kafka: deleted the study's broker data %s (%.1f MB; --keep-kafka keeps "
-          + "it)%n", brokerDir, bytes / 1e6);
+    if (rc == 0) { // with failed jobs the broker data stays, for the rerun
+      PlatformRun.deleteOwnBroker(out.resolve("kafka"), kafka, keepKafka, "study");
     }
     return rc;
   }

@@ -123,32 +123,24 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
   /** What a study needs to know of a loss, found by building it once. */
   private record LossFacts(String name, boolean soft, boolean teacher, Set<String> parameters) {}
 
-  /** The study's losses, found once: their registry and facts. */
-  private record Losses(LossRegistry registry, Map<String, LossFacts> facts) {}
-
-  /** One discovery of the strategies per spec (equal specs share it). */
-  private static final Map<StudySpec, Losses> FOUND =
-      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-  private Losses found() {
-    return FOUND.computeIfAbsent(this, spec -> {
-      LossRegistry registry = LossRegistry.discover(LossRegistry.pluginDirs(
-          spec.base.plugins().stream().map(java.nio.file.Path::of).toList()));
-      Map<String, LossFacts> out = new LinkedHashMap<>();
-      for (String loss : spec.losses) {
-        try (ConfiguredLoss l = ConfiguredLoss.create(registry, loss, Map.of())) {
-          out.put(loss, new LossFacts(loss, l.needs(LossPlugin.Need.SOFT_LABELS),
-              l.needs(LossPlugin.Need.TEACHER),
-              Set.copyOf(l.effectiveParameters().getOrDefault(loss, Map.of()).keySet())));
-        }
-      }
-      return new Losses(registry, out);
-    });
+  /** The strategies the study can use (LossRegistry finds them once per process). */
+  private LossRegistry registry() {
+    return LossRegistry.discover(LossRegistry.pluginDirs(
+        base.plugins().stream().map(java.nio.file.Path::of).toList()));
   }
 
   /** The facts of every loss of the study. */
   private Map<String, LossFacts> facts() {
-    return found().facts();
+    LossRegistry registry = registry();
+    Map<String, LossFacts> out = new LinkedHashMap<>();
+    for (String loss : losses) {
+      try (ConfiguredLoss l = ConfiguredLoss.create(registry, loss, Map.of())) {
+        out.put(loss, new LossFacts(loss, l.needs(LossPlugin.Need.SOFT_LABELS),
+            l.needs(LossPlugin.Need.TEACHER),
+            Set.copyOf(l.effectiveParameters().getOrDefault(loss, Map.of()).keySet())));
+      }
+    }
+    return out;
   }
 
   /** Whether any loss of the study needs something. */
@@ -169,9 +161,9 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
             LossFacts lf = facts.get(loss);
             boolean soft = lf.soft();
             boolean teacher = lf.teacher();
-            Map<String, String> fixed = applicable(lf, params);
+            Map<String, String> fixed = applicable(facts, lf, params);
             for (String variant : soft ? variants : List.of("-")) {
-              for (Map<String, String> point : points(lf)) {
+              for (Map<String, String> point : points(facts, lf)) {
                 Map<String, String> lp = new LinkedHashMap<>(fixed);
                 lp.putAll(point);
                 RunConfig cfg = base.with(Map.of("seed", seed, "train_fraction", f, "loss", loss,
@@ -200,11 +192,11 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
   }
 
   /** The grid points of a loss: the cartesian product of the axes it has. */
-  private List<Map<String, String>> points(LossFacts loss) {
+  private List<Map<String, String>> points(Map<String, LossFacts> facts, LossFacts loss) {
     List<Map<String, String>> pts = new ArrayList<>();
     pts.add(new LinkedHashMap<>());
     for (Map.Entry<String, List<String>> axis : grid.entrySet()) {
-      Map<String, String> a = applicable(loss, Map.of(axis.getKey(), "x"));
+      Map<String, String> a = applicable(facts, loss, Map.of(axis.getKey(), "x"));
       if (a.isEmpty()) {
         continue;
       }
@@ -223,12 +215,12 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
   }
 
   /** The parameters (by their plain names) that apply to a loss, by the run's rule. */
-  private Map<String, String> applicable(LossFacts loss, Map<String, String> given) {
+  private static Map<String, String> applicable(Map<String, LossFacts> facts, LossFacts loss,
+                                                Map<String, String> given) {
     Map<String, Set<String>> declared = new LinkedHashMap<>();
-    facts().values().forEach(f -> declared.put(f.name(), f.parameters()));
+    facts.values().forEach(f -> declared.put(f.name(), f.parameters()));
     return ConfiguredLoss.route(declared, given).params().getOrDefault(loss.name(), Map.of());
   }
-
 
   /**
    * Checks every seed's and fraction's labelled images against the training labels (before
@@ -302,18 +294,18 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
             + "such as " + loss + " is a run's --loss");
       }
     }
-    LossRegistry registry = found().registry();
+    LossRegistry registry = registry();
     Map<String, LossFacts> facts = facts();
     for (LossFacts lf : facts.values()) {
-      for (Map<String, String> pt : points(lf)) {
-        Map<String, String> lp = new LinkedHashMap<>(applicable(lf, params));
+      for (Map<String, String> pt : points(facts, lf)) {
+        Map<String, String> lp = new LinkedHashMap<>(applicable(facts, lf, params));
         lp.putAll(pt);
         // validates values against the loss's schema
         ConfiguredLoss.create(registry, lf.name(), lp).close();
       }
     }
     for (String k : grid.keySet()) {
-      if (facts.values().stream().allMatch(lf -> applicable(lf, Map.of(k, "x")).isEmpty())) {
+      if (facts.values().stream().allMatch(lf -> applicable(facts, lf, Map.of(k, "x")).isEmpty())) {
         throw new IllegalArgumentException("study: --grid " + k + ": no loss of the study has "
             + "that parameter");
       }
