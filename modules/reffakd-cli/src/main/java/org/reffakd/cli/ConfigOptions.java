@@ -60,12 +60,8 @@ final class ConfigOptions {
   @Option(names = "--batch-size", paramLabel = "N", description = "batch size "
       + "(default ${sys:reffakd.default.batch_size})")
   Integer batchSize;
-  @Option(names = "--lr", description = "student learning rate (default "
-      + "${sys:reffakd.default.lr})")
-  Double lr;
-  @Option(names = "--schedule", description = "student schedule: cosine, step (x0.2 at 30/60/80%%"
-      + " of epochs) or constant (default ${sys:reffakd.default.schedule})")
-  String schedule;
+  @Mixin
+  TrainingOptions training = new TrainingOptions();
   @Option(names = "--ae-lr", description = "autoencoder learning rate "
       + "(default ${sys:reffakd.default.ae_lr})")
   Double aeLr;
@@ -87,11 +83,6 @@ final class ConfigOptions {
   @Option(names = "--soft-centered", description = "centre embeddings before cosines "
       + "(beyond the paper)")
   Boolean softCentered;
-  @Option(names = "--val-size", paramLabel = "N", description = "images of the student's "
-      + "validation split, carved from the training set (seeded, stratified, never trained on); "
-      + "it selects the epoch reported as test_accuracy.at_best_val; 0 = none (default "
-      + "${sys:reffakd.default.val_size})")
-  Integer valSize;
   @Mixin
   EngineOptions backend = new EngineOptions();
 
@@ -103,36 +94,36 @@ final class ConfigOptions {
 
   /** {@code b} with the given flags on top; data resolved; not validated. */
   RunConfig over(RunConfig b) {
-    Map<String, Object> f = new LinkedHashMap<>();
-    put(f, "dataset", source.dataset);
-    put(f, "data", source.data);
-    put(f, "image_size", imageSize);
-    put(f, "arch", arch);
-    put(f, "ae_epochs", aeEpochs);
-    put(f, "ae_lr", aeLr);
     if (epochs != null && epochs.size() > 1 && !epochsAxis) {
       throw new IllegalArgumentException("--epochs " + epochs.stream().map(String::valueOf)
           .collect(java.util.stream.Collectors.joining(",")) + ": one number here (a list of "
           + "epoch budgets is a study's axis)");
     }
-    put(f, "epochs", epochs == null || epochs.isEmpty() ? null : epochs.get(0));
-    put(f, "ae_pool", aePool);
-    put(f, "batch_size", batchSize);
-    put(f, "lr", lr);
-    put(f, "schedule", schedule);
-    put(f, "augment", noAugment == null ? null : !noAugment);
-    put(f, "plugins", plugins);
-    put(f, "soft_per_class", softPerClass);
-    put(f, "soft_diagonal_boost", softBoost);
-    put(f, "soft_temperature", softTemperature);
-    put(f, "soft_centered", softCentered);
-    put(f, "threads", backend.threads);
-    put(f, "val_size", valSize);
-    put(f, "engine", backend.engine);
-    RunConfig cfg = b.with(f);
+    Integer epoch = epochs == null || epochs.isEmpty() ? null : epochs.get(0);
+    RunConfig.DataSpec in = b.input();
+    RunConfig.AutoencoderSpec ae = b.autoencoder();
+    RunConfig.StudentSpec st = b.student();
+    RunConfig.SoftLabelSpec so = b.soft();
+    RunConfig.LossSpec lo = b.objective();
+    RunConfig cfg = new RunConfig(
+        new RunConfig.DataSpec(or(source.dataset, in.dataset()), or(source.data, in.dir()),
+            or(imageSize, in.imageSize()), in.valSize(), in.trainFraction()),
+        new RunConfig.AutoencoderSpec(or(aeEpochs, ae.epochs()), or(aeLr, ae.lr()),
+            ae.schedule(), ae.valFraction(), or(aePool, ae.pool())),
+        new RunConfig.StudentSpec(or(arch, st.arch()), or(epoch, st.epochs()),
+            or(batchSize, st.batchSize()), st.lr(), st.momentum(), st.weightDecay(),
+            st.schedule(), noAugment == null ? st.augment() : !noAugment),
+        new RunConfig.SoftLabelSpec(or(softPerClass, so.perClass()),
+            softBoost == null ? so.diagonalBoost() : softBoost,
+            or(softTemperature, so.temperature()), or(softCentered, so.centered()),
+            so.augment()),
+        lo.withPlugins(or(plugins, lo.plugins())),
+        b.seed(), or(backend.threads, b.threads()), or(backend.engine, b.engine()));
+    cfg = training.over(cfg);
     // a run that trains from the samples topic reads no files: --data is not needed
-    return cfg.data() != null || dataFromTopic ? cfg
-        : cfg.with("data", DataLocation.resolve(cfg.dataset(), null).toString());
+    return cfg.input().dir() != null || dataFromTopic ? cfg
+        : cfg.withInput(cfg.input().withDir(DataLocation.resolve(cfg.dataset(), null)
+            .toString()));
   }
 
   /** The loss parameters given on the command line, on top of {@code base}. */
@@ -153,9 +144,8 @@ final class ConfigOptions {
     return p;
   }
 
-  static void put(Map<String, Object> f, String key, Object value) {
-    if (value != null) {
-      f.put(key, value);
-    }
+  /** The option's value when given, else the base's. */
+  static <T> T or(T given, T base) {
+    return given != null ? given : base;
   }
 }

@@ -75,7 +75,7 @@ final class ExportCommand implements Callable<Integer> {
     ExportSource.Images evaluation = null;
     Map<String, String> meta = new LinkedHashMap<>();
     if (!format.equals("dl4j")) {
-      RunConfig dc = data == null ? cfg : cfg.with("data", data);
+      RunConfig dc = data == null ? cfg : cfg.withInput(cfg.input().withDir(data));
       RunData d = RunData.load(dc, System.err);
       classNames = d.train().classNames();
       RunData.Parts parts = d.parts(dc);
@@ -87,7 +87,7 @@ final class ExportCommand implements Callable<Integer> {
           String.valueOf(rm.header().getOrDefault("code_version", CodeVersion.get()))));
       meta.put("exported_by", CodeVersion.get());
     }
-    ExportSource src = new ExportSource(cfg.arch(), rm.channels(), rm.size(), rm.classes(),
+    ExportSource src = new ExportSource(cfg.student().arch(), rm.channels(), rm.size(), rm.classes(),
         state, rm.mean(), rm.std(), classNames, meta, calibration, evaluation);
     ExportReport report = ModelCard.export(exporter, src, out);
     System.out.printf("wrote %s: %s%s%n", out, report.summary(),
@@ -97,7 +97,7 @@ final class ExportCommand implements Callable<Integer> {
       Map<String, Object> card = new LinkedHashMap<>();
       card.put("model", out.getFileName().toString());
       card.put("run", run.toAbsolutePath().toString());
-      card.put("arch", cfg.arch());
+      card.put("arch", cfg.student().arch());
       card.put("epoch", rm.epoch());
       card.put("parameters", params);
       card.put("macs_per_image", macs);

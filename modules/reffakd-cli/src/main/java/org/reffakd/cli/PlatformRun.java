@@ -86,7 +86,7 @@ final class PlatformRun {
         web.start(p, runDir.toAbsolutePath().getParent(), "#/run/" + runDir.getFileName());
       }
       if (!fromTopic) {
-        System.out.println(describeIngest(p.ingest(cfg.dataset(), Path.of(cfg.data()), true)));
+        System.out.println(describeIngest(p.ingest(cfg.dataset(), Path.of(cfg.input().dir()), true)));
       }
       String id = runDir.getFileName().toString();
       JsonObject result = p.run(id, cfg, runDir, true, new ConsoleProgress(System.out));

@@ -65,9 +65,9 @@ final class ResumeRules {
         continue;
       }
       if (field.equals("epochs")) {
-        if (asked.epochs() < was.epochs()) {
+        if (asked.student().epochs() < was.student().epochs()) {
           throw new IllegalArgumentException("--epochs can only be raised on --resume: the run "
-              + "was set to " + was.epochs() + " epochs, got " + asked.epochs());
+              + "was set to " + was.student().epochs() + " epochs, got " + asked.student().epochs());
         }
         continue;
       }
@@ -118,7 +118,7 @@ final class ResumeRules {
     @SuppressWarnings("unchecked")
     Map<String, Object> m = new LinkedHashMap<>(RunConfig.JSON.convertValue(cfg, Map.class));
     m.put("engine", cfg.engineName());
-    m.put("ae_pool", cfg.aePoolName()); // left out at its default (labelled), like the engine
+    m.put("ae_pool", cfg.autoencoder().pool()); // left out at its default (labelled), like the engine
     return m;
   }
 }

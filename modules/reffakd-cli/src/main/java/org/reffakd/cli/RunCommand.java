@@ -109,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
     }
     if (runDir == null) {
       runDir = out != null ? out : Path.of("runs", cfg.dataset() + "-"
-          + cfg.loss().replaceAll("[^A-Za-z0-9.-]", "_") + "-seed" + cfg.seed() + "-"
+          + cfg.objective().name().replaceAll("[^A-Za-z0-9.-]", "_") + "-seed" + cfg.seed() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       if (holdsARun(runDir)) {
         throw new IllegalArgumentException("--out " + runDir + " already holds a run; use "

@@ -56,7 +56,7 @@ record RunModel(Path dir, RunConfig cfg, Path checkpoint, Map<String, Object> he
           floats(in.get("std")), last);
     }
     RunData data = RunData.load(cfg, System.err);
-    return new RunModel(run, cfg, ckpt, header, data.trainImages().channels(), cfg.imageSize(),
+    return new RunModel(run, cfg, ckpt, header, data.trainImages().channels(), cfg.input().imageSize(),
         data.trainImages().classes(), toFloat(data.norm().mean()), toFloat(data.norm().std()),
         last);
   }
@@ -68,7 +68,7 @@ record RunModel(Path dir, RunConfig cfg, Path checkpoint, Map<String, Object> he
 
   /** The model in the java engine, its weights restored. */
   Classifier open() {
-    Classifier c = Backends.get("java").classifier(cfg.arch(), channels, size, classes, 0);
+    Classifier c = Backends.get("java").classifier(cfg.student().arch(), channels, size, classes, 0);
     Checkpoint.read(checkpoint).restore(c, checkpoint.toString());
     return c;
   }

@@ -25,13 +25,8 @@ final class RunOptions {
   @Option(names = "--teacher", paramLabel = "DIR", description = "teacher directory written by "
       + "'reffakd teacher' (needed by kd and dkd)")
   String teacher;
-  @Option(names = "--seed", paramLabel = "S", description = "random seed (default "
-      + "${sys:reffakd.default.seed})")
-  Long seed;
-  @Option(names = "--train-fraction", paramLabel = "F", description = "train the student on a "
-      + "stratified, seeded fraction in (0, 1] of the training images left after the "
-      + "validation split (default ${sys:reffakd.default.train_fraction})")
-  Double trainFraction;
+  @picocli.CommandLine.Mixin
+  RouteOptions route = new RouteOptions();
   @Option(names = "--soft-variant", paramLabel = "NAME", description = "soft-label variant: "
       + "paper (the reference: the drawn images are encoded after augmentation) or clean "
       + "(encoded as they are), optionally +centered, +t<X>, +n<N>, +boost<B> (default "
@@ -45,15 +40,12 @@ final class RunOptions {
 
   /** {@code b} with this command line's run flags on top (the common ones not included). */
   RunConfig over(RunConfig b) {
-    Map<String, Object> f = new LinkedHashMap<>();
-    ConfigOptions.put(f, "loss", loss);
+    RunConfig.LossSpec lo = b.objective();
     // the base's loss parameters unless --loss changes the strategy (they would not fit)
-    f.put("loss_params", common.lossParams(loss == null || loss.equals(b.loss())
-        ? b.lossParams() : Map.of()));
-    ConfigOptions.put(f, "teacher", teacher);
-    ConfigOptions.put(f, "seed", seed);
-    ConfigOptions.put(f, "train_fraction", trainFraction);
-    RunConfig cfg = b.with(f);
+    Map<String, String> params = common.lossParams(loss == null || loss.equals(lo.name())
+        ? lo.params() : Map.of());
+    RunConfig cfg = route.over(b.withObjective(lo.withName(ConfigOptions.or(loss, lo.name()))
+        .withParams(params).withTeacher(ConfigOptions.or(teacher, lo.teacher()))));
     return softVariant == null ? cfg : SoftLabelVariant.apply(cfg, softVariant);
   }
 

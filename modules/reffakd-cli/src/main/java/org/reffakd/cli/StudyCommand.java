@@ -102,7 +102,7 @@ final class StudyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     common.epochsAxis = true;
     RunConfig base = common.base().validate();
-    Map<String, String> lp = common.lossParams(base.lossParams());
+    Map<String, String> lp = common.lossParams(base.objective().params());
     Map<String, List<String>> axes = new LinkedHashMap<>();
     (grid == null ? Map.<String, String>of() : grid).forEach((key, values) -> {
       if (key.isBlank() || values.isBlank()) {
@@ -117,7 +117,7 @@ final class StudyCommand implements Callable<Integer> {
             "dkd", "reffakd-dkd"),
         variants != null ? variants : List.of("paper", "clean"), seeds.values(), axes, lp,
         fractions != null ? fractions : List.of(1.0), teacherArch,
-        teacherEpochs != null ? teacherEpochs : base.epochs(), common.epochs,
+        teacherEpochs != null ? teacherEpochs : base.student().epochs(), common.epochs,
         epochsAt(epochsAt)).check();
     if (workers < 0 || (workers == 0 && kafka.bootstrap == null)) {
       throw new IllegalArgumentException("--workers " + workers + ": at least 1 without "
@@ -125,7 +125,7 @@ final class StudyCommand implements Callable<Integer> {
     }
     if (!fromTopic) {
       // every seed's and fraction's labelled images, checked before anything starts
-      var train = org.reffakd.nn.data.Datasets.load(base.dataset(), Path.of(base.data()),
+      var train = org.reffakd.nn.data.Datasets.load(base.dataset(), Path.of(base.input().dir()),
           "train");
       spec.checkFractions(train.labels(), train.classNames());
     }
@@ -150,14 +150,14 @@ final class StudyCommand implements Callable<Integer> {
         web.start(p, out.toAbsolutePath(), "#/study/" + out.toAbsolutePath().getFileName());
       }
       if (!fromTopic) {
-        JsonObject in = p.ingest(base.dataset(), Path.of(base.data()), true);
+        JsonObject in = p.ingest(base.dataset(), Path.of(base.input().dir()), true);
         System.out.println(PlatformRun.describeIngest(in));
       }
       List<JobWorker> ws = new ArrayList<>();
       for (int i = 0; i < workers; i++) {
         ws.add(new JobWorker(p.kafka(), p.pipeline(), out.resolve("jobs"), Progress.NONE,
             "local-" + (i + 1)).withMetrics(p.metrics())
-            .withPlugins(base.plugins().stream().map(Path::of).toList()).start());
+            .withPlugins(base.objective().plugins().stream().map(Path::of).toList()).start());
       }
       try {
         StudyRunner.Outcome o = new StudyRunner(p, spec, out, true, System.out).run();

@@ -28,21 +28,10 @@ final class TeacherCommand implements Callable<Integer> {
   @Option(names = "--epochs", paramLabel = "N", defaultValue = "5",
       description = "epochs (default ${DEFAULT-VALUE})")
   int epochs;
-  @Option(names = "--lr", defaultValue = "0.1", description = "learning rate (default "
-      + "${DEFAULT-VALUE})")
-  double lr;
-  @Option(names = "--schedule", defaultValue = "cosine", description = "cosine, step or "
-      + "constant (default ${DEFAULT-VALUE})")
-  String schedule;
-  @Option(names = "--val-size", paramLabel = "N", defaultValue = "5000", description = "images "
-      + "held out of training to select the epoch, as a run does (default ${DEFAULT-VALUE})")
-  int valSize;
-  @Option(names = "--train-fraction", paramLabel = "F", defaultValue = "1", description = "train "
-      + "on this fraction of the training images left after the validation split (default "
-      + "${DEFAULT-VALUE})")
-  double trainFraction;
-  @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
-  long seed;
+  @Mixin
+  TrainingOptions training = new TrainingOptions();
+  @Mixin
+  RouteOptions route = new RouteOptions();
   @Mixin
   EngineOptions backend = new EngineOptions();
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "teacher folder")
@@ -54,13 +43,12 @@ final class TeacherCommand implements Callable<Integer> {
     String dataDir = source.folder().toString();
     Path cfgFile = out.resolve("config.json");
     RunConfig cfg = Files.isRegularFile(cfgFile) ? RunConfig.read(cfgFile)
-        : d.with(Map.ofEntries(Map.entry("data", dataDir), Map.entry("arch", arch),
-            Map.entry("ae_epochs", 0), Map.entry("epochs", epochs), Map.entry("lr", lr),
-            Map.entry("schedule", schedule), Map.entry("loss", "ce"),
-            Map.entry("loss_params", Map.of()), Map.entry("seed", seed),
-            Map.entry("threads", backend.threadsOrDefault()),
-            Map.entry("val_size", valSize), Map.entry("train_fraction", trainFraction),
-            Map.entry("engine", backend.engineOrDefault())));
+        : route.over(training.over(d.withInput(d.input().withDir(dataDir))
+            .withStudent(d.student().withArch(arch).withEpochs(epochs))
+            .withAutoencoder(d.autoencoder().withEpochs(0))
+            .withLoss("ce", Map.of())
+            .withThreads(backend.threadsOrDefault())
+            .withEngine(backend.engineOrDefault())));
     if (Files.isRegularFile(cfgFile)) {
       System.out.println("resuming the teacher in " + out + " with its config.json");
     }

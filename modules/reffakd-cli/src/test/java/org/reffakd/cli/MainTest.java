@@ -37,18 +37,18 @@ class MainTest {
         "--kl-reduction", "batchmean", "--write-config", f.toString());
     assertEquals(0, rc);
     RunConfig c = RunConfig.read(f);
-    assertEquals("0.3", c.lossParams().get("alpha"));
-    assertEquals("5", c.lossParams().get("temperature"));
-    assertEquals(7, c.epochs());
-    assertEquals("batchmean", c.lossParams().get("reffakd.reduction"));
-    assertEquals(tmp.toString(), c.data());
+    assertEquals("0.3", c.objective().params().get("alpha"));
+    assertEquals("5", c.objective().params().get("temperature"));
+    assertEquals(7, c.student().epochs());
+    assertEquals("batchmean", c.objective().params().get("reffakd.reduction"));
+    assertEquals(tmp.toString(), c.input().dir());
     // and --config reads it back, flags still override
     Path g = tmp.resolve("d.json");
     assertEquals(0, Main.execute("run", "--config", f.toString(), "--seed", "9",
         "--write-config", g.toString()));
     RunConfig d = RunConfig.read(g);
     assertEquals(9, d.seed());
-    assertEquals(7, d.epochs());
+    assertEquals(7, d.student().epochs());
   }
 
   @Test
@@ -65,8 +65,8 @@ class MainTest {
     assertEquals(0, Main.execute("run", "--config", y.toString(), "--write-config",
         out.toString()));
     RunConfig c = RunConfig.read(out);
-    assertEquals(4, c.epochs());
-    assertEquals("ce", c.loss());
+    assertEquals(4, c.student().epochs());
+    assertEquals("ce", c.objective().name());
     assertEquals(3, c.seed());
   }
 
@@ -167,7 +167,7 @@ class MainTest {
     // --ae-pool is recorded in the config
     assertEquals(0, Main.execute("run", "--data", tmp.toString(), "--ae-pool", "all",
         "--write-config", tmp.resolve("p.json").toString()));
-    assertEquals("all", org.reffakd.nn.run.RunConfig.read(tmp.resolve("p.json")).aePoolName());
+    assertEquals("all", org.reffakd.nn.run.RunConfig.read(tmp.resolve("p.json")).autoencoder().pool());
     Path data = tmp.resolve("fmnist-starve");
     org.reffakd.nn.run.FashionSubset.writeIdx(data, 1000, 200);
     Path out = tmp.resolve("starve");
@@ -235,7 +235,7 @@ class MainTest {
         run.resolve("result.json").toFile(), java.util.Map.class);
     assertEquals("fashion-mnist", result.get("dataset"));
     assertTrue(Files.isRegularFile(run.resolve("metrics.csv")));
-    assertEquals(null, org.reffakd.nn.run.RunConfig.read(run.resolve("config.json")).data());
+    assertEquals(null, org.reffakd.nn.run.RunConfig.read(run.resolve("config.json")).input().dir());
   }
 
   private static String captureOut(Runnable r) {
@@ -343,11 +343,11 @@ class MainTest {
   void runHelpShowsTheConfigsOwnDefaults() {
     org.reffakd.nn.run.RunConfig d = org.reffakd.nn.run.RunConfig.defaults("fashion-mnist");
     String help = captureOut(() -> Main.execute("run", "--help")).replaceAll("\\s+", " ");
-    for (String expect : new String[] {"autoencoder epochs (default " + d.aeEpochs() + ";",
-        "student epochs (default " + d.epochs() + ";", "batch size (default " + d.batchSize()
-        + ")", "student learning rate (default " + d.lr() + ")", "random seed (default "
-        + d.seed() + ")", "(default " + d.loss() + ")", "(default " + d.softVariant() + ")",
-        "0 = none (default " + d.valSize() + ")"}) {
+    for (String expect : new String[] {"autoencoder epochs (default " + d.autoencoder().epochs() + ";",
+        "student epochs (default " + d.student().epochs() + ";", "batch size (default " + d.student().batchSize()
+        + ")", "student learning rate (default " + d.student().lr() + ")", "random seed (default "
+        + d.seed() + ")", "(default " + d.objective().name() + ")", "(default " + d.softVariant() + ")",
+        "0 = none (default " + d.input().valSize() + ")"}) {
       assertTrue(help.contains(expect), expect + " not in: " + help);
     }
     assertTrue(!help.contains("${sys:"), help);

@@ -81,7 +81,7 @@ class ResumeOptionsTest {
     // the soft labels were never computed: --resume may change their options
     r = resume(dir, "--soft-per-class", "5");
     assertEquals("0", r[0], r[1] + r[2]);
-    assertEquals(5, RunConfig.read(dir.resolve("config.json")).softPerClass());
+    assertEquals(5, RunConfig.read(dir.resolve("config.json")).soft().perClass());
     assertEquals(1, RunResult.read(dir.resolve("result.json")).history().size());
 
     // more epochs continue the student; --threads changes nothing computed

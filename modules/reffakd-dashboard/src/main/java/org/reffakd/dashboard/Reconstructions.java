@@ -94,8 +94,8 @@ final class Reconstructions {
     } catch (IllegalArgumentException e) {
       throw new ApiException(500, e.getMessage());
     }
-    if (cfg.data() == null || !Files.isDirectory(Path.of(cfg.data()))) {
-      throw new ApiException(409, "run " + id + ": its data folder " + cfg.data()
+    if (cfg.input().dir() == null || !Files.isDirectory(Path.of(cfg.input().dir()))) {
+      throw new ApiException(409, "run " + id + ": its data folder " + cfg.input().dir()
           + " (config.json \"data\") is not there, so no test image can be shown");
     }
     DataView v = view(cfg);
@@ -152,19 +152,19 @@ final class Reconstructions {
   }
 
   private DataView view(RunConfig cfg) {
-    String key = cfg.dataset() + "|" + Path.of(cfg.data()).toAbsolutePath() + "|"
-        + cfg.imageSize();
+    String key = cfg.dataset() + "|" + Path.of(cfg.input().dir()).toAbsolutePath() + "|"
+        + cfg.input().imageSize();
     DataView v = data.get(key);
     if (v != null) {
       return v;
     }
-    Path dir = Path.of(cfg.data());
+    Path dir = Path.of(cfg.input().dir());
     ImageDataset test = Datasets.load(cfg.dataset(), dir,
         org.reffakd.nn.run.Splits.testSplit(cfg.dataset()));
     int[] pick = pick(test.labels(), test.numClasses(), MAX_IMAGES);
-    PreparedImages imgs = PreparedImages.of(test.subset(pick, "test"), cfg.imageSize());
+    PreparedImages imgs = PreparedImages.of(test.subset(pick, "test"), cfg.input().imageSize());
     ImageDataset train = Datasets.load(cfg.dataset(), dir, "train");
-    v = new DataView(imgs, pick, test.classNames(), statistics(train, cfg.imageSize()));
+    v = new DataView(imgs, pick, test.classNames(), statistics(train, cfg.input().imageSize()));
     data.put(key, v);
     return v;
   }

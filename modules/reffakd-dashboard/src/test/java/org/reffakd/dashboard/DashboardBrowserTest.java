@@ -85,7 +85,7 @@ class DashboardBrowserTest {
       Path dir = runs.resolve(LIVE);
       RunConfig cfg = TinyRun.config(data, 2, 6, "reffakd", 64);
       JsonObject status = new JsonObject().put("run", LIVE).put("dir", dir.toString())
-          .put("dataset", cfg.dataset()).put("loss", cfg.loss());
+          .put("dataset", cfg.dataset()).put("loss", cfg.objective().name());
       vertx.eventBus().publish(Addresses.RUN_STATUS, status.copy().put("status", "started"));
       driver.get(base + "#/run/" + LIVE);
       waitFor("the page to connect to the event stream", 20, () ->

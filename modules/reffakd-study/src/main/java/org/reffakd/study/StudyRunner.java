@@ -90,7 +90,7 @@ public final class StudyRunner {
     boolean teacher = spec.anyNeeds(LossPlugin.Need.TEACHER);
     for (long seed : spec.seeds()) {
       for (double f : spec.fractions()) {
-        RunConfig cfg = spec.base().with(Map.of("seed", seed, "train_fraction", f));
+        RunConfig cfg = spec.base().withRoute(seed, f);
         if (soft) {
           AutoencoderStage.Output ae = autoencoder(spec.autoencoderConfig(seed, f), seed);
           aeCost.computeIfAbsent(f, x -> new TreeMap<>()).put(seed, ae.cost());
@@ -216,8 +216,10 @@ public final class StudyRunner {
     }
     log.printf("study: teacher %s of seed %d, fraction %s%n", spec.teacherArch(), cfg.seed(),
         cfg.trainFraction());
-    RunConfig t = cfg.with(Map.of("arch", spec.teacherArch(), "epochs", spec.teacherEpochs(),
-        "loss", "ce", "loss_params", Map.of(), "ae_epochs", 0));
+    RunConfig t = cfg.withStudent(cfg.student().withArch(spec.teacherArch())
+            .withEpochs(spec.teacherEpochs()))
+        .withLoss("ce", Map.of())
+        .withAutoencoder(cfg.autoencoder().withEpochs(0));
     return TeacherRun.execute(t, tdir, Progress.NONE, log);
   }
 
@@ -330,8 +332,8 @@ public final class StudyRunner {
     if (!spec.epochsAt().isEmpty()) {
       settings.put("epochs_at", spec.epochsAt());
     }
-    settings.put("ae_pool", spec.base().aePoolName());
-    settings.put("protocol", RunConfig.AE_POOL_ALL.equals(spec.base().aePoolName())
+    settings.put("ae_pool", spec.base().autoencoder().pool());
+    settings.put("protocol", RunConfig.AE_POOL_ALL.equals(spec.base().autoencoder().pool())
         ? "semi-supervised: the autoencoder also sees the rest of the pool without labels; the "
             + "soft-label draw and the teacher use only the route's labelled images"
         : "strict low-data: every stage of a route (autoencoder, soft-label draw, teacher, "

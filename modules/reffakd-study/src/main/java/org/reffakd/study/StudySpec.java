@@ -41,7 +41,7 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
                         Map<Double, List<Integer>> epochsAt) {
 
   public StudySpec {
-    epochs = epochs == null || epochs.isEmpty() ? List.of(base.epochs()) : List.copyOf(epochs);
+    epochs = epochs == null || epochs.isEmpty() ? List.of(base.student().epochs()) : List.copyOf(epochs);
     epochsAt = epochsAt == null ? Map.of()
         : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(epochsAt));
   }
@@ -97,7 +97,7 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
    */
   public String id() {
     Map<String, Object> m = new LinkedHashMap<>();
-    Map<?, ?> cfg = RunConfig.JSON.convertValue(base.with("threads", 1), Map.class);
+    Map<?, ?> cfg = RunConfig.JSON.convertValue(base.withThreads(1), Map.class);
     m.put("base", cfg);
     m.put("losses", losses);
     m.put("variants", variants);
@@ -105,7 +105,7 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
     m.put("params", params);
     m.put("fractions", fractions);
     m.put("teacher", teacherArch + "/" + teacherEpochs);
-    if (!epochs.equals(List.of(base.epochs()))) {
+    if (!epochs.equals(List.of(base.student().epochs()))) {
       m.put("epochs", epochs);
     }
     if (!epochsAt.isEmpty()) {
@@ -126,7 +126,7 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
   /** The strategies the study can use (LossRegistry finds them once per process). */
   private LossRegistry registry() {
     return LossRegistry.discover(LossRegistry.pluginDirs(
-        base.plugins().stream().map(java.nio.file.Path::of).toList()));
+        base.objective().plugins().stream().map(java.nio.file.Path::of).toList()));
   }
 
   /** The facts of every loss of the study. */
@@ -166,13 +166,13 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
               for (Map<String, String> point : points(facts, lf)) {
                 Map<String, String> lp = new LinkedHashMap<>(fixed);
                 lp.putAll(point);
-                RunConfig cfg = base.with(Map.of("seed", seed, "train_fraction", f, "loss", loss,
-                    "loss_params", lp, "epochs", ep));
+                RunConfig cfg = base.withRoute(seed, f).withLoss(loss, lp);
+                cfg = cfg.withStudent(cfg.student().withEpochs(ep));
                 if (soft) {
                   cfg = SoftLabelVariant.apply(cfg, variant);
                 }
                 if (teacher) {
-                  cfg = cfg.with("teacher", "artifact"); // the job carries the teacher's SHA-256
+                  cfg = cfg.withObjective(cfg.objective().withTeacher("artifact")); // the job carries the teacher's SHA-256
                 }
                 String grid = new java.util.TreeMap<>(point).entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue())
@@ -232,7 +232,7 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
     boolean soft = anyNeeds(LossPlugin.Need.SOFT_LABELS);
     for (double f : fractions) {
       for (long seed : seeds) {
-        RunConfig cfg = base.with(Map.of("seed", seed, "train_fraction", f));
+        RunConfig cfg = base.withRoute(seed, f);
         if (!soft) {
           Preflight.checkLabelled(cfg, labels, classNames, false);
           continue;
@@ -251,10 +251,10 @@ public record StudySpec(RunConfig base, List<String> losses, List<String> varian
    * variants, not the base, set its size).
    */
   public RunConfig autoencoderConfig(long seed, double fraction) {
-    RunConfig cfg = base.with(Map.of("seed", seed, "train_fraction", fraction));
+    RunConfig cfg = base.withRoute(seed, fraction);
     int perClass = variants.stream().mapToInt(v -> SoftLabelVariant.apply(cfg, v)
-        .softPerClass()).min().orElse(cfg.softPerClass());
-    return cfg.with("soft_per_class", perClass);
+        .soft().perClass()).min().orElse(cfg.soft().perClass());
+    return cfg.withSoft(cfg.soft().withPerClass(perClass));
   }
 
   /** Fails with one line naming the problem before anything trains. */

@@ -68,14 +68,14 @@ public final class AutoencoderStage {
     if (!coversPool(cfg)) {
       // a subset of the pool: which one (absent at fraction 1, so those stay as they were)
       p.put("train_fraction", cfg.trainFraction());
-      p.put("ae_pool", cfg.aePoolName());
+      p.put("ae_pool", cfg.autoencoder().pool());
     }
     return p;
   }
 
   /** Whether this config's autoencoder trains on the whole pool (fraction 1 or ae_pool all). */
   public static boolean coversPool(RunConfig cfg) {
-    return cfg.trainFraction() == 1.0 || RunConfig.AE_POOL_ALL.equals(cfg.aePoolName());
+    return cfg.trainFraction() == 1.0 || RunConfig.AE_POOL_ALL.equals(cfg.autoencoder().pool());
   }
 
   /**
@@ -89,18 +89,18 @@ public final class AutoencoderStage {
     PreparedImages pool = data.parts(cfg).autoencoderPool(cfg);
     AutoencoderModel ae = cfg.backend().autoencoder(pool.channels(), cfg.seed());
     int[] perm = BatchAssembler.permutation(pool.count(), cfg.seed() ^ 0x5EED, 0);
-    int nVal = (int) Math.round(pool.count() * cfg.aeValFraction());
+    int nVal = (int) Math.round(pool.count() * cfg.autoencoder().valFraction());
     PreparedImages aeVal = pool.subset(java.util.Arrays.copyOfRange(perm, 0, nVal));
     PreparedImages aeTrain = pool.subset(java.util.Arrays.copyOfRange(perm, nVal, perm.length));
-    Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
+    Augmentation aug = cfg.student().augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
     Map<String, Object> provenance = provenance(cfg, data);
     Path best = workDir.resolve("checkpoints").resolve(AutoencoderTrainer.BEST);
     AutoencoderTrainer.Result r;
-    if (cfg.aeEpochs() > 0) {
+    if (cfg.autoencoder().epochs() > 0) {
       r = AutoencoderTrainer.train(ae, new BatchAssembler(aeTrain, data.norm(), aug),
           new BatchAssembler(aeVal, data.norm(), Augmentation.NONE),
-          new AutoencoderTrainer.Settings(cfg.aeEpochs(), cfg.batchSize(), cfg.aeLr(), 0.9, 5e-4,
-              cfg.aeSchedule(), cfg.seed()), workDir, provenance, progress);
+          new AutoencoderTrainer.Settings(cfg.autoencoder().epochs(), cfg.student().batchSize(), cfg.autoencoder().lr(), 0.9, 5e-4,
+              cfg.autoencoder().schedule(), cfg.seed()), workDir, provenance, progress);
     } else {
       // no training: the initial weights are the encoder (a named, stored artefact all the same)
       if (!Files.isRegularFile(best)) {

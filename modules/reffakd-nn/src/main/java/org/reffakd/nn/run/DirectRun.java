@@ -51,7 +51,7 @@ public final class DirectRun {
     SoftLabelRecord soft = SoftLabelStage.run(cfg, data, ae.encoderSha256(), store);
     double softSecs = secs(t);
     SoftLabelStage.logSoftLabels(log, soft);
-    Teachers.Ref teacher = cfg.teacher() == null ? null : Teachers.ref(Path.of(cfg.teacher()));
+    Teachers.Ref teacher = cfg.objective().teacher() == null ? null : Teachers.ref(Path.of(cfg.objective().teacher()));
     return DistillStage.run(cfg, data, soft, teacher, runDir, progress,
         ae.upstream(Map.of("data", dataSecs, "autoencoder", ae.seconds(), "soft_labels",
             softSecs))).toMap();

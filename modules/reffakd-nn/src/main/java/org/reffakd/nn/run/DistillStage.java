@@ -112,7 +112,7 @@ public final class DistillStage {
       // what a model exported from this run expects (reffakd export)
       Map<String, Object> input = new LinkedHashMap<>();
       input.put("channels", channels);
-      input.put("image_size", cfg.imageSize());
+      input.put("image_size", cfg.input().imageSize());
       input.put("classes_count", classes);
       input.put("mean", data.norm().mean());
       input.put("std", data.norm().std());
@@ -123,17 +123,17 @@ public final class DistillStage {
         if (teacher == null) {
           throw new IllegalArgumentException("loss " + loss.spec() + " needs a teacher");
         }
-        teacherNet = Teachers.load(backend, teacher, channels, cfg.imageSize(), classes);
-        teacherMacs = teacherNet.macsPerImage(channels, cfg.imageSize());
+        teacherNet = Teachers.load(backend, teacher, channels, cfg.input().imageSize(), classes);
+        teacherMacs = teacherNet.macsPerImage(channels, cfg.input().imageSize());
         provenance.put("teacher", teacher.descriptor().entrySet().stream()
             .filter(e -> !e.getKey().equals("history"))
             .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()),
                 Map::putAll));
       }
       Segments segments = Segments.record(runDir, upstream.timingsS());
-      Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset())
+      Augmentation aug = cfg.student().augment() ? Augmentation.reference(cfg.dataset())
           : Augmentation.NONE;
-      Classifier student = backend.classifier(cfg.arch(), channels, cfg.imageSize(), classes,
+      Classifier student = backend.classifier(cfg.student().arch(), channels, cfg.input().imageSize(), classes,
           cfg.seed());
       SoftLabels sl = soft == null ? null : soft.toSoftLabels();
       StudentTrainer.Result sr = StudentTrainer.train(student, loss, sl, teacherNet,
@@ -141,10 +141,10 @@ public final class DistillStage {
           parts.validation() == null ? null
               : new BatchAssembler(parts.validation(), data.norm(), Augmentation.NONE),
           new BatchAssembler(data.testImages(), data.norm(), Augmentation.NONE),
-          new StudentTrainer.Settings(cfg.epochs(), cfg.batchSize(), cfg.lr(), cfg.momentum(),
-              cfg.weightDecay(), cfg.schedule(), cfg.seed()), runDir, provenance, progress);
-      long macs = student.macsPerImage(channels, cfg.imageSize());
-      long seen = (long) parts.student().count() * cfg.epochs();
+          new StudentTrainer.Settings(cfg.student().epochs(), cfg.student().batchSize(), cfg.student().lr(), cfg.student().momentum(),
+              cfg.student().weightDecay(), cfg.student().schedule(), cfg.seed()), runDir, provenance, progress);
+      long macs = student.macsPerImage(channels, cfg.input().imageSize());
+      long seen = (long) parts.student().count() * cfg.student().epochs();
       double flops = Costs.trainingFlops(macs, seen) + 2.0 * teacherMacs * seen;
 
       Map<String, Double> timings = new LinkedHashMap<>(segments.totals());
@@ -152,7 +152,7 @@ public final class DistillStage {
       Map<String, Object> card = null;
       if (ModelCard.enabled()) {
         long tc = System.nanoTime();
-        card = ModelCard.make(student, cfg, data, parts, cfg.epochs(),
+        card = ModelCard.make(student, cfg, data, parts, cfg.student().epochs(),
             sr.selection().lastTest(), runDir);
         if (card != null) {
           timings.put("model_card", (System.nanoTime() - tc) / 1e9);
@@ -179,13 +179,13 @@ public final class DistillStage {
           parts.autoencoderPool(cfg).count()));
       details.put("draw_pool_images", soft == null ? 0 : imagesOf(soft, "draw_pool_images",
           parts.drawPool().count()));
-      details.put("ae_pool", cfg.aePoolName());
+      details.put("ae_pool", cfg.autoencoder().pool());
       details.put("val_images", parts.validation() == null ? 0 : parts.validation().count());
       details.put("train_fraction", cfg.trainFraction());
       details.put("selection", parts.validation() == null
           ? "no validation split (val_size 0): only the best and last test epochs are reported"
           : "test_accuracy.at_best_val is the test accuracy at the epoch of best validation "
-              + "accuracy (val_size " + cfg.valSize() + "); best is the best test epoch, the "
+              + "accuracy (val_size " + cfg.input().valSize() + "); best is the best test epoch, the "
               + "reference's optimistic protocol");
       details.putAll(upstream.details());
       details.putAll(provenance);
@@ -194,7 +194,7 @@ public final class DistillStage {
       }
       details.put("finished_at", Instant.now().toString());
       RunResult result = new RunResult(cfg.dataset(), data.train().classNames(), loss.spec(),
-          cfg.seed(), student.arch(), cfg.epochs(), soft == null ? null : soft.variant(),
+          cfg.seed(), student.arch(), cfg.student().epochs(), soft == null ? null : soft.variant(),
           soft == null ? null : soft.key(), sr.selection(), sr.history(), timings,
           meter.cost(student.parameterCount(), macs, flops), details);
       result.write(runDir.resolve("result.json"));
@@ -214,8 +214,8 @@ public final class DistillStage {
    */
   public static ConfiguredLoss loss(RunConfig cfg) {
     ConfiguredLoss loss = ConfiguredLoss.create(LossRegistry.discover(LossRegistry.pluginDirs(
-        cfg.plugins().stream().map(Path::of).toList())), cfg.loss(), cfg.lossParams());
-    if (loss.needs(LossPlugin.Need.TEACHER) && cfg.teacher() == null) {
+        cfg.objective().plugins().stream().map(Path::of).toList())), cfg.objective().name(), cfg.objective().params());
+    if (loss.needs(LossPlugin.Need.TEACHER) && cfg.objective().teacher() == null) {
       loss.close();
       throw new IllegalArgumentException("loss " + loss.spec() + " needs a teacher: train one "
           + "with 'reffakd teacher --dataset " + cfg.dataset() + " --out DIR' and pass "

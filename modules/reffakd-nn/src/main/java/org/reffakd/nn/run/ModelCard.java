@@ -52,11 +52,11 @@ public final class ModelCard {
       return null;
     }
     int channels = parts.student().channels();
-    int side = cfg.imageSize();
+    int side = cfg.input().imageSize();
     Map<String, String> meta = metadata(cfg, data.train().height(), data.train().width(), side,
         lastAccuracy, epoch, String.valueOf(data.provenance(cfg).get("dataset_sha256")),
         CodeVersion.get());
-    ExportSource src = new ExportSource(cfg.arch(), channels, side, student.classes(),
+    ExportSource src = new ExportSource(cfg.student().arch(), channels, side, student.classes(),
         new LinkedHashMap<>(student.state()), floats(data.norm().mean()),
         floats(data.norm().std()), data.train().classNames(), meta,
         parts.validation() == null ? null : images(parts.validation()),
@@ -79,7 +79,7 @@ public final class ModelCard {
         // beside the file, as 'reffakd export' writes it: the dashboard shows it
         Map<String, Object> beside = new LinkedHashMap<>();
         beside.put("model", out.getFileName().toString());
-        beside.put("arch", cfg.arch());
+        beside.put("arch", cfg.student().arch());
         beside.put("parameters", card.get("parameters"));
         beside.put("macs_per_image", card.get("macs_per_image"));
         beside.put("run_test_accuracy_last", lastAccuracy);
@@ -112,7 +112,7 @@ public final class ModelCard {
     meta.put("dataset_sha256", datasetSha256);
     meta.put("code_version", codeVersion);
     meta.put("epoch", Integer.toString(epoch));
-    meta.put("loss", String.valueOf(cfg.loss()));
+    meta.put("loss", String.valueOf(cfg.objective().name()));
     meta.put("seed", Long.toString(cfg.seed()));
     return meta;
   }

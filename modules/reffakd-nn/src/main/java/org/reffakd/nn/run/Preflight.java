@@ -24,28 +24,28 @@ public final class Preflight {
    */
   public static void run(RunConfig cfg, RunData data) {
     int n = data.trainImages().count();
-    if (cfg.valSize() >= n) {
-      throw new IllegalArgumentException("val_size " + cfg.valSize() + " leaves no training "
+    if (cfg.input().valSize() >= n) {
+      throw new IllegalArgumentException("val_size " + cfg.input().valSize() + " leaves no training "
           + "images: the training split has " + n + " (use --val-size N, smaller)");
     }
     if (data.testImages().count() == 0) {
       throw new IllegalArgumentException("the " + Splits.testSplit(cfg.dataset())
-          + " split of " + cfg.data() + " has no images");
+          + " split of " + cfg.input().dir() + " has no images");
     }
     RunData.Parts parts = data.parts(cfg);
     List<String> names = data.train().classNames();
     checkLabelled(cfg, data.trainImages().labels(), names, true);
     org.reffakd.nn.prep.PreparedImages aePool = parts.autoencoderPool(cfg);
-    int nVal = (int) Math.round(aePool.count() * cfg.aeValFraction());
-    if (cfg.aeEpochs() > 0 && (nVal < 1 || nVal >= aePool.count())) {
-      throw new IllegalArgumentException("ae_val_fraction " + cfg.aeValFraction() + " of "
+    int nVal = (int) Math.round(aePool.count() * cfg.autoencoder().valFraction());
+    if (cfg.autoencoder().epochs() > 0 && (nVal < 1 || nVal >= aePool.count())) {
+      throw new IllegalArgumentException("ae_val_fraction " + cfg.autoencoder().valFraction() + " of "
           + aePool.count() + " autoencoder images leaves the autoencoder " + nVal
           + " validation images: it needs at least one, and one to train on");
     }
-    if (cfg.teacher() != null) {
-      Object tc = Teachers.describe(Path.of(cfg.teacher())).get("classes_count");
+    if (cfg.objective().teacher() != null) {
+      Object tc = Teachers.describe(Path.of(cfg.objective().teacher())).get("classes_count");
       if (tc instanceof Number t && t.intValue() != names.size()) {
-        throw new IllegalArgumentException("--teacher " + cfg.teacher() + " predicts "
+        throw new IllegalArgumentException("--teacher " + cfg.objective().teacher() + " predicts "
             + t.intValue() + " classes, the dataset has " + names.size());
       }
     }
@@ -61,13 +61,13 @@ public final class Preflight {
   public static void checkLabelled(RunConfig cfg, int[] labels, List<String> names,
                                    boolean softLabels) {
     int classes = names.size();
-    Splits.Partition p = Splits.validation(labels, classes, cfg.valSize(), cfg.seed());
+    Splits.Partition p = Splits.validation(labels, classes, cfg.input().valSize(), cfg.seed());
     int[] sub = Splits.fraction(p.pool(), labels, classes, cfg.trainFraction(), cfg.seed());
     int[] count = new int[classes];
     for (int i : sub) {
       count[labels[i]]++;
     }
-    String after = cfg.valSize() == 0 ? "" : " after the validation split of " + cfg.valSize()
+    String after = cfg.input().valSize() == 0 ? "" : " after the validation split of " + cfg.input().valSize()
         + " images";
     int min = java.util.Arrays.stream(count).min().orElse(0);
     for (int c = 0; c < classes; c++) {
@@ -76,17 +76,17 @@ public final class Preflight {
             + " leaves no training image of class '" + names.get(c) + "'" + after
             + " (use a larger --train-fraction)");
       }
-      if (softLabels && count[c] < cfg.softPerClass()) {
+      if (softLabels && count[c] < cfg.soft().perClass()) {
         throw new IllegalArgumentException(cfg.trainFraction() < 1
             ? "train_fraction " + cfg.trainFraction() + " leaves class '" + names.get(c) + "' "
                 + count[c] + " labelled images" + after + ", fewer than soft_per_class "
-                + cfg.softPerClass() + " (the soft-label draw uses only the labelled images a "
+                + cfg.soft().perClass() + " (the soft-label draw uses only the labelled images a "
                 + "route has: use --soft-per-class " + Math.max(2, min) + " or a larger "
                 + "--train-fraction)"
-            : "soft_per_class " + cfg.softPerClass() + " needs " + cfg.softPerClass()
+            : "soft_per_class " + cfg.soft().perClass() + " needs " + cfg.soft().perClass()
                 + " training images of every class, but class '" + names.get(c) + "' has "
                 + count[c] + after + " (use --soft-per-class " + Math.max(2, min)
-                + (cfg.valSize() == 0 ? "" : ", or a smaller --val-size") + ")");
+                + (cfg.input().valSize() == 0 ? "" : ", or a smaller --val-size") + ")");
       }
     }
   }

@@ -16,7 +16,7 @@ public record RunData(ImageDataset train, ImageDataset test, PreparedImages trai
                       PreparedImages testImages, Normalization norm) {
 
   public static RunData load(RunConfig cfg, PrintStream log) {
-    Path dataDir = Path.of(cfg.data());
+    Path dataDir = Path.of(cfg.input().dir());
     ImageDataset train = Datasets.load(cfg.dataset(), dataDir, "train");
     ImageDataset test = Datasets.load(cfg.dataset(), dataDir, Splits.testSplit(cfg.dataset()));
     return of(train, test, cfg, log, dataDir.toString());
@@ -29,8 +29,8 @@ public record RunData(ImageDataset train, ImageDataset test, PreparedImages trai
       throw new IllegalArgumentException(source + ": train has " + train.numClasses()
           + " classes, test " + test.numClasses());
     }
-    PreparedImages trainImg = PreparedImages.of(train, cfg.imageSize());
-    PreparedImages testImg = PreparedImages.of(test, cfg.imageSize());
+    PreparedImages trainImg = PreparedImages.of(train, cfg.input().imageSize());
+    PreparedImages testImg = PreparedImages.of(test, cfg.input().imageSize());
     Normalization raw = trainImg.statistics();
     Normalization norm = raw.safe();
     List<Integer> flat = raw.constantChannels();
@@ -43,7 +43,7 @@ public record RunData(ImageDataset train, ImageDataset test, PreparedImages trai
     }
     log.printf("data: %s train %d, test %d images, %d classes, %dx%d -> %dx%d, mean %s std %s%n",
         cfg.dataset(), train.size(), test.size(), train.numClasses(), train.height(),
-        train.width(), cfg.imageSize(), cfg.imageSize(), fmt(norm.mean()), fmt(norm.std()));
+        train.width(), cfg.input().imageSize(), cfg.input().imageSize(), fmt(norm.mean()), fmt(norm.std()));
     return new RunData(train, test, trainImg, testImg, norm);
   }
 
@@ -68,21 +68,21 @@ public record RunData(ImageDataset train, ImageDataset test, PreparedImages trai
      * At train_fraction 1 both are the pool.
      */
     public PreparedImages autoencoderPool(RunConfig cfg) {
-      return RunConfig.AE_POOL_ALL.equals(cfg.aePoolName()) ? pool : student;
+      return RunConfig.AE_POOL_ALL.equals(cfg.autoencoder().pool()) ? pool : student;
     }
   }
 
   /** Splits the training images by the config's val_size, train_fraction and seed. */
   public Parts parts(RunConfig cfg) {
     PreparedImages all = trainImages;
-    if (cfg.valSize() >= all.count()) {
-      throw new IllegalArgumentException("val_size " + cfg.valSize() + " leaves no training "
+    if (cfg.input().valSize() >= all.count()) {
+      throw new IllegalArgumentException("val_size " + cfg.input().valSize() + " leaves no training "
           + "images: the training split has " + all.count() + " (use --val-size N, smaller)");
     }
-    Splits.Partition p = Splits.validation(all.labels(), all.classes(), cfg.valSize(),
+    Splits.Partition p = Splits.validation(all.labels(), all.classes(), cfg.input().valSize(),
         cfg.seed());
-    PreparedImages pool = cfg.valSize() == 0 ? all : all.subset(p.pool());
-    PreparedImages val = cfg.valSize() == 0 ? null : all.subset(p.validation());
+    PreparedImages pool = cfg.input().valSize() == 0 ? all : all.subset(p.pool());
+    PreparedImages val = cfg.input().valSize() == 0 ? null : all.subset(p.validation());
     int[] sub = Splits.fraction(p.pool(), all.labels(), all.classes(), cfg.trainFraction(),
         cfg.seed());
     PreparedImages student = sub == p.pool() ? pool : all.subset(sub);

@@ -44,7 +44,7 @@ public final class RunDir {
     }
     Object was = m.get("config");
     if (!(was instanceof Map<?, ?>) || !(m.get("history") instanceof List<?> h)
-        || h.size() != cfg.epochs()) {
+        || h.size() != cfg.student().epochs()) {
       return null;
     }
     RunConfig before;
@@ -53,7 +53,7 @@ public final class RunDir {
     } catch (IllegalArgumentException e) {
       return null;
     }
-    Map<String, Object> ignore = Map.of("threads", cfg.threads(), "plugins", cfg.plugins());
+    Map<String, Object> ignore = Map.of("threads", cfg.threads(), "plugins", cfg.objective().plugins());
     return before.with(ignore).equals(cfg.with(ignore)) ? m : null;
   }
 
@@ -64,8 +64,8 @@ public final class RunDir {
   public static void prepare(RunConfig cfg, Path runDir) {
     cfg.backend().threads(cfg.threads());
     DistillStage.loss(cfg).close();
-    if (cfg.teacher() != null) {
-      Teachers.checkCompatible(Path.of(cfg.teacher()), cfg);
+    if (cfg.objective().teacher() != null) {
+      Teachers.checkCompatible(Path.of(cfg.objective().teacher()), cfg);
     }
     try {
       Files.createDirectories(runDir.resolve("checkpoints"));

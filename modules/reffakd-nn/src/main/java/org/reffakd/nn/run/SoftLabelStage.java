@@ -27,10 +27,10 @@ public final class SoftLabelStage {
   private SoftLabelStage() {}
 
   public static SoftLabelOptions options(RunConfig cfg) {
-    return new SoftLabelOptions(cfg.softPerClass(),
-        cfg.softDiagonalBoost() != null ? cfg.softDiagonalBoost()
+    return new SoftLabelOptions(cfg.soft().perClass(),
+        cfg.soft().diagonalBoost() != null ? cfg.soft().diagonalBoost()
             : SoftLabelOptions.paperBoost(cfg.dataset()),
-        cfg.softTemperature(), cfg.softCentered());
+        cfg.soft().temperature(), cfg.soft().centered());
   }
 
   public static SoftLabelRecord run(RunConfig cfg, RunData data, String encoderSha256,
@@ -40,7 +40,7 @@ public final class SoftLabelStage {
     AutoencoderModel ae = AutoencoderStage.load(cfg.backend(), store, encoderSha256,
         pool.channels());
     SoftLabelOptions so = options(cfg);
-    boolean augmented = cfg.augment() && cfg.softAugment();
+    boolean augmented = cfg.student().augment() && cfg.soft().augment();
     Augmentation aug = augmented ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
     SoftLabels s = softLabels(cfg.backend(), ae, pool, data.norm(), aug, so, cfg.seed());
     Map<String, Object> options = new TreeMap<>();
@@ -53,8 +53,8 @@ public final class SoftLabelStage {
     Map<String, Object> prov = new LinkedHashMap<>();
     prov.put("code_version", org.reffakd.nn.util.CodeVersion.get());
     prov.put("dataset_sha256", data.provenance(cfg).get("dataset_sha256"));
-    prov.put("val_size", cfg.valSize());
-    prov.put("image_size", cfg.imageSize());
+    prov.put("val_size", cfg.input().valSize());
+    prov.put("image_size", cfg.input().imageSize());
     prov.put("draw_pool_images", pool.count());
     prov.put("autoencoder_images", parts.autoencoderPool(cfg).count());
     if (cfg.trainFraction() != 1.0) {

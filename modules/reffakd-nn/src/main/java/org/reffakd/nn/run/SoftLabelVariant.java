@@ -24,49 +24,48 @@ public final class SoftLabelVariant {
 
   /** The variant a config describes. */
   public static String name(RunConfig cfg) {
-    StringBuilder sb = new StringBuilder(Boolean.FALSE.equals(cfg.softAugment()) ? "clean"
+    StringBuilder sb = new StringBuilder(Boolean.FALSE.equals(cfg.soft().augment()) ? "clean"
         : "paper");
-    if (cfg.softCentered()) {
+    if (cfg.soft().centered()) {
       sb.append("+centered");
     }
-    if (cfg.softTemperature() != 1.0) {
-      sb.append("+t").append(num(cfg.softTemperature()));
+    if (cfg.soft().temperature() != 1.0) {
+      sb.append("+t").append(num(cfg.soft().temperature()));
     }
-    if (cfg.softPerClass() != 40) {
-      sb.append("+n").append(cfg.softPerClass());
+    if (cfg.soft().perClass() != 40) {
+      sb.append("+n").append(cfg.soft().perClass());
     }
-    if (cfg.softDiagonalBoost() != null
-        && cfg.softDiagonalBoost() != SoftLabelOptions.paperBoost(cfg.dataset())) {
-      sb.append("+boost").append(num(cfg.softDiagonalBoost()));
+    if (cfg.soft().diagonalBoost() != null
+        && cfg.soft().diagonalBoost() != SoftLabelOptions.paperBoost(cfg.dataset())) {
+      sb.append("+boost").append(num(cfg.soft().diagonalBoost()));
     }
     return sb.toString();
   }
 
   /** The config's soft-label fields set to a variant (fails naming the bad part). */
   public static RunConfig apply(RunConfig cfg, String variant) {
-    Map<String, Object> f = new LinkedHashMap<>();
     String[] parts = variant.trim().toLowerCase(Locale.ROOT).split("\\+");
-    switch (parts[0]) {
-      case "paper" -> f.put("soft_augment", true);
-      case "clean" -> f.put("soft_augment", false);
+    boolean augment = switch (parts[0]) {
+      case "paper" -> true;
+      case "clean" -> false;
       default -> throw new IllegalArgumentException("soft-label variant '" + variant
           + "': must start with paper or clean (then +centered, +t<X>, +n<N>, +boost<B>)");
-    }
-    f.put("soft_centered", false);
-    f.put("soft_temperature", 1.0);
-    f.put("soft_per_class", 40);
-    f.put("soft_diagonal_boost", null);
+    };
+    boolean centered = false;
+    double temperature = 1.0;
+    int perClass = 40;
+    Double boost = null;
     for (int i = 1; i < parts.length; i++) {
       String p = parts[i];
       try {
         if (p.equals("centered")) {
-          f.put("soft_centered", true);
+          centered = true;
         } else if (p.startsWith("boost")) {
-          f.put("soft_diagonal_boost", Double.parseDouble(p.substring(5)));
+          boost = Double.parseDouble(p.substring(5));
         } else if (p.startsWith("t")) {
-          f.put("soft_temperature", Double.parseDouble(p.substring(1)));
+          temperature = Double.parseDouble(p.substring(1));
         } else if (p.startsWith("n")) {
-          f.put("soft_per_class", Integer.parseInt(p.substring(1)));
+          perClass = Integer.parseInt(p.substring(1));
         } else {
           throw new NumberFormatException();
         }
@@ -75,7 +74,8 @@ public final class SoftLabelVariant {
             + p + "' (use centered, t<X>, n<N>, boost<B>)");
       }
     }
-    return cfg.with(f).validate();
+    return cfg.withSoft(new RunConfig.SoftLabelSpec(perClass, boost, temperature, centered,
+        augment)).validate();
   }
 
   private static String num(double v) {

@@ -56,17 +56,17 @@ public final class TeacherRun {
       data = RunData.load(cfg, log);
     }
     RunData.Parts parts = data.parts(cfg);
-    Classifier net = backend.classifier(cfg.arch(), data.trainImages().channels(), cfg.imageSize(),
+    Classifier net = backend.classifier(cfg.student().arch(), data.trainImages().channels(), cfg.input().imageSize(),
         data.trainImages().classes(), cfg.seed());
-    Augmentation aug = cfg.augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
+    Augmentation aug = cfg.student().augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
     Map<String, Object> provenance = data.provenance(cfg);
     StudentTrainer.Result r = StudentTrainer.train(net, ce, null, null,
         new BatchAssembler(parts.student(), data.norm(), aug),
         parts.validation() == null ? null
             : new BatchAssembler(parts.validation(), data.norm(), Augmentation.NONE),
         new BatchAssembler(data.testImages(), data.norm(), Augmentation.NONE),
-        new StudentTrainer.Settings(cfg.epochs(), cfg.batchSize(), cfg.lr(), cfg.momentum(),
-            cfg.weightDecay(), cfg.schedule(), cfg.seed()), dir, provenance,
+        new StudentTrainer.Settings(cfg.student().epochs(), cfg.student().batchSize(), cfg.student().lr(), cfg.student().momentum(),
+            cfg.student().weightDecay(), cfg.student().schedule(), cfg.seed()), dir, provenance,
         progress.as("teacher"));
     try {
       Files.copy(dir.resolve("checkpoints").resolve(StudentTrainer.LAST),
@@ -81,19 +81,19 @@ public final class TeacherRun {
     d.put("arch", net.arch());
     d.put("engine", cfg.engineName());
     d.put("engine_description", backend.describe());
-    d.put("image_size", cfg.imageSize());
+    d.put("image_size", cfg.input().imageSize());
     d.put("channels", data.trainImages().channels());
     d.put("parameters", net.parameterCount());
-    d.put("epochs", cfg.epochs());
+    d.put("epochs", cfg.student().epochs());
     d.put("test_accuracy", r.selection().toMap());
     d.put("train_images", parts.student().count());
     d.put("train_fraction", cfg.trainFraction());
     d.put("weights", "the last epoch's (" + Teachers.WEIGHTS + ")");
-    long macs = net.macsPerImage(data.trainImages().channels(), cfg.imageSize());
+    long macs = net.macsPerImage(data.trainImages().channels(), cfg.input().imageSize());
     d.put("training_seconds", r.seconds());
     d.put("threads", cfg.threads());
     d.put("cost", meter.cost(net.parameterCount(), macs, Costs.trainingFlops(macs,
-        (long) parts.student().count() * cfg.epochs())).toJson());
+        (long) parts.student().count() * cfg.student().epochs())).toJson());
     d.put("history", org.reffakd.nn.train.EpochRow.toMaps(r.history()));
     d.putAll(provenance);
     try {

@@ -85,9 +85,9 @@ public final class Teachers {
           + ", this run uses " + cfg.dataset());
     }
     Object size = d.get("image_size");
-    if (size == null || ((Number) size).intValue() != cfg.imageSize()) {
+    if (size == null || ((Number) size).intValue() != cfg.input().imageSize()) {
       throw new IllegalArgumentException("--teacher " + dir + " was trained at " + size
-          + "px, this run uses " + cfg.imageSize() + "px");
+          + "px, this run uses " + cfg.input().imageSize() + "px");
     }
   }
 

@@ -78,11 +78,11 @@ class SplitsTest {
     RunConfig d = RunConfig.defaults("fashion-mnist");
     assertEquals("paper", d.softVariant());
     RunConfig clean = SoftLabelVariant.apply(d, "clean");
-    assertEquals(Boolean.FALSE, clean.softAugment());
+    assertEquals(Boolean.FALSE, clean.soft().augment());
     assertEquals("clean", clean.softVariant());
     RunConfig x = SoftLabelVariant.apply(d, "clean+centered+t0.05");
     assertEquals("clean+centered+t0.05", x.softVariant());
-    assertEquals(0.05, x.softTemperature());
+    assertEquals(0.05, x.soft().temperature());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> SoftLabelVariant.apply(d, "paper+bogus"));
     assertEquals(true, e.getMessage().contains("bogus"), e.getMessage());

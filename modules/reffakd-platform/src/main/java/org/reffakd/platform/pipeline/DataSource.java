@@ -30,7 +30,7 @@ public interface DataSource {
 
     @Override
     public String describe(RunConfig cfg) {
-      return cfg.data();
+      return cfg.input().dir();
     }
   };
 }

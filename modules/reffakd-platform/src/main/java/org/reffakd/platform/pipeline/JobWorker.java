@@ -206,14 +206,14 @@ public final class JobWorker implements AutoCloseable {
       }
       job = Messages.read(req, Messages.Job.class); // the one codec; a bad field is named
       cfg = job.config();
-      if (!cfg.plugins().isEmpty() && !cfg.plugins().equals(plugins)) {
+      if (!cfg.objective().plugins().isEmpty() && !cfg.objective().plugins().equals(plugins)) {
         LOG.log(WARNING, "worker " + name + ": " + id + ": the record's plugin folders "
-            + cfg.plugins() + " are ignored: a record names a loss, never code to load (this "
+            + cfg.objective().plugins() + " are ignored: a record names a loss, never code to load (this "
             + "worker loads plugins from " + (plugins.isEmpty() ? "$" + LossRegistry.PLUGIN_DIR_ENV
             + " or ~/.reffakd/plugins" : plugins + " and $" + LossRegistry.PLUGIN_DIR_ENV) + ")");
       }
       // the worker's own plugin folders, whatever the record says
-      cfg = cfg.with("plugins", plugins).validate();
+      cfg = cfg.withObjective(cfg.objective().withPlugins(plugins)).validate();
       fromTopic = job.fromTopic();
     } catch (RuntimeException e) {
       String why = "malformed run request: " + e.getMessage();

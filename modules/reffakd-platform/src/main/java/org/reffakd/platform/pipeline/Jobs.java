@@ -32,7 +32,7 @@ public final class Jobs {
   public static String submit(ClientConfig kafka, RunConfig cfg, String runId,
                               boolean fromTopic) {
     String id = runId != null ? RunIds.check("run id", runId) : cfg.dataset() + "-"
-        + cfg.loss().replaceAll("[^a-z0-9-]", "_") + "-" + UUID.randomUUID().toString()
+        + cfg.objective().name().replaceAll("[^a-z0-9-]", "_") + "-" + UUID.randomUUID().toString()
         .substring(0, 8);
     send(kafka, id, Messages.json(new Messages.Job("run", id, config(cfg), fromTopic, null, null,
         null)));
@@ -44,7 +44,7 @@ public final class Jobs {
    * names a loss, never a code location: each worker loads plugins from its own folders).
    */
   private static RunConfig config(RunConfig cfg) {
-    return cfg.with("plugins", List.of());
+    return cfg.withObjective(cfg.objective().withPlugins(List.of()));
   }
 
   /** Publishes a request on {@code reffakd.jobs} under its id; returns once it is durable. */

@@ -69,13 +69,13 @@ public final class Pipeline {
         return Future.succeededFuture(Messages.json(done));
       }
       RunDir.prepare(cfg, runDir);
-      teacher = cfg.teacher() == null ? null : teacherRef(Path.of(cfg.teacher()));
+      teacher = cfg.objective().teacher() == null ? null : teacherRef(Path.of(cfg.objective().teacher()));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     List<MessageConsumer<JsonObject>> listeners = forward(id, console);
     JsonObject status = new JsonObject().put("run", id).put("dir", runDir.toString())
-        .put("dataset", cfg.dataset()).put("loss", cfg.loss());
+        .put("dataset", cfg.dataset()).put("loss", cfg.objective().name());
     bus.publish(Addresses.RUN_STATUS, status.copy().put("status", "started"));
     Map<String, Double> timings = new LinkedHashMap<>();
     AutoencoderStage.Output[] ae = new AutoencoderStage.Output[1];

@@ -53,7 +53,7 @@ public final class StageServices {
       throw new IllegalStateException("no Kafka samples source configured");
     }
     String key = (fromTopic ? "topic:" : "files:") + src.version(cfg) + "|" + cfg.dataset() + "|"
-        + cfg.data() + "|" + cfg.imageSize();
+        + cfg.input().dir() + "|" + cfg.input().imageSize();
     if (!Objects.equals(key, cachedKey)) {
       cached = null; // let the old images go before the new ones are read
       cachedKey = null;
