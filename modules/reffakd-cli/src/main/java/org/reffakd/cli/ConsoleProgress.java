@@ -38,7 +38,7 @@ final class ConsoleProgress implements Progress {
 
   @Override
   public void epoch(String stage, int epoch, int epochs, String summary,
-                    java.util.Map<String, Object> row) {
+                    Progress.Row row) {
     out.println((tty ? "\r" : "") + stage + " epoch " + epoch + "/" + epochs + "  " + summary
         + (tty ? "            " : ""));
     out.flush();

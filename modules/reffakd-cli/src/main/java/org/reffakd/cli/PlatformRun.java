@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.RunResult;
 import org.reffakd.nn.run.RunDir;
 import org.reffakd.platform.Platform;
 
@@ -24,10 +25,9 @@ final class PlatformRun {
    * --kafka-dir) and finishes, that folder is deleted unless {@code keepKafka}: a run's result
    * lives in RUN_DIR, and a finished run's broker data would only fill the disk.
    */
-  static Map<String, Object> run(RunConfig cfg, Path runDir, KafkaOptions kafka,
-                                 boolean fromTopic, DashboardFlags web, boolean dashboard,
-                                 boolean keepKafka) {
-    Map<String, Object> result = run(cfg, runDir, kafka, fromTopic, web, dashboard);
+  static RunResult run(RunConfig cfg, Path runDir, KafkaOptions kafka, boolean fromTopic,
+                       DashboardFlags web, boolean dashboard, boolean keepKafka) {
+    RunResult result = run(cfg, runDir, kafka, fromTopic, web, dashboard);
     deleteOwnBroker(runDir.resolve("kafka"), kafka, keepKafka, "run");
     return result;
   }
@@ -73,9 +73,8 @@ final class PlatformRun {
     return bytes[0];
   }
 
-  private static Map<String, Object> run(RunConfig cfg, Path runDir, KafkaOptions kafka,
-                                         boolean fromTopic, DashboardFlags web,
-                                         boolean dashboard) {
+  private static RunResult run(RunConfig cfg, Path runDir, KafkaOptions kafka,
+                               boolean fromTopic, DashboardFlags web, boolean dashboard) {
     long t0 = System.nanoTime();
     try (Platform p = Platform.start(kafka.options(runDir.resolve("kafka"),
         RunDir.defaultStore(runDir).root()))) {
@@ -90,9 +89,7 @@ final class PlatformRun {
       }
       String id = runDir.getFileName().toString();
       JsonObject result = p.run(id, cfg, runDir, true, new ConsoleProgress(System.out));
-      @SuppressWarnings("unchecked")
-      Map<String, Object> map = result.mapTo(Map.class);
-      return map;
+      return org.reffakd.platform.bus.Messages.read(result, RunResult.class);
     }
   }
 }

@@ -117,20 +117,20 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     System.out.println("run directory: " + runDir);
-    Map<String, Object> finished = RunDir.finished(cfg, runDir);
+    RunResult finished = RunDir.finished(cfg, runDir);
     if (finished != null) {
       System.out.println("run already finished: " + runDir.resolve("result.json")
           + " (nothing to do)");
     }
-    Map<String, Object> result = finished != null ? finished : direct
+    RunResult result = finished != null ? finished : direct
         ? new DirectRun(cfg, runDir, kafka.artifacts != null
             ? new org.reffakd.nn.run.ArtifactStore(kafka.artifacts)
             : RunDir.defaultStore(runDir), new ConsoleProgress(System.out), System.out)
             .execute()
         : PlatformRun.run(cfg, runDir, kafka, fromTopic, web, !noDashboard, keepKafka);
-    EpochRow.Selection acc = RunResult.fromMap(result).accuracy();
+    EpochRow.Selection acc = result.accuracy();
     System.out.printf("done: %s on %s, test accuracy %s best %.4f (epoch %d, the best test "
-            + "epoch), last %.4f; result in %s%n", result.get("loss"), result.get("dataset"),
+            + "epoch), last %.4f; result in %s%n", result.loss(), result.dataset(),
         acc.bestValEpoch() > 0 ? String.format("at the best validation epoch (%d) %.4f;",
             acc.bestValEpoch(), acc.testAtBestVal()) : "",
         acc.bestTest(), acc.bestTestEpoch(), acc.lastTest(), runDir.resolve("result.json"));

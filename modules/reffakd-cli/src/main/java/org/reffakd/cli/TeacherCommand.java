@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.TeacherInfo;
 import org.reffakd.nn.run.TeacherRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,13 +53,10 @@ final class TeacherCommand implements Callable<Integer> {
     if (Files.isRegularFile(cfgFile)) {
       System.out.println("resuming the teacher in " + out + " with its config.json");
     }
-    Map<String, Object> r = TeacherRun.execute(cfg, out, new ConsoleProgress(System.out),
-        System.out);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> acc = (Map<String, Object>) r.get("test_accuracy");
+    TeacherInfo r = TeacherRun.execute(cfg, out, new ConsoleProgress(System.out), System.out);
     System.out.printf("teacher %s: test accuracy best %.4f, last %.4f; written to %s%n",
-        r.get("arch"), ((Number) acc.get("best")).doubleValue(),
-        ((Number) acc.get("last")).doubleValue(), out.resolve("teacher.json"));
+        r.arch(), r.testAccuracy().bestTest(), r.testAccuracy().lastTest(),
+        out.resolve("teacher.json"));
     return 0;
   }
 }

@@ -343,13 +343,24 @@ class MainTest {
   void runHelpShowsTheConfigsOwnDefaults() {
     org.reffakd.nn.run.RunConfig d = org.reffakd.nn.run.RunConfig.defaults("fashion-mnist");
     String help = captureOut(() -> Main.execute("run", "--help")).replaceAll("\\s+", " ");
-    for (String expect : new String[] {"autoencoder epochs (default " + d.autoencoder().epochs() + ";",
-        "student epochs (default " + d.student().epochs() + ";", "batch size (default " + d.student().batchSize()
-        + ")", "student learning rate (default " + d.student().lr() + ")", "random seed (default "
-        + d.seed() + ")", "(default " + d.objective().name() + ")", "(default " + d.softVariant() + ")",
-        "0 = none (default " + d.input().valSize() + ")"}) {
+    for (String expect : new String[] {
+        "autoencoder epochs (default " + d.autoencoder().epochs() + ";",
+        "student epochs (default " + d.student().epochs() + ";",
+        "batch size (default " + d.student().batchSize() + ")",
+        "learning rate (default " + d.student().lr() + ")",
+        "random seed (default " + d.seed() + ")", "(default " + d.objective().name() + ")",
+        "(default " + d.softVariant() + ")", "0 = none (default " + d.input().valSize() + ")"}) {
       assertTrue(help.contains(expect), expect + " not in: " + help);
     }
     assertTrue(!help.contains("${sys:"), help);
+    // the teacher shares the route and training options (mixins): the same defaults
+    String teacher = captureOut(() -> Main.execute("teacher", "--help"))
+        .replaceAll("\\s+", " ");
+    for (String expect : new String[] {"random seed (default " + d.seed() + ")",
+        "learning rate (default " + d.student().lr() + ")",
+        "0 = none (default " + d.input().valSize() + ")",
+        "(default " + d.student().schedule() + ")"}) {
+      assertTrue(teacher.contains(expect), expect + " not in: " + teacher);
+    }
   }
 }

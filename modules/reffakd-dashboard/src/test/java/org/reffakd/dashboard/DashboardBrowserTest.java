@@ -93,7 +93,7 @@ class DashboardBrowserTest {
       waitFor("the running badge", 10, () ->
           !driver.findElements(By.cssSelector("h1 .badge.running")).isEmpty());
 
-      CompletableFuture<Map<String, Object>> run = CompletableFuture.supplyAsync(() ->
+      CompletableFuture<org.reffakd.nn.run.RunResult> run = CompletableFuture.supplyAsync(() ->
           TinyRun.run(cfg, dir, new BusProgress(vertx.eventBus(), LIVE, Progress.NONE)));
       // the curves grow while the run trains: watch the number of points in the charts
       List<Long> seen = new ArrayList<>();
@@ -105,11 +105,11 @@ class DashboardBrowserTest {
         }
         Thread.sleep(150);
       }
-      Map<String, Object> result = run.get(60, TimeUnit.SECONDS);
+      org.reffakd.nn.run.RunResult result = run.get(60, TimeUnit.SECONDS);
       assertTrue(seen.size() >= 3, "the charts should have grown at least three times while "
           + "the run trained (pushed by the event stream), saw point counts " + seen);
       vertx.eventBus().publish(Addresses.RUN_STATUS, status.copy().put("status", "finished")
-          .put("test_accuracy", result.get("test_accuracy")));
+          .put("test_accuracy", result.accuracy().toMap()));
 
       waitFor("the finished badge", 15, () ->
           !driver.findElements(By.cssSelector("h1 .badge.finished")).isEmpty());

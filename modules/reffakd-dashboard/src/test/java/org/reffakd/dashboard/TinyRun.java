@@ -43,7 +43,7 @@ final class TinyRun {
     return RunConfig.JSON.convertValue(m, RunConfig.class);
   }
 
-  static Map<String, Object> run(RunConfig cfg, Path runDir, Progress progress) {
+  static org.reffakd.nn.run.RunResult run(RunConfig cfg, Path runDir, Progress progress) {
     return new DirectRun(cfg, runDir, progress, new PrintStream(OutputStream.nullOutputStream()))
         .execute();
   }

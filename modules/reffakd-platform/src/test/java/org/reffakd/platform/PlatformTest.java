@@ -70,7 +70,7 @@ class PlatformTest {
     assertEquals(1800, ingest.getLong("images"));
     JsonObject fromTopic = platform.run("topic-run", config(2, 5), tmp.resolve("topic-run"),
         true, Progress.NONE);
-    Map<String, Object> fromFiles = new DirectRun(config(2, 5), tmp.resolve("file-run"),
+    org.reffakd.nn.run.RunResult fromFiles = new DirectRun(config(2, 5), tmp.resolve("file-run"),
         Progress.NONE, new PrintStream(OutputStream.nullOutputStream())).execute();
     JsonObject files = JsonObject.mapFrom(fromFiles);
     assertEquals(files.getValue("soft_labels"), fromTopic.getValue("soft_labels"));

@@ -20,6 +20,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.reffakd.nn.run.AutoencoderStage;
 import org.reffakd.nn.run.Cost;
 import org.reffakd.nn.run.RunConfig;
+import org.reffakd.nn.run.TeacherInfo;
+import org.reffakd.nn.run.Teachers;
 import org.reffakd.nn.run.RunResult;
 import org.reffakd.nn.run.SoftLabelRecord;
 import org.reffakd.nn.run.SoftLabelVariant;
@@ -104,9 +106,9 @@ public final class StudyRunner {
         }
         if (teacher) {
           Path tdir = dir.resolve("teachers").resolve("seed" + seed + "-frac" + f);
-          Map<String, Object> t = teacher(cfg, tdir);
+          TeacherInfo t = teacher(cfg, tdir);
           teachers.put(seed + "/" + f, platform.pipeline().teacherRef(tdir));
-          teacherCost.computeIfAbsent(f, x -> new TreeMap<>()).put(seed, teacherCostOf(t));
+          teacherCost.computeIfAbsent(f, x -> new TreeMap<>()).put(seed, t.costOrUnknown());
         }
       }
     }
@@ -163,7 +165,7 @@ public final class StudyRunner {
     Path work = dir.resolve("autoencoders").resolve(tag(seed, cfg.trainFraction(), whole));
     Path saved = work.resolve("output.json");
     if (Files.isRegularFile(saved)) {
-      AutoencoderStage.Output o = AutoencoderStage.Output.fromMap(readMap(saved));
+      AutoencoderStage.Output o = read(saved, AutoencoderStage.Output.class);
       if (platform.pipeline().artifacts().contains(o.encoderSha256())) {
         return o;
       }
@@ -172,7 +174,7 @@ public final class StudyRunner {
         : ", on the " + cfg.trainFraction() + " fraction's labelled images");
     AutoencoderStage.Output o = Platform.await(platform.pipeline().autoencoder("study-ae-"
         + tag(seed, cfg.trainFraction(), whole), cfg, work, fromTopic)).output();
-    writeJson(saved, o.toMap());
+    writeJson(saved, o);
     return o;
   }
 
@@ -209,10 +211,10 @@ public final class StudyRunner {
     return r;
   }
 
-  private Map<String, Object> teacher(RunConfig cfg, Path tdir) {
+  private TeacherInfo teacher(RunConfig cfg, Path tdir) {
     Path descriptor = tdir.resolve("teacher.json");
     if (Files.isRegularFile(descriptor)) {
-      return readMap(descriptor);
+      return Teachers.describe(tdir);
     }
     log.printf("study: teacher %s of seed %d, fraction %s%n", spec.teacherArch(), cfg.seed(),
         cfg.trainFraction());
@@ -364,33 +366,24 @@ public final class StudyRunner {
     }
   }
 
-  /** A teacher's cost from its teacher.json. */
-  @SuppressWarnings("unchecked")
-  static Cost teacherCostOf(Map<String, Object> t) {
-    Cost c = Cost.fromJson((Map<String, ?>) t.get("cost"));
-    return c.parameters() < 0 && t.get("parameters") instanceof Number p
-        ? c.withParameters(p.longValue()) : c;
-  }
+  /** study-spec.json: the study's id and the spec it was computed from. */
+  record SpecFile(String id, StudySpec spec) {}
 
   private void writeSpec() {
     Path f = dir.resolve("study-spec.json");
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", spec.id());
-    m.put("spec", RunConfig.JSON.convertValue(spec, Map.class));
     if (Files.isRegularFile(f)) {
-      String old = String.valueOf(readMap(f).get("id"));
+      String old = read(f, com.fasterxml.jackson.databind.JsonNode.class).path("id").asText();
       if (!old.equals(spec.id())) {
         throw new IllegalArgumentException("--out " + dir + " holds another study (" + old
             + "); this one is " + spec.id() + ": use another --out, or the same options");
       }
     }
-    writeJson(f, m);
+    writeJson(f, new SpecFile(spec.id(), spec));
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> readMap(Path f) {
+  private static <T> T read(Path f, Class<T> type) {
     try {
-      return RunConfig.JSON.readValue(f.toFile(), Map.class);
+      return RunConfig.JSON.readValue(f.toFile(), type);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
     }

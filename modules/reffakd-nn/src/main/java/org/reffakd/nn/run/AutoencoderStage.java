@@ -35,17 +35,8 @@ public final class AutoencoderStage {
    */
   public record Output(String encoderSha256, int channels, int side, double bestValMse,
                        int bestEpoch, int valImages, long parameters,
-                       List<Map<String, Object>> history, double seconds, Cost cost) {
-
-    public Map<String, Object> toMap() {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> m = RunConfig.JSON.convertValue(this, Map.class);
-      return m;
-    }
-
-    public static Output fromMap(Map<String, ?> m) {
-      return RunConfig.JSON.convertValue(m, Output.class);
-    }
+                       List<org.reffakd.nn.train.AutoencoderEpoch> history, double seconds,
+                       Cost cost) {
 
     /** What a run's result.json reports of its autoencoder, with the stage timings so far. */
     public Upstream upstream(Map<String, Double> timings) {

@@ -71,7 +71,7 @@ public final class Benchmark {
           AutoencoderTrainer.Result res = AutoencoderTrainer.train(a, full, eval,
               new AutoencoderTrainer.Settings(1, 128, 0.1, 0.9, 5e-4, "constant", r), d,
               Map.of(), Progress.NONE);
-          double s = ((Number) res.history().get(0).get("train_seconds")).doubleValue();
+          double s = res.history().get(0).trainSeconds();
           ae.add(s);
           log.printf("run %d/%d: autoencoder epoch %.2f s (%.0f img/s)%n", r + 1, runs, s,
               img.count() / s);

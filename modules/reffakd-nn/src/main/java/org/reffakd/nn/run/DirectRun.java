@@ -36,8 +36,8 @@ public final class DirectRun {
   }
 
   /** Runs (or resumes) every stage, data from files, and returns result.json's content. */
-  public Map<String, Object> execute() {
-    Map<String, Object> done = RunDir.finished(cfg, runDir);
+  public RunResult execute() {
+    RunResult done = RunDir.finished(cfg, runDir);
     if (done != null) {
       log.println("run already finished: " + runDir.resolve("result.json") + " (nothing to do)");
       return done;
@@ -54,7 +54,7 @@ public final class DirectRun {
     Teachers.Ref teacher = cfg.objective().teacher() == null ? null : Teachers.ref(Path.of(cfg.objective().teacher()));
     return DistillStage.run(cfg, data, soft, teacher, runDir, progress,
         ae.upstream(Map.of("data", dataSecs, "autoencoder", ae.seconds(), "soft_labels",
-            softSecs))).toMap();
+            softSecs)));
   }
 
   private static double secs(long t0) {

@@ -125,10 +125,7 @@ public final class DistillStage {
         }
         teacherNet = Teachers.load(backend, teacher, channels, cfg.input().imageSize(), classes);
         teacherMacs = teacherNet.macsPerImage(channels, cfg.input().imageSize());
-        provenance.put("teacher", teacher.descriptor().entrySet().stream()
-            .filter(e -> !e.getKey().equals("history"))
-            .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()),
-                Map::putAll));
+        provenance.put("teacher", teacher.descriptor().withoutHistory());
       }
       Segments segments = Segments.record(runDir, upstream.timingsS());
       Augmentation aug = cfg.student().augment() ? Augmentation.reference(cfg.dataset())

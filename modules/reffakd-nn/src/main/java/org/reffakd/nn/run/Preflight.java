@@ -43,8 +43,8 @@ public final class Preflight {
           + " validation images: it needs at least one, and one to train on");
     }
     if (cfg.objective().teacher() != null) {
-      Object tc = Teachers.describe(Path.of(cfg.objective().teacher())).get("classes_count");
-      if (tc instanceof Number t && t.intValue() != names.size()) {
+      Integer t = Teachers.describe(Path.of(cfg.objective().teacher())).classesCount();
+      if (t != null && t != names.size()) {
         throw new IllegalArgumentException("--teacher " + cfg.objective().teacher() + " predicts "
             + t.intValue() + " classes, the dataset has " + names.size());
       }

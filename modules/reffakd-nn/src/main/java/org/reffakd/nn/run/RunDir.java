@@ -29,22 +29,19 @@ public final class RunDir {
    * as it asks for), or null. Resuming a finished run returns it untouched: no data is read,
    * nothing trains, no file changes.
    */
-  public static Map<String, Object> finished(RunConfig cfg, Path runDir) {
+  public static RunResult finished(RunConfig cfg, Path runDir) {
     Path file = runDir.resolve("result.json");
     if (!Files.isRegularFile(file)) {
       return null;
     }
-    Map<String, Object> m;
+    RunResult m;
     try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> read = RunConfig.JSON.readValue(file.toFile(), Map.class);
-      m = read;
-    } catch (IOException e) {
+      m = RunConfig.JSON.readValue(file.toFile(), RunResult.class);
+    } catch (IOException | RuntimeException e) {
       return null; // unreadable: the run is finished again, which rewrites it
     }
-    Object was = m.get("config");
-    if (!(was instanceof Map<?, ?>) || !(m.get("history") instanceof List<?> h)
-        || h.size() != cfg.student().epochs()) {
+    Object was = m.details().get("config");
+    if (!(was instanceof Map<?, ?>) || m.history().size() != cfg.student().epochs()) {
       return null;
     }
     RunConfig before;
@@ -53,8 +50,9 @@ public final class RunDir {
     } catch (IllegalArgumentException e) {
       return null;
     }
-    Map<String, Object> ignore = Map.of("threads", cfg.threads(), "plugins", cfg.objective().plugins());
-    return before.with(ignore).equals(cfg.with(ignore)) ? m : null;
+    RunConfig.LossSpec lo = cfg.objective();
+    return before.withThreads(cfg.threads()).withObjective(before.objective()
+        .withPlugins(lo.plugins())).equals(cfg) ? m : null;
   }
 
   /**

@@ -32,6 +32,7 @@ public record RunResult(String dataset, List<String> classes, String loss, long 
       "cost");
 
   /** The result.json object. */
+  @com.fasterxml.jackson.annotation.JsonValue
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("dataset", dataset);
@@ -43,16 +44,19 @@ public record RunResult(String dataset, List<String> classes, String loss, long 
     m.put("soft_label_variant", softLabelVariant);
     m.put("soft_label_key", softLabelKey);
     m.put("test_accuracy", accuracy.toMap());
-    m.put("history", EpochRow.toMaps(history));
+    m.put("history", history);
     m.put("timings_s", timings);
     m.put("cost", cost.toJson());
     details.forEach(m::putIfAbsent);
     return m;
   }
 
+  /** Reads {@link #toMap}'s object (result.json, a value on reffakd.runs). */
   @SuppressWarnings("unchecked")
+  @com.fasterxml.jackson.annotation.JsonCreator(
+      mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
   public static RunResult fromMap(Map<String, ?> m) {
-    List<EpochRow> history = EpochRow.fromMaps((List<Map<String, Object>>) m.get("history"));
+    List<EpochRow> history = EpochRow.fromMaps((List<Map<String, ?>>) m.get("history"));
     Map<String, Double> timings = new LinkedHashMap<>();
     Object t = m.get("timings_s");
     if (t instanceof Map<?, ?> tm) {
@@ -73,9 +77,7 @@ public record RunResult(String dataset, List<String> classes, String loss, long 
 
   public static RunResult read(Path file) {
     try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> m = RunConfig.JSON.readValue(file.toFile(), Map.class);
-      return fromMap(m);
+      return RunConfig.JSON.readValue(file.toFile(), RunResult.class);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }

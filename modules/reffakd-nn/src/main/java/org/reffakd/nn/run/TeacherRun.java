@@ -27,7 +27,7 @@ public final class TeacherRun {
 
   private TeacherRun() {}
 
-  public static Map<String, Object> execute(RunConfig cfg, Path dir, Progress progress,
+  public static TeacherInfo execute(RunConfig cfg, Path dir, Progress progress,
                                             PrintStream log) {
     return execute(cfg, null, dir, progress, log);
   }
@@ -38,7 +38,7 @@ public final class TeacherRun {
    *
    * @param data the data, or null to read it from the config's files
    */
-  public static Map<String, Object> execute(RunConfig cfg, RunData data, Path dir,
+  public static TeacherInfo execute(RunConfig cfg, RunData data, Path dir,
                                             Progress progress, PrintStream log) {
     cfg.validate();
     Backend backend = cfg.backend();
@@ -74,28 +74,17 @@ public final class TeacherRun {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dir.resolve(Teachers.WEIGHTS), e);
     }
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("dataset", cfg.dataset());
-    d.put("classes", data.train().classNames());
-    d.put("classes_count", data.train().numClasses());
-    d.put("arch", net.arch());
-    d.put("engine", cfg.engineName());
-    d.put("engine_description", backend.describe());
-    d.put("image_size", cfg.input().imageSize());
-    d.put("channels", data.trainImages().channels());
-    d.put("parameters", net.parameterCount());
-    d.put("epochs", cfg.student().epochs());
-    d.put("test_accuracy", r.selection().toMap());
-    d.put("train_images", parts.student().count());
-    d.put("train_fraction", cfg.trainFraction());
-    d.put("weights", "the last epoch's (" + Teachers.WEIGHTS + ")");
     long macs = net.macsPerImage(data.trainImages().channels(), cfg.input().imageSize());
-    d.put("training_seconds", r.seconds());
-    d.put("threads", cfg.threads());
-    d.put("cost", meter.cost(net.parameterCount(), macs, Costs.trainingFlops(macs,
-        (long) parts.student().count() * cfg.student().epochs())).toJson());
-    d.put("history", org.reffakd.nn.train.EpochRow.toMaps(r.history()));
-    d.putAll(provenance);
+    @SuppressWarnings("unchecked")
+    Map<String, String> sha = (Map<String, String>) provenance.get("dataset_sha256");
+    TeacherInfo d = new TeacherInfo(null, null, cfg.dataset(), data.train().classNames(),
+        data.train().numClasses(), net.arch(), cfg.engineName(), backend.describe(),
+        cfg.input().imageSize(), data.trainImages().channels(), net.parameterCount(),
+        cfg.student().epochs(), r.selection(), parts.student().count(), cfg.trainFraction(),
+        "the last epoch's (" + Teachers.WEIGHTS + ")", r.seconds(), cfg.threads(),
+        meter.cost(net.parameterCount(), macs, Costs.trainingFlops(macs,
+            (long) parts.student().count() * cfg.student().epochs())),
+        r.history(), cfg, cfg.seed(), (String) provenance.get("code_version"), sha);
     try {
       RunConfig.JSON.writeValue(dir.resolve(Teachers.DESCRIPTOR).toFile(), d);
     } catch (IOException e) {

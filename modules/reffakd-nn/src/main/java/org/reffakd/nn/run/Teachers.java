@@ -28,7 +28,7 @@ public final class Teachers {
   /** Descriptor "format" of a teacher that is a model file. */
   public static final String MODEL_FILE = "model-file";
 
-  public static Map<String, Object> describe(Path dir) {
+  public static TeacherInfo describe(Path dir) {
     if (Files.isRegularFile(dir)) {
       return describeModelFile(dir);
     }
@@ -38,7 +38,7 @@ public final class Teachers {
           + " there (train a teacher with 'reffakd teacher --out " + dir + "')");
     }
     try {
-      return RunConfig.JSON.readValue(f.toFile(), new TypeReference<Map<String, Object>>() {});
+      return RunConfig.JSON.readValue(f.toFile(), TeacherInfo.class);
     } catch (IOException e) {
       throw new IllegalArgumentException(f + ": unreadable teacher descriptor: " + e.getMessage());
     }
@@ -48,7 +48,7 @@ public final class Teachers {
    * A model file's descriptor. A run asks for it several times before training (checks,
    * pre-flight, the stage's reference); the file is opened once per path and version.
    */
-  private static Map<String, Object> describeModelFile(Path file) {
+  private static TeacherInfo describeModelFile(Path file) {
     String version;
     try {
       version = file.toAbsolutePath() + "|" + Files.size(file) + "|"
@@ -58,34 +58,28 @@ public final class Teachers {
     }
     return MODEL_FILES.computeIfAbsent(version, k -> {
       try (Classifier c = Backends.open(file)) {
-        Map<String, Object> d = new java.util.LinkedHashMap<>();
-        d.put("format", MODEL_FILE);
-        d.put("file", file.toString());
-        d.put("arch", c.arch());
-        d.put("classes_count", c.classes());
-        d.put("engine", c.engine());
-        return java.util.Collections.unmodifiableMap(d);
+        return TeacherInfo.modelFile(file.toString(), c.arch(), c.classes(), c.engine());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--teacher " + e.getMessage(), e);
       }
     });
   }
 
-  private static final Map<String, Map<String, Object>> MODEL_FILES =
+  private static final Map<String, TeacherInfo> MODEL_FILES =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Fails unless the teacher was trained on the same dataset, classes and resolution. */
   public static void checkCompatible(Path dir, RunConfig cfg) {
-    Map<String, Object> d = describe(dir);
-    if (MODEL_FILE.equals(d.get("format"))) {
+    TeacherInfo d = describe(dir);
+    if (d.isModelFile()) {
       return; // no dataset or size facts: checked when loaded (classes, a trial image)
     }
-    if (!cfg.dataset().equals(d.get("dataset"))) {
-      throw new IllegalArgumentException("--teacher " + dir + " was trained on " + d.get("dataset")
+    if (!cfg.dataset().equals(d.dataset())) {
+      throw new IllegalArgumentException("--teacher " + dir + " was trained on " + d.dataset()
           + ", this run uses " + cfg.dataset());
     }
-    Object size = d.get("image_size");
-    if (size == null || ((Number) size).intValue() != cfg.input().imageSize()) {
+    Integer size = d.imageSize();
+    if (size == null || size != cfg.input().imageSize()) {
       throw new IllegalArgumentException("--teacher " + dir + " was trained at " + size
           + "px, this run uses " + cfg.input().imageSize() + "px");
     }
@@ -95,25 +89,29 @@ public final class Teachers {
    * A teacher as a stage takes it: its descriptor (teacher.json) and its weights, from a
    * teacher directory or from the artefact store.
    */
-  public record Ref(Map<String, Object> descriptor, Path weights) {}
+  public record Ref(TeacherInfo descriptor, Path weights) {}
 
   /** The teacher of a directory written by {@code reffakd teacher}, or of a model file. */
   public static Ref ref(Path dir) {
-    Map<String, Object> d = describe(dir);
-    return new Ref(d, MODEL_FILE.equals(d.get("format")) ? dir : dir.resolve(WEIGHTS));
+    TeacherInfo d = describe(dir);
+    return new Ref(d, d.isModelFile() ? dir : dir.resolve(WEIGHTS));
   }
 
   /** The teacher network in the given backend (checkpoints are named alike in all). */
   public static Classifier load(Backend backend, Ref ref, int channels, int size,
                                 int classes) {
-    Map<String, Object> d = ref.descriptor();
+    TeacherInfo d = ref.descriptor();
     Path dir = ref.weights();
-    int tc = ((Number) d.get("classes_count")).intValue();
+    if (d.classesCount() == null) {
+      throw new IllegalArgumentException("--teacher " + dir + ": its descriptor does not say how "
+          + "many classes it predicts (classes_count)");
+    }
+    int tc = d.classesCount();
     if (tc != classes) {
       throw new IllegalArgumentException("--teacher " + dir + " predicts " + tc
           + " classes, the dataset has " + classes);
     }
-    if (MODEL_FILE.equals(d.get("format"))) {
+    if (d.isModelFile()) {
       Classifier net = Backends.open(ref.weights());
       try {
         float[] z = net.forward(new ImageBatch(new float[channels * size * size],
@@ -123,12 +121,12 @@ public final class Teachers {
         }
       } catch (RuntimeException e) {
         net.close();
-        throw new IllegalArgumentException("--teacher " + d.get("file") + " cannot classify "
+        throw new IllegalArgumentException("--teacher " + d.file() + " cannot classify "
             + channels + "x" + size + "x" + size + " images: " + e.getMessage(), e);
       }
       return net;
     }
-    Classifier net = backend.classifier((String) d.get("arch"), channels, size, classes, 0);
+    Classifier net = backend.classifier(d.arch(), channels, size, classes, 0);
     StudentTrainer.load(net, ref.weights());
     return net;
   }

@@ -15,7 +15,8 @@ import java.util.Map;
  */
 public record Upstream(Long autoencoderParameters, Integer autoencoderEpochs,
                        Double autoencoderValMse, Integer autoencoderBestEpoch,
-                       String autoencoderSelection, List<Map<String, Object>> autoencoderHistory,
+                       String autoencoderSelection,
+                       List<org.reffakd.nn.train.AutoencoderEpoch> autoencoderHistory,
                        Cost autoencoderCost, Map<String, Double> timingsS) {
 
   /** Nothing upstream: a job given its soft labels or teacher by reference. */

@@ -21,7 +21,7 @@ public final class AutoencoderTrainer {
                          double weightDecay, String schedule, long seed) {}
 
   /** What the stage produced. */
-  public record Result(double bestValMse, int bestEpoch, List<Map<String, Object>> history,
+  public record Result(double bestValMse, int bestEpoch, List<AutoencoderEpoch> history,
                        double seconds) {}
 
   public static final String LAST = "autoencoder-last.ckpt";
@@ -34,7 +34,7 @@ public final class AutoencoderTrainer {
                              Progress progress) {
     ae.sgd(s.momentum(), s.weightDecay());
     LrSchedule lr = new LrSchedule(s.schedule(), s.lr(), s.epochs());
-    List<Map<String, Object>> history = new ArrayList<>();
+    List<AutoencoderEpoch> history = new ArrayList<>();
     double best = Double.POSITIVE_INFINITY;
     int bestEpoch = 0;
     int start = 0;
@@ -47,7 +47,7 @@ public final class AutoencoderTrainer {
       best = ((Number) ck.header().get("best_val_mse")).doubleValue();
       bestEpoch = ((Number) ck.header().get("best_epoch")).intValue();
       seconds = ((Number) ck.header().get("seconds")).doubleValue();
-      history.addAll(castHistory(ck.header().get("history")));
+      history.addAll(Checkpoint.rows(ck.header().get("history"), AutoencoderEpoch.class));
     }
     int n = train.images().count();
     for (int epoch = start; epoch < s.epochs(); epoch++) {
@@ -68,14 +68,8 @@ public final class AutoencoderTrainer {
         best = valMse;
         bestEpoch = epoch + 1;
       }
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("epoch", epoch + 1);
-      row.put("lr", rate);
-      row.put("train_mse", sum / seen);
-      row.put("val_mse", valMse);
-      row.put("seconds", secs);
-      row.put("train_seconds", trainSecs);
-      row.put("images_per_s", seen / trainSecs);
+      AutoencoderEpoch row = new AutoencoderEpoch(epoch + 1, rate, sum / seen, valMse, secs,
+          trainSecs, seen / trainSecs);
       history.add(row);
       Map<String, Object> header = new LinkedHashMap<>(provenance);
       header.put("stage", "autoencoder");
@@ -131,10 +125,5 @@ public final class AutoencoderTrainer {
     Checkpoint ck = Checkpoint.read(best);
     ck.restore(ae, "autoencoder " + best);
     return ck.header();
-  }
-
-  @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> castHistory(Object o) {
-    return o == null ? List.of() : (List<Map<String, Object>>) o;
   }
 }

@@ -152,4 +152,13 @@ public record Checkpoint(Map<String, Object> header, Map<String, float[]> arrays
     }
     return m;
   }
+
+  /** Rows a header holds (its {@code history}) as their record type; none when absent. */
+  public static <T> List<T> rows(Object headerValue, Class<T> type) {
+    if (headerValue == null) {
+      return List.of();
+    }
+    return JSON.convertValue(headerValue, JSON.getTypeFactory()
+        .constructCollectionType(List.class, type));
+  }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * One finished student epoch: the typed form of a line of {@code metrics.csv}, of an entry of
- * result.json's {@code history} and of a {@code reffakd.epoch} event's row. {@link #toMap} and
+ * result.json's {@code history} and of a {@code reffakd.epoch} event's row. {@link #columns} and
  * {@link #fromMap} are the one place that knows the column names.
  *
  * @param terms    the loss's named terms (columns {@code loss_<term>})
@@ -14,14 +14,17 @@ import java.util.Map;
  */
 public record EpochRow(int epoch, double lr, double loss, Map<String, Double> terms,
                        double trainAcc, double valTop1, double testTop1, double testTop5,
-                       double seconds, double trainSeconds, double imagesPerS) {
+                       double seconds, double trainSeconds, double imagesPerS)
+    implements Progress.Row {
 
   public EpochRow {
     terms = Map.copyOf(terms);
   }
 
   /** The flat row, columns in the order of metrics.csv. */
-  public Map<String, Object> toMap() {
+  @Override
+  @com.fasterxml.jackson.annotation.JsonValue
+  public Map<String, Object> columns() {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("epoch", epoch);
     row.put("lr", lr);
@@ -40,7 +43,9 @@ public record EpochRow(int epoch, double lr, double loss, Map<String, Double> te
     return row;
   }
 
-  /** Parses a row written by {@link #toMap} (values may be numbers or numeric strings). */
+  /** Parses a row written by {@link #columns} (values may be numbers or numeric strings). */
+  @com.fasterxml.jackson.annotation.JsonCreator(
+      mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
   public static EpochRow fromMap(Map<String, ?> m) {
     Map<String, Double> terms = new LinkedHashMap<>();
     for (Map.Entry<String, ?> e : m.entrySet()) {
@@ -56,10 +61,6 @@ public record EpochRow(int epoch, double lr, double loss, Map<String, Double> te
 
   public static List<EpochRow> fromMaps(List<? extends Map<String, ?>> rows) {
     return rows.stream().map(EpochRow::fromMap).toList();
-  }
-
-  public static List<Map<String, Object>> toMaps(List<EpochRow> rows) {
-    return rows.stream().map(EpochRow::toMap).toList();
   }
 
   private static double num(Object o) {
@@ -96,7 +97,18 @@ public record EpochRow(int epoch, double lr, double loss, Map<String, Double> te
           bestTest.testTop1(), last.testTop1(), last.testTop5());
     }
 
+    /** Reads {@link #toMap}'s object (teacher.json's and result.json's test_accuracy). */
+    @com.fasterxml.jackson.annotation.JsonCreator(
+        mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+    public static Selection fromJson(Map<String, Double> m) {
+      Double atBestVal = m.get("at_best_val");
+      return new Selection(atBestVal == null ? 0 : m.get("best_val_epoch").intValue(),
+          atBestVal == null ? Double.NaN : atBestVal, m.get("best_epoch").intValue(),
+          m.get("best"), m.get("last"), m.getOrDefault("last_top5", Double.NaN));
+    }
+
     /** result.json's {@code test_accuracy} object. */
+    @com.fasterxml.jackson.annotation.JsonValue
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       if (bestValEpoch > 0) {

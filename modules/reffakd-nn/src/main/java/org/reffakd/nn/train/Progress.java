@@ -21,7 +21,13 @@ public interface Progress {
    * One finished epoch, with its summary line and its metrics row (the line written to the
    * stage's metrics CSV).
    */
-  void epoch(String stage, int epoch, int epochs, String summary, Map<String, Object> row);
+  void epoch(String stage, int epoch, int epochs, String summary, Row row);
+
+  /** A finished epoch's metrics (a student's {@link EpochRow}, an {@link AutoencoderEpoch}). */
+  interface Row {
+    /** The row's columns by name, in the order of the stage's metrics CSV. */
+    Map<String, Object> columns();
+  }
 
   /** The same reports under another stage name (a teacher trains through the student loop). */
   default Progress as(String stageName) {
@@ -33,7 +39,7 @@ public interface Progress {
       }
 
       @Override
-      public void epoch(String s, int e, int es, String summary, Map<String, Object> row) {
+      public void epoch(String s, int e, int es, String summary, Row row) {
         outer.epoch(stageName, e, es, summary, row);
       }
     };
@@ -44,6 +50,6 @@ public interface Progress {
     public void batch(String s, int e, int es, int d, int t, double l, double ips) {}
 
     @Override
-    public void epoch(String s, int e, int es, String summary, Map<String, Object> row) {}
+    public void epoch(String s, int e, int es, String summary, Row row) {}
   };
 }

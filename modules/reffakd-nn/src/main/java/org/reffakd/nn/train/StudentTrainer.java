@@ -61,7 +61,7 @@ public final class StudentTrainer {
       ck.restore(net, "student checkpoint " + lastFile);
       start = ((Number) ck.header().get("epoch")).intValue();
       seconds = ((Number) ck.header().get("seconds")).doubleValue();
-      history.addAll(EpochRow.fromMaps(AutoencoderTrainer.castHistory(ck.header().get("history"))));
+      history.addAll(Checkpoint.rows(ck.header().get("history"), EpochRow.class));
     }
     int n = train.images().count();
     int classes = train.images().classes();
@@ -127,14 +127,14 @@ public final class StudentTrainer {
       header.put("stage", "student");
       header.put("epoch", epoch + 1);
       header.put("seconds", seconds);
-      header.put("history", EpochRow.toMaps(history));
+      header.put("history", List.copyOf(history));
       new Checkpoint(header, net.state()).write(lastFile);
-      org.reffakd.nn.util.Csv.writeRows(dir.resolve("metrics.csv"), EpochRow.toMaps(history));
+      org.reffakd.nn.util.Csv.writeRows(dir.resolve("metrics.csv"), history);
       progress.epoch("student", epoch + 1, s.epochs(), String.format(
           "loss %.4f  train acc %.4f  %stest top1 %.4f top5 %.4f  %.0f img/s  %.1fs",
           lossSum / seen, (double) correct[0] / seen,
           Double.isNaN(valTop1) ? "" : String.format("val top1 %.4f  ", valTop1), acc.top1(),
-          acc.top5(), seen / trainSecs, secs), row.toMap());
+          acc.top5(), seen / trainSecs, secs), row);
     }
     return new Result(history, EpochRow.Selection.of(history), seconds);
   }

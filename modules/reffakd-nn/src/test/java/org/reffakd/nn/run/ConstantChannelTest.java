@@ -55,7 +55,7 @@ class ConstantChannelTest {
         "threads", 1, "val_size", 8, "soft_per_class", 4));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream log = new PrintStream(out, true, StandardCharsets.UTF_8);
-    Map<String, Object> r = new DirectRun(cfg, tmp.resolve("run"), Progress.NONE, log)
+    RunResult r = new DirectRun(cfg, tmp.resolve("run"), Progress.NONE, log)
         .execute();
     List<String> warnings = out.toString(StandardCharsets.UTF_8).lines()
         .filter(l -> l.startsWith("warning:")).toList();
@@ -68,7 +68,8 @@ class ConstantChannelTest {
     assertEquals(1.0, d.norm().std()[2]);
     assertTrue(d.norm().std()[0] > 0.1, "the red channel keeps its std");
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> ae = (List<Map<String, Object>>) r.get("autoencoder_history");
+    List<Map<String, Object>> ae = (List<Map<String, Object>>) RunResult.read(
+        tmp.resolve("run").resolve("result.json")).details().get("autoencoder_history");
     double mse = ((Number) ae.get(0).get("train_mse")).doubleValue();
     assertTrue(mse < 10, "autoencoder train MSE " + mse + " on normalised data");
   }

@@ -34,10 +34,10 @@ public final class BusProgress implements Progress {
 
   @Override
   public void epoch(String stage, int epoch, int epochs, String summary,
-                    Map<String, Object> row) {
+                    Progress.Row row) {
     bus.publish(Addresses.EPOCH, new JsonObject()
         .put("run", run).put("stage", stage).put("epoch", epoch).put("epochs", epochs)
-        .put("summary", summary).put("row", new JsonObject(Map.copyOf(row))));
+        .put("summary", summary).put("row", new JsonObject(Map.copyOf(row.columns()))));
     next.epoch(stage, epoch, epochs, summary, row);
   }
 }

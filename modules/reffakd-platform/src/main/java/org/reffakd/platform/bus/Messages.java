@@ -41,7 +41,7 @@ public final class Messages {
   public record SimilarityReply(String run, SoftLabelRecord record, double seconds) {}
 
   /** A teacher by reference: its weights' SHA-256 in the artefact store, its teacher.json. */
-  public record TeacherArtifact(String sha256, Map<String, Object> descriptor) {}
+  public record TeacherArtifact(String sha256, org.reffakd.nn.run.TeacherInfo descriptor) {}
 
   /**
    * {@link Addresses#DISTILL}: train a student from a soft-label key (or none) and a teacher

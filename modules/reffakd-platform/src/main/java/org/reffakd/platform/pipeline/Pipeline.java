@@ -64,7 +64,7 @@ public final class Pipeline {
     EventBus bus = vertx.eventBus();
     Messages.TeacherArtifact teacher;
     try {
-      Map<String, Object> done = RunDir.finished(cfg, runDir);
+      org.reffakd.nn.run.RunResult done = RunDir.finished(cfg, runDir);
       if (done != null) { // resuming a finished run changes nothing
         return Future.succeededFuture(Messages.json(done));
       }
@@ -150,7 +150,7 @@ public final class Pipeline {
       JsonObject b = m.body();
       if (id.equals(b.getString("run"))) {
         console.epoch(b.getString("stage"), b.getInteger("epoch"), b.getInteger("epochs"),
-            b.getString("summary"), b.getJsonObject("row").getMap());
+            b.getString("summary"), b.getJsonObject("row")::getMap);
       }
     });
     return List.of(p, e);

@@ -95,7 +95,7 @@ public final class Stages {
           : new Teachers.Ref(t.descriptor(), services.artifacts().get(t.sha256()));
       JsonObject out = Messages.json(DistillStage.run(cfg, data, soft, teacher,
           Path.of(req.dir()), progress, req.upstream() == null ? Upstream.NONE
-              : req.upstream()).toMap());
+              : req.upstream()));
       services.results().result(req.run(), out);
       return out;
     }

@@ -65,7 +65,7 @@ class PipelineTest {
   @Test
   void aRunOverTheBusMatchesTheDirectRun(Vertx vertx, VertxTestContext ctx) throws Exception {
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-    Map<String, Object> direct = new DirectRun(config(), tmp.resolve("direct"), Progress.NONE,
+    org.reffakd.nn.run.RunResult direct = new DirectRun(config(), tmp.resolve("direct"), Progress.NONE,
         quiet).execute();
 
     Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
