@@ -27,7 +27,23 @@ final class PlatformRun {
    */
   static RunResult run(RunConfig cfg, Path runDir, KafkaOptions kafka, boolean fromTopic,
                        DashboardFlags web, boolean dashboard, boolean keepKafka) {
-    RunResult result = run(cfg, runDir, kafka, fromTopic, web, dashboard);
+    long t0 = System.nanoTime();
+    RunResult result;
+    try (Platform p = Platform.start(kafka.options(runDir.resolve("kafka"),
+        RunDir.defaultStore(runDir).root()))) {
+      System.out.printf("platform: Kafka %s (%s), ready in %.1fs%n",
+          p.kafka().bootstrapServers(), kafka.bootstrap == null ? "embedded" : "external",
+          (System.nanoTime() - t0) / 1e9);
+      if (dashboard) {
+        web.start(p, runDir.toAbsolutePath().getParent(), "#/run/" + runDir.getFileName());
+      }
+      if (!fromTopic) {
+        System.out.println(describeIngest(p.ingest(cfg.dataset(), Path.of(cfg.input().dir()),
+            true)));
+      }
+      result = p.run(runDir.getFileName().toString(), cfg, runDir, true,
+          new ConsoleProgress(System.out));
+    }
     deleteOwnBroker(runDir.resolve("kafka"), kafka, keepKafka, "run");
     return result;
   }
@@ -71,25 +87,5 @@ final class PlatformRun {
       throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
     }
     return bytes[0];
-  }
-
-  private static RunResult run(RunConfig cfg, Path runDir, KafkaOptions kafka,
-                               boolean fromTopic, DashboardFlags web, boolean dashboard) {
-    long t0 = System.nanoTime();
-    try (Platform p = Platform.start(kafka.options(runDir.resolve("kafka"),
-        RunDir.defaultStore(runDir).root()))) {
-      System.out.printf("platform: Kafka %s (%s), ready in %.1fs%n",
-          p.kafka().bootstrapServers(), kafka.bootstrap == null ? "embedded" : "external",
-          (System.nanoTime() - t0) / 1e9);
-      if (dashboard) {
-        web.start(p, runDir.toAbsolutePath().getParent(), "#/run/" + runDir.getFileName());
-      }
-      if (!fromTopic) {
-        System.out.println(describeIngest(p.ingest(cfg.dataset(), Path.of(cfg.input().dir()), true)));
-      }
-      String id = runDir.getFileName().toString();
-      JsonObject result = p.run(id, cfg, runDir, true, new ConsoleProgress(System.out));
-      return org.reffakd.platform.bus.Messages.read(result, RunResult.class);
-    }
   }
 }

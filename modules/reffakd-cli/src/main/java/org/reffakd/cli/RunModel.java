@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.reffakd.backend.Backends;
 import org.reffakd.backend.Classifier;
+import org.reffakd.nn.run.ModelInput;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunData;
 import org.reffakd.nn.run.Teachers;
@@ -40,20 +41,18 @@ record RunModel(Path dir, RunConfig cfg, Path checkpoint, Map<String, Object> he
     for (String f : new String[] {"result.json", Teachers.DESCRIPTOR}) {
       Path p = run.resolve(f);
       if (last == null && Files.isRegularFile(p)) {
-        Map<String, Object> r = RunConfig.JSON.readValue(p.toFile(),
-            new TypeReference<Map<String, Object>>() {});
-        if (r.get("test_accuracy") instanceof Map<?, ?> acc
-            && acc.get("last") instanceof Number n) {
-          last = n.doubleValue();
+        com.fasterxml.jackson.databind.JsonNode acc = RunConfig.JSON.readTree(p.toFile())
+            .path("test_accuracy").path("last");
+        if (acc.isNumber()) {
+          last = acc.doubleValue();
         }
       }
     }
     // what the model expects: recorded by runs in their provenance, else from the data
-    if (header.get("input") instanceof Map<?, ?> in) {
-      return new RunModel(run, cfg, ckpt, header, ((Number) in.get("channels")).intValue(),
-          ((Number) in.get("image_size")).intValue(),
-          ((Number) in.get("classes_count")).intValue(), floats(in.get("mean")),
-          floats(in.get("std")), last);
+    if (header.get("input") != null) {
+      ModelInput in = RunConfig.JSON.convertValue(header.get("input"), ModelInput.class);
+      return new RunModel(run, cfg, ckpt, header, in.channels(), in.imageSize(),
+          in.classesCount(), toFloat(in.mean()), toFloat(in.std()), last);
     }
     RunData data = RunData.load(cfg, System.err);
     return new RunModel(run, cfg, ckpt, header, data.trainImages().channels(), cfg.input().imageSize(),
@@ -71,15 +70,6 @@ record RunModel(Path dir, RunConfig cfg, Path checkpoint, Map<String, Object> he
     Classifier c = Backends.get("java").classifier(cfg.student().arch(), channels, size, classes, 0);
     Checkpoint.read(checkpoint).restore(c, checkpoint.toString());
     return c;
-  }
-
-  private static float[] floats(Object list) {
-    List<?> l = (List<?>) list;
-    float[] f = new float[l.size()];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = ((Number) l.get(i)).floatValue();
-    }
-    return f;
   }
 
   static float[] toFloat(double[] d) {

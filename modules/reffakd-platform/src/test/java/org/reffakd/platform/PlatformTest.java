@@ -59,20 +59,18 @@ class PlatformTest {
   }
 
   static RunConfig config(int epochs, long seed) {
-    return RunConfig.defaults("fashion-mnist").with(Map.of("data", data.toString(),
-        "ae_epochs", 1, "epochs", epochs, "batch_size", 64, "lr", 0.05, "seed", seed,
-        "threads", 1, "val_size", 150));
+    return org.reffakd.nn.run.FashionSubset.tinyConfig(data, epochs, 150).withSeed(seed);
   }
 
   @Test
   void trainingFromTheTopicMatchesTrainingFromTheFiles() throws Exception {
     JsonObject ingest = platform.ingest("fashion-mnist", data);
     assertEquals(1800, ingest.getLong("images"));
-    JsonObject fromTopic = platform.run("topic-run", config(2, 5), tmp.resolve("topic-run"),
-        true, Progress.NONE);
+    JsonObject fromTopic = org.reffakd.platform.bus.Messages.json(platform.run("topic-run",
+        config(2, 5), tmp.resolve("topic-run"), true, Progress.NONE));
     org.reffakd.nn.run.RunResult fromFiles = new DirectRun(config(2, 5), tmp.resolve("file-run"),
         Progress.NONE, new PrintStream(OutputStream.nullOutputStream())).execute();
-    JsonObject files = JsonObject.mapFrom(fromFiles);
+    JsonObject files = org.reffakd.platform.bus.Messages.json(fromFiles);
     assertEquals(files.getValue("soft_labels"), fromTopic.getValue("soft_labels"));
     assertEquals(files.getValue("test_accuracy"), fromTopic.getValue("test_accuracy"));
     // provenance is unchanged by the trip through Kafka: the manifest carries the checksum

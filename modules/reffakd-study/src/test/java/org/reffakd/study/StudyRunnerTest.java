@@ -66,9 +66,8 @@ class StudyRunnerTest {
   }
 
   static StudySpec spec() {
-    RunConfig base = RunConfig.defaults("fashion-mnist").with(Map.of("data", data.toString(),
-        "ae_epochs", 1, "epochs", 2, "batch_size", 64, "lr", 0.05, "threads", 1,
-        "val_size", 200, "soft_per_class", 10));
+    RunConfig base = org.reffakd.nn.run.FashionSubset.tinyConfig(data, 2, 200)
+        .with("soft_per_class", 10);
     return new StudySpec(base, List.of("ce", "reffakd", "kd"), List.of("paper", "clean"),
         List.of(1L, 2L), Map.of(), Map.of("alpha", "0.5", "temperature", "5"), List.of(1.0),
         "lenet5bn", 1);

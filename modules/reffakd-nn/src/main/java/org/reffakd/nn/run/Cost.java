@@ -1,8 +1,10 @@
 package org.reffakd.nn.run;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.Map;
 
 /**
@@ -26,25 +28,26 @@ public record Cost(long parameters, double macsPerImage, double trainingFlops,
   private static final String NOTE = "computed: from the architecture; measured: this process "
       + "(CPU time and peak RSS are the process's, shared with whatever else it ran)";
 
+  /** The JSON form: {@code {computed, measured, note}}, every part absent when unknown. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Json(Computed computed, Measured measured, String note) {}
+
+  /** What is computed from the architecture and the schedule. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Computed(long parameters, Number macsPerImage, double trainingFlops) {}
+
+  /** What was measured on the machine that did the work. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Measured(double wallSeconds, double cpuSeconds, double peakRssMb) {}
+
   /** The JSON object (see the class comment); {@code {}} for {@link #UNKNOWN}. */
   @JsonValue
-  public Map<String, Object> toJson() {
-    Map<String, Object> c = new LinkedHashMap<>();
+  public Json toJson() {
     if (equals(UNKNOWN)) {
-      return c;
+      return new Json(null, null, null);
     }
-    Map<String, Object> computed = new LinkedHashMap<>();
-    computed.put("parameters", parameters);
-    computed.put("macs_per_image", whole(macsPerImage));
-    computed.put("training_flops", trainingFlops);
-    Map<String, Object> measured = new LinkedHashMap<>();
-    measured.put("wall_seconds", wallSeconds);
-    measured.put("cpu_seconds", cpuSeconds);
-    measured.put("peak_rss_mb", peakRssMb);
-    c.put("computed", computed);
-    c.put("measured", measured);
-    c.put("note", NOTE);
-    return c;
+    return new Json(new Computed(parameters, whole(macsPerImage), trainingFlops),
+        new Measured(wallSeconds, cpuSeconds, peakRssMb), NOTE);
   }
 
   /**
@@ -75,9 +78,9 @@ public record Cost(long parameters, double macsPerImage, double trainingFlops,
     return new Cost(p, macsPerImage, trainingFlops, wallSeconds, cpuSeconds, peakRssMb);
   }
 
-  private static Object whole(double v) {
-    return Double.isFinite(v) && v == Math.rint(v) && Math.abs(v) < 9e15 ? (Object) (long) v
-        : (Object) v;
+  private static Number whole(double v) {
+    return Double.isFinite(v) && v == Math.rint(v) && Math.abs(v) < 9e15 ? (Number) (long) v
+        : (Number) v;
   }
 
   private static long count(Object o) {

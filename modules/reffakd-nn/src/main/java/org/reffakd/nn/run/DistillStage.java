@@ -35,6 +35,9 @@ public final class DistillStage {
    */
   record Segments(Map<String, Double> totals, int count) {
 
+    /** checkpoints/timings.json. */
+    record File(int segments, Map<String, Double> perSegmentS) {}
+
     static final java.util.Set<String> PER_SEGMENT = java.util.Set.of("data", "soft_labels");
 
     static Segments record(Path runDir, Map<String, Double> upstream) {
@@ -43,11 +46,11 @@ public final class DistillStage {
       int count = 0;
       if (java.nio.file.Files.isRegularFile(file)) {
         try {
-          Map<?, ?> m = RunConfig.JSON.readValue(file.toFile(), Map.class);
-          if (m.get("per_segment_s") instanceof Map<?, ?> ps) {
-            ps.forEach((k, v) -> sums.put(k.toString(), ((Number) v).doubleValue()));
+          File f = RunConfig.JSON.readValue(file.toFile(), File.class);
+          if (f.perSegmentS() != null) {
+            sums.putAll(f.perSegmentS());
           }
-          count = ((Number) m.get("segments")).intValue();
+          count = f.segments();
         } catch (java.io.IOException | RuntimeException e) {
           throw new IllegalArgumentException(file + ": unreadable segment timings: "
               + e.getMessage());
@@ -62,9 +65,7 @@ public final class DistillStage {
           perSegment.put(k, v);
         }
       });
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("segments", count + 1);
-      out.put("per_segment_s", perSegment);
+      File out = new File(count + 1, perSegment);
       try {
         java.nio.file.Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling("timings.json.tmp");
@@ -110,13 +111,8 @@ public final class DistillStage {
       provenance.put("engine", cfg.engineName());
       provenance.put("engine_description", backend.describe());
       // what a model exported from this run expects (reffakd export)
-      Map<String, Object> input = new LinkedHashMap<>();
-      input.put("channels", channels);
-      input.put("image_size", cfg.input().imageSize());
-      input.put("classes_count", classes);
-      input.put("mean", data.norm().mean());
-      input.put("std", data.norm().std());
-      provenance.put("input", input);
+      provenance.put("input", new ModelInput(channels, cfg.input().imageSize(), classes,
+          data.norm().mean(), data.norm().std()));
       Classifier teacherNet = null;
       long teacherMacs = 0;
       if (loss.needs(LossPlugin.Need.TEACHER)) {

@@ -45,10 +45,6 @@ public record RunConfig(DataSpec input, AutoencoderSpec autoencoder, StudentSpec
       return new DataSpec(dataset, v, imageSize, valSize, trainFraction);
     }
 
-    public DataSpec withDataset(String v) {
-      return new DataSpec(v, dir, imageSize, valSize, trainFraction);
-    }
-
     public DataSpec withTrainFraction(double v) {
       return new DataSpec(dataset, dir, imageSize, valSize, v);
     }
@@ -79,10 +75,6 @@ public record RunConfig(DataSpec input, AutoencoderSpec autoencoder, StudentSpec
 
     public StudentSpec withEpochs(int v) {
       return new StudentSpec(arch, v, batchSize, lr, momentum, weightDecay, schedule, augment);
-    }
-
-    public StudentSpec withBatchSize(int v) {
-      return new StudentSpec(arch, epochs, v, lr, momentum, weightDecay, schedule, augment);
     }
   }
 
@@ -306,13 +298,12 @@ public record RunConfig(DataSpec input, AutoencoderSpec autoencoder, StudentSpec
    * call {@link #validate} on the result.
    */
   public RunConfig with(Map<String, ?> changes) {
-    @SuppressWarnings("unchecked")
-    Map<String, Object> m = JSON.convertValue(this, Map.class);
+    com.fasterxml.jackson.databind.node.ObjectNode m = JSON.valueToTree(this);
     for (Map.Entry<String, ?> e : changes.entrySet()) {
       if (!FIELDS.contains(e.getKey())) {
         throw new IllegalArgumentException("config has no field " + e.getKey());
       }
-      m.put(e.getKey(), e.getValue());
+      m.set(e.getKey(), JSON.valueToTree(e.getValue()));
     }
     return JSON.convertValue(m, RunConfig.class);
   }
@@ -328,9 +319,7 @@ public record RunConfig(DataSpec input, AutoencoderSpec autoencoder, StudentSpec
 
   /** {@link #with(Map)} for one field. */
   public RunConfig with(String field, Object value) {
-    java.util.Map<String, Object> m = new java.util.HashMap<>();
-    m.put(field, value);
-    return with(m);
+    return with(java.util.Collections.singletonMap(field, value));
   }
 
   /** The soft-label variant this config describes (see {@link SoftLabelVariant}). */

@@ -46,7 +46,7 @@ public record RunResult(String dataset, List<String> classes, String loss, long 
     m.put("test_accuracy", accuracy.toMap());
     m.put("history", history);
     m.put("timings_s", timings);
-    m.put("cost", cost.toJson());
+    m.put("cost", cost);
     details.forEach(m::putIfAbsent);
     return m;
   }

@@ -21,6 +21,8 @@ import org.reffakd.nn.train.EpochRow;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@com.fasterxml.jackson.databind.annotation.JsonNaming(
+    com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TeacherInfo(String format, String file, String dataset, List<String> classes,
                           Integer classesCount, String arch, String engine,
                           String engineDescription, Integer imageSize, Integer channels,

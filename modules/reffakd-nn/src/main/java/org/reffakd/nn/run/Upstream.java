@@ -49,7 +49,7 @@ public record Upstream(Long autoencoderParameters, Integer autoencoderEpochs,
     d.put("autoencoder_best_epoch", autoencoderBestEpoch);
     d.put("autoencoder_selection", autoencoderSelection);
     d.put("autoencoder_history", autoencoderHistory);
-    d.put("autoencoder_cost", autoencoderCost == null ? Map.of() : autoencoderCost.toJson());
+    d.put("autoencoder_cost", autoencoderCost == null ? Cost.UNKNOWN : autoencoderCost);
     return d;
   }
 }

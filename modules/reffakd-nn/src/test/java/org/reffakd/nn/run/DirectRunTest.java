@@ -31,9 +31,7 @@ class DirectRunTest {
   }
 
   private static RunConfig config(int epochs) {
-    return RunConfig.defaults("fashion-mnist").with(java.util.Map.of("data", data.toString(),
-        "ae_epochs", 1, "epochs", epochs, "batch_size", 64, "lr", 0.05, "schedule", "constant",
-        "seed", 7, "threads", 1, "val_size", 500));
+    return FashionSubset.tinyConfig(data, epochs, 500).withSeed(7).with("schedule", "constant");
   }
 
   @Test

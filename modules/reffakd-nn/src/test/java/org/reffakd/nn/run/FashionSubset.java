@@ -27,6 +27,22 @@ public final class FashionSubset {
     return ds.subset(java.util.stream.IntStream.range(0, n).toArray(), split);
   }
 
+  /**
+   * The tests' small run on a subset written by {@link #writeIdx}: the default config with one
+   * autoencoder epoch, {@code epochs} student epochs, batch 64, learning rate 0.05, one
+   * thread and a validation split of {@code valSize} images; tests change what they vary.
+   */
+  public static RunConfig tinyConfig(Path data, int epochs, int valSize) {
+    RunConfig d = RunConfig.defaults("fashion-mnist");
+    RunConfig.StudentSpec s = d.student();
+    return d.withInput(new RunConfig.DataSpec("fashion-mnist", data.toString(),
+            d.input().imageSize(), valSize, d.trainFraction()))
+        .withAutoencoder(d.autoencoder().withEpochs(1))
+        .withStudent(new RunConfig.StudentSpec(s.arch(), epochs, 64, 0.05, s.momentum(),
+            s.weightDecay(), s.schedule(), s.augment()))
+        .withThreads(1);
+  }
+
   /** Writes the first nTrain / nTest images as raw IDX files into dir. */
   public static void writeIdx(Path dir, int nTrain, int nTest) throws IOException {
     write(dir, "train", read("train", nTrain));

@@ -46,9 +46,7 @@ class PipelineTest {
   }
 
   static RunConfig config() {
-    return RunConfig.defaults("fashion-mnist").with(Map.of("data", data.toString(),
-        "ae_epochs", 1, "epochs", 2, "batch_size", 64, "lr", 0.05, "seed", 11, "threads", 1,
-        "val_size", 200));
+    return org.reffakd.nn.run.FashionSubset.tinyConfig(data, 2, 200).withSeed(11);
   }
 
   static Future<String> deployStages(Vertx vertx, StageServices services) {
@@ -82,12 +80,12 @@ class PipelineTest {
         .compose(x -> new Pipeline(vertx, services.artifacts()).run("bus-run", config(),
             tmp.resolve("bus"), false, Progress.NONE))
         .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
-          assertEquals(JsonObject.mapFrom(direct).getValue("test_accuracy"),
+          assertEquals(org.reffakd.platform.bus.Messages.json(direct).getValue("test_accuracy"),
               result.getValue("test_accuracy"));
-          assertEquals(JsonObject.mapFrom(direct).getValue("soft_labels"),
+          assertEquals(org.reffakd.platform.bus.Messages.json(direct).getValue("soft_labels"),
               result.getValue("soft_labels"));
           // the encoder went through the store: the same content, the same name
-          assertEquals(JsonObject.mapFrom(direct).getValue("encoder_sha256"),
+          assertEquals(org.reffakd.platform.bus.Messages.json(direct).getValue("encoder_sha256"),
               result.getValue("encoder_sha256"));
           vertx.setTimer(200, t -> ctx.verify(() -> {
             assertEquals(2, seen.get(Addresses.RUN_STATUS).get(), "started + finished");
