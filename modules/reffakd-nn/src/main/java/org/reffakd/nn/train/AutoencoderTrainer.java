@@ -86,7 +86,7 @@ public final class AutoencoderTrainer {
         new Checkpoint(bh, ae.parameters()).write(dir.resolve("checkpoints").resolve(BEST));
       }
       new Checkpoint(header, ae.state()).write(lastFile);
-      org.reffakd.nn.util.Csv.writeRows(dir.resolve("autoencoder_metrics.csv"), history);
+      org.reffakd.nn.util.Csv.writeRows(dir.resolve("autoencoder_metrics.csv"), Progress.columns(history));
       progress.epoch("autoencoder", epoch + 1, s.epochs(), String.format(
           "train mse %.4f  val mse %.4f%s  %.0f img/s  %.1fs", sum / seen, valMse,
           improved ? " (best)" : "", seen / trainSecs, secs), row);

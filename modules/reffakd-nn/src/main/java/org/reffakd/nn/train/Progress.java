@@ -29,6 +29,11 @@ public interface Progress {
     Map<String, Object> columns();
   }
 
+  /** Rows as the metrics CSV takes them. */
+  static java.util.List<Map<String, Object>> columns(java.util.List<? extends Row> rows) {
+    return rows.stream().map(Row::columns).toList();
+  }
+
   /** The same reports under another stage name (a teacher trains through the student loop). */
   default Progress as(String stageName) {
     Progress outer = this;

@@ -129,7 +129,7 @@ public final class StudentTrainer {
       header.put("seconds", seconds);
       header.put("history", List.copyOf(history));
       new Checkpoint(header, net.state()).write(lastFile);
-      org.reffakd.nn.util.Csv.writeRows(dir.resolve("metrics.csv"), history);
+      org.reffakd.nn.util.Csv.writeRows(dir.resolve("metrics.csv"), Progress.columns(history));
       progress.epoch("student", epoch + 1, s.epochs(), String.format(
           "loss %.4f  train acc %.4f  %stest top1 %.4f top5 %.4f  %.0f img/s  %.1fs",
           lossSum / seen, (double) correct[0] / seen,

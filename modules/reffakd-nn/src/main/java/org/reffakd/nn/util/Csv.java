@@ -10,16 +10,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.reffakd.nn.train.Progress;
 
 /** Small CSV writers for run artefacts; files are replaced atomically. */
 public final class Csv {
 
   private Csv() {}
 
-  /** Metrics rows: header = union of their columns in first-seen order. */
-  public static void writeRows(Path file, List<? extends Progress.Row> metrics) {
-    List<Map<String, Object>> rows = metrics.stream().map(Progress.Row::columns).toList();
+  /** Rows by column name: header = union of their columns in first-seen order. */
+  public static void writeRows(Path file, List<Map<String, Object>> rows) {
     Set<String> cols = new LinkedHashSet<>();
     for (Map<String, Object> r : rows) {
       cols.addAll(r.keySet());
