@@ -21,8 +21,10 @@ final class KafkaOptions {
 
   @Option(names = "--artifacts", paramLabel = "DIR", description = "the content-addressed "
       + "artefact store (encoder and teacher checkpoints by SHA-256; default: artifacts/ under "
-      + "the runs root). Stages and workers on several machines need the same store: put it on "
-      + "shared storage")
+      + "the runs root). Through the platform it is a local cache: artefacts are also published "
+      + "to the Kafka topic reffakd.artifacts, and what a stage needs that is not here (or is "
+      + "damaged here) is fetched from there and verified; workers on other machines need no "
+      + "shared disk")
   Path artifacts;
 
   /**

@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +31,10 @@ import org.reffakd.study.StudyRunner;
 import org.reffakd.study.StudySpec;
 
 /**
- * Two {@code reffakd worker} processes on one broker share a study's jobs; one is killed with
- * SIGKILL in the middle of a job; the study still ends with exactly one result per job.
+ * Two {@code reffakd worker} processes on one broker share a study's jobs, each with its own
+ * artefact folder and runs root (nothing shared but Kafka: the encoders and the kd teachers
+ * travel through reffakd.artifacts); one is killed with SIGKILL in the middle of a job; the
+ * study still ends with exactly one result per job.
  */
 class StudyWorkersTest {
 
@@ -98,8 +101,8 @@ class StudyWorkersTest {
         artifacts))) {
       p.ingest("fashion-mnist", data);
       String bootstrap = p.kafka().bootstrapServers();
-      a = worker("a", bootstrap, artifacts, tmp.resolve("runs-a"));
-      b = worker("b", bootstrap, artifacts, tmp.resolve("runs-b"));
+      a = worker("a", bootstrap, tmp.resolve("artifacts-a"), tmp.resolve("runs-a"));
+      b = worker("b", bootstrap, tmp.resolve("artifacts-b"), tmp.resolve("runs-b"));
       Child wa = a;
       Child wb = b;
       // both in the group before the jobs arrive
@@ -112,8 +115,8 @@ class StudyWorkersTest {
       RunConfig base = RunConfig.defaults("fashion-mnist").with(Map.of("data", data.toString(),
           "ae_epochs", 0, "epochs", 3, "batch_size", 64, "lr", 0.05, "threads", 1,
           "val_size", 200, "soft_per_class", 10));
-      StudySpec spec = new StudySpec(base, List.of("ce", "reffakd", "label-smoothing"),
-          List.of("clean"), List.of(1L, 2L, 3L, 4L), Map.of(),
+      StudySpec spec = new StudySpec(base, List.of("ce", "reffakd", "label-smoothing", "kd"),
+          List.of("clean"), List.of(1L, 2L, 3L), Map.of(),
           Map.of("alpha", "0.5", "temperature", "5"), List.of(1.0), "lenet5bn", 1);
       Future<StudyRunner.Outcome> run = pool.submit(() -> new StudyRunner(p, spec, study, true,
           System.out).run());
@@ -151,6 +154,13 @@ class StudyWorkersTest {
       assertEquals(12, counts.size(), counts.toString());
       assertTrue(counts.values().stream().allMatch(n -> n == 1),
           "exactly one result per job: " + counts);
+      // the survivor's own folder holds what it fetched from the topic: the encoders it used
+      // and the teachers of its kd jobs, none of them copied from the study's folder
+      try (var files = Files.walk(tmp.resolve("artifacts-b"))) {
+        assertTrue(files.filter(Files::isRegularFile).count() >= 1,
+            "worker b fetched no artefact into its own folder");
+      }
+      assertEquals(0, o.failed().size(), "no job failed: " + o.failed());
     } finally {
       pool.shutdownNow();
       for (Child c : new Child[] {a, b}) {

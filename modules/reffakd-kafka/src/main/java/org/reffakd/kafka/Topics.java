@@ -36,6 +36,11 @@ import org.apache.kafka.common.errors.TopicExistsException;
  *   <tr><td>{@value #JOBS}</td><td>run requests, shared by a worker consumer group</td>
  *       <td>run id</td><td>{@value #JOBS_PARTITIONS} partitions (the most workers that can
  *       share the group)</td></tr>
+ *   <tr><td>{@value #ARTIFACTS}</td><td>artefacts (encoder and teacher checkpoints) in
+ *       chunks of at most 512 KiB, then a manifest (size, each chunk's SHA-256)</td>
+ *       <td>{@code <sha256>/<chunk>}, {@code <sha256>}</td><td>{@value #ARTIFACTS_PARTITIONS}
+ *       partitions (an artefact's records in one, chosen from its SHA-256), compacted, kept
+ *       forever</td></tr>
  *   <tr><td>{@value #DEADLETTER}</td><td>poison records, with headers {@code reason},
  *       {@code source.topic}, {@code source.partition}, {@code source.offset}</td>
  *       <td>the original key</td><td>default</td></tr>
@@ -56,6 +61,11 @@ public final class Topics {
   public static final String WORKERS_GROUP = "reffakd-workers";
   /** Records no stage could process, with the reason in a header. */
   public static final String DEADLETTER = "reffakd.deadletter";
+
+  /** Compacted artefacts, chunked; key {@code <sha256>/<i>} and {@code <sha256>}. */
+  public static final String ARTIFACTS = "reffakd.artifacts";
+  /** Partitions of {@link #ARTIFACTS}. */
+  public static final int ARTIFACTS_PARTITIONS = 8;
 
   /** Partitions of {@link #JOBS}. */
   public static final int JOBS_PARTITIONS = 6;
@@ -93,6 +103,10 @@ public final class Topics {
           TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
           TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(64 * 1024 * 1024)));
     }
+    if (name.equals(ARTIFACTS)) {
+      return new NewTopic(name, Optional.of(ARTIFACTS_PARTITIONS), Optional.empty()).configs(
+          Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
     if (name.equals(JOBS)) {
       return new NewTopic(name, Optional.of(JOBS_PARTITIONS), Optional.empty());
     }
@@ -103,9 +117,9 @@ public final class Topics {
     return new NewTopic(name, Optional.of(1), Optional.empty());
   }
 
-  /** The four fixed topics: soft labels, runs, jobs and dead letters. */
+  /** The fixed topics: soft labels, artefacts, runs, jobs and dead letters. */
   public static List<String> fixed() {
-    return List.of(SOFTLABELS, RUNS, JOBS, DEADLETTER);
+    return List.of(SOFTLABELS, ARTIFACTS, RUNS, JOBS, DEADLETTER);
   }
 
   /**

@@ -18,6 +18,7 @@ import org.reffakd.platform.pipeline.IngestVerticle;
 import org.reffakd.platform.pipeline.KafkaResultSink;
 import org.reffakd.platform.pipeline.Pipeline;
 import org.reffakd.nn.run.ArtifactStore;
+import org.reffakd.platform.pipeline.ArtifactTopic;
 import org.reffakd.platform.pipeline.SoftLabelTopic;
 import org.reffakd.platform.pipeline.StageServices;
 import org.reffakd.platform.pipeline.Stages;
@@ -57,16 +58,19 @@ public final class Platform implements AutoCloseable {
   private final ClientConfig kafka;
   private final KafkaResultSink sink;
   private final SoftLabelTopic softLabels;
+  private final ArtifactTopic artifacts;
   private final Pipeline pipeline;
 
   private Platform(Vertx vertx, EmbeddedKafka broker, ClientConfig kafka, KafkaResultSink sink,
-                   SoftLabelTopic softLabels, Pipeline pipeline, PlatformMetrics metrics) {
+                   SoftLabelTopic softLabels, ArtifactTopic artifacts, Pipeline pipeline,
+                   PlatformMetrics metrics) {
     this.metrics = metrics;
     this.vertx = vertx;
     this.broker = broker;
     this.kafka = kafka;
     this.sink = sink;
     this.softLabels = softLabels;
+    this.artifacts = artifacts;
     this.pipeline = pipeline;
   }
 
@@ -80,6 +84,7 @@ public final class Platform implements AutoCloseable {
     Vertx vertx = null;
     KafkaResultSink sink = null;
     SoftLabelTopic soft = null;
+    ArtifactTopic artifacts = null;
     try {
       String bootstrap = o.kafka();
       if (bootstrap == null) {
@@ -95,7 +100,8 @@ public final class Platform implements AutoCloseable {
       metrics.attach(vertx);
       sink = new KafkaResultSink(kafka, metrics);
       soft = new SoftLabelTopic(kafka, metrics);
-      ArtifactStore store = new ArtifactStore(o.artifactRoot());
+      artifacts = new ArtifactTopic(kafka, metrics);
+      ArtifactStore store = new ArtifactStore(o.artifactRoot(), artifacts);
       StageServices services = new StageServices(DataSource.FILES,
           new TopicDataSource(kafka, Duration.ofMinutes(10), metrics), store, soft, sink);
       Vertx v = vertx;
@@ -105,9 +111,10 @@ public final class Platform implements AutoCloseable {
           .compose(x -> v.deployVerticle(new Stages.Distillation(services))));
       v.eventBus().publish(Addresses.PLATFORM_STARTED,
           new JsonObject().put("kafka", kafka.bootstrapServers()));
-      return new Platform(vertx, broker, kafka, sink, soft, new Pipeline(vertx, store), metrics);
+      return new Platform(vertx, broker, kafka, sink, soft, artifacts,
+          new Pipeline(vertx, store), metrics);
     } catch (RuntimeException e) {
-      closeQuietly(vertx, sink, soft, broker);
+      closeQuietly(vertx, broker, sink, soft, artifacts);
       throw e;
     }
   }
@@ -170,7 +177,7 @@ public final class Platform implements AutoCloseable {
 
   @Override
   public void close() {
-    closeQuietly(vertx, sink, softLabels, broker);
+    closeQuietly(vertx, broker, sink, softLabels, artifacts);
   }
 
   /** The soft-label topic's reader and writer. */
@@ -178,8 +185,8 @@ public final class Platform implements AutoCloseable {
     return softLabels;
   }
 
-  private static void closeQuietly(Vertx vertx, KafkaResultSink sink, SoftLabelTopic soft,
-                                   EmbeddedKafka broker) {
+  private static void closeQuietly(Vertx vertx, EmbeddedKafka broker,
+                                   AutoCloseable... clients) {
     if (vertx != null) {
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get();
@@ -187,11 +194,14 @@ public final class Platform implements AutoCloseable {
         // shutting down anyway
       }
     }
-    if (sink != null) {
-      sink.close();
-    }
-    if (soft != null) {
-      soft.close();
+    for (AutoCloseable c : clients) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (Exception ignored) {
+          // shutting down anyway
+        }
+      }
     }
     if (broker != null) {
       broker.close();

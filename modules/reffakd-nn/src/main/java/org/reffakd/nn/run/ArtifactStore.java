@@ -19,18 +19,42 @@ import java.util.regex.Pattern;
  * copy matches its name (a corrupt one is replaced), and every read checks the content against
  * its name.
  *
- * <p>The default root is {@code artifacts/} under the runs root. Workers on several machines
- * share artefacts by pointing {@code --artifacts} at shared storage (an NFS or SMB mount, or a
- * volume mounted at the same path in every container): any file system with atomic renames.
+ * <p>The default root is {@code artifacts/} under the runs root. With a {@link Remote} (the
+ * platform's: the Kafka topic {@code reffakd.artifacts}) the folder is a cache: what is put is
+ * also published there, and what is missing here, or found corrupt here, is fetched from there
+ * and verified, so workers on several machines need nothing shared but the Kafka cluster.
  */
 public final class ArtifactStore {
 
+  /** Where artefacts travel between machines (the platform's Kafka topic). */
+  public interface Remote {
+    /** Publishes a stored artefact under its SHA-256 (publishing it again is harmless). */
+    void publish(String sha256, Path file);
+
+    /**
+     * Writes the artefact of this SHA-256 to {@code dest}, verified; false when the remote
+     * does not hold it. A damaged copy there fails naming the artefact and what is wrong.
+     */
+    boolean fetch(String sha256, Path dest);
+
+    /** Where it is, for messages ("reffakd.artifacts at host:9092"). */
+    String describe();
+  }
+
   private static final Pattern SHA = Pattern.compile("[0-9a-f]{64}");
+  private static final System.Logger LOG = System.getLogger(ArtifactStore.class.getName());
 
   private final Path root;
+  private final Remote remote;
 
   public ArtifactStore(Path root) {
+    this(root, null);
+  }
+
+  /** A store whose folder is a cache of {@code remote} (null: the folder alone). */
+  public ArtifactStore(Path root, Remote remote) {
     this.root = root;
+    this.remote = remote;
   }
 
   public Path root() {
@@ -45,6 +69,14 @@ public final class ArtifactStore {
    * moved into place (a source that changed while it was copied is refused).
    */
   public String put(Path file) {
+    String sha = store(file);
+    if (remote != null) {
+      remote.publish(sha, path(sha));
+    }
+    return sha;
+  }
+
+  private String store(Path file) {
     String sha = sha256(file);
     Path dst = path(sha);
     if (Files.isRegularFile(dst, java.nio.file.LinkOption.NOFOLLOW_LINKS)
@@ -79,16 +111,48 @@ public final class ArtifactStore {
     return Files.isRegularFile(path(sha));
   }
 
-  /** The stored file of a checksum, verified; fails naming the checksum and the store. */
+  /**
+   * The stored file of a checksum, verified. Missing here, or corrupt here, it is fetched from
+   * the remote (when there is one) and verified before use; fails naming the checksum, the
+   * store and the remote.
+   */
   public Path get(String sha) {
     Path p = path(sha);
-    if (!Files.isRegularFile(p)) {
-      throw new IllegalArgumentException("artifact " + sha + " is not in the store " + root
-          + " (a worker on another machine needs --artifacts on shared storage)");
+    if (Files.isRegularFile(p)) {
+      String actual = sha256(p);
+      if (actual.equals(sha)) {
+        return p;
+      }
+      if (remote == null) {
+        throw new IllegalStateException("artifact " + p + " is corrupt: its SHA-256 is "
+            + actual);
+      }
+      LOG.log(System.Logger.Level.WARNING, "artifact " + p + " is corrupt (its SHA-256 is "
+          + actual + "): fetching it again from " + remote.describe());
     }
-    String actual = sha256(p);
-    if (!actual.equals(sha)) {
-      throw new IllegalStateException("artifact " + p + " is corrupt: its SHA-256 is " + actual);
+    if (remote == null) {
+      throw new IllegalArgumentException("artifact " + sha + " is not in the store " + root);
+    }
+    try {
+      Files.createDirectories(p.getParent());
+      Path tmp = Files.createTempFile(p.getParent(), sha, ".fetch");
+      try {
+        if (!remote.fetch(sha, tmp)) {
+          throw new IllegalArgumentException("artifact " + sha + " is neither in the store "
+              + root + " nor on " + remote.describe());
+        }
+        String fetched = sha256(tmp);
+        if (!fetched.equals(sha)) {
+          throw new IllegalStateException("artifact " + sha + " fetched from "
+              + remote.describe() + " has SHA-256 " + fetched);
+        }
+        Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("artifact store " + root + ": cannot write " + p + ": "
+          + e.getMessage(), e);
     }
     return p;
   }

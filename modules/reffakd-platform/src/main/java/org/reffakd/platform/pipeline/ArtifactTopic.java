@@ -1,0 +1,207 @@
+package org.reffakd.platform.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.reffakd.kafka.ClientConfig;
+import org.reffakd.kafka.Topics;
+import org.reffakd.nn.run.ArtifactStore;
+import org.reffakd.platform.metrics.PlatformMetrics;
+
+/**
+ * Artefacts on the compacted topic {@code reffakd.artifacts}, so that a worker needs nothing
+ * shared with the others but the Kafka cluster. An artefact of SHA-256 {@code S} is its bytes
+ * cut into chunks of at most {@link #CHUNK_BYTES} (under any broker's default message limit),
+ * keyed {@code S/0}, {@code S/1}, ..., then a manifest keyed {@code S}: its size, the chunk
+ * count and each chunk's SHA-256. Every record of an artefact goes to one partition (chosen
+ * from {@code S}), the manifest last, so a reader that finds the manifest finds the chunks
+ * before it. Compaction keeps the latest record of each key: publishing again is harmless.
+ *
+ * <p>{@link #fetch} reads that partition up to its end offset at the time of the call, checks
+ * every chunk against the manifest and the whole against {@code S}; a missing or damaged
+ * chunk fails naming the artefact and the chunk, never yielding a file.
+ */
+public final class ArtifactTopic implements ArtifactStore.Remote, AutoCloseable {
+
+  /** Bytes per chunk: well under the 1 MB message limit of a broker's defaults. */
+  public static final int CHUNK_BYTES = 512 * 1024;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The manifest's JSON. */
+  record Manifest(String sha256, long size, int chunks, List<String> chunkSha256) {}
+
+  private final ClientConfig kafka;
+  private final PlatformMetrics metrics;
+  private final KafkaProducer<byte[], byte[]> producer;
+
+  public ArtifactTopic(ClientConfig kafka, PlatformMetrics metrics) {
+    this.kafka = kafka;
+    this.metrics = metrics;
+    this.producer = kafka.createProducer();
+  }
+
+  /** The partition of an artefact: from its SHA-256, the same for its chunks and manifest. */
+  static int partition(String sha256, int partitions) {
+    return Integer.parseUnsignedInt(sha256.substring(0, 7), 16) % partitions;
+  }
+
+  @Override
+  public String describe() {
+    return Topics.ARTIFACTS + " at " + kafka.bootstrapServers();
+  }
+
+  @Override
+  public void publish(String sha256, Path file) {
+    int part = partition(sha256, Topics.ARTIFACTS_PARTITIONS);
+    List<String> chunkSha = new ArrayList<>();
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    long size = 0;
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int i = 0; ; i++) {
+        byte[] chunk = in.readNBytes(CHUNK_BYTES);
+        if (chunk.length == 0 && i > 0) {
+          break;
+        }
+        size += chunk.length;
+        chunkSha.add(sha256(chunk));
+        sent.add(producer.send(new ProducerRecord<>(Topics.ARTIFACTS, part,
+            key(sha256 + "/" + i), chunk)));
+        if (chunk.length < CHUNK_BYTES) {
+          break;
+        }
+      }
+      byte[] manifest = JSON.writeValueAsBytes(new Manifest(sha256, size, chunkSha.size(),
+          chunkSha));
+      sent.add(producer.send(new ProducerRecord<>(Topics.ARTIFACTS, part, key(sha256),
+          manifest)));
+      for (Future<RecordMetadata> f : sent) {
+        f.get();
+      }
+      metrics.recordsProduced(Topics.ARTIFACTS, sent.size());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while publishing artifact " + sha256, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot publish artifact " + sha256 + " to "
+          + describe() + ": " + e.getCause(), e);
+    }
+  }
+
+  @Override
+  public boolean fetch(String sha256, Path dest) {
+    TopicPartition tp = new TopicPartition(Topics.ARTIFACTS,
+        partition(sha256, Topics.ARTIFACTS_PARTITIONS));
+    String prefix = sha256 + "/";
+    byte[] manifest = null;
+    Map<Integer, byte[]> chunks = new HashMap<>();
+    long read = 0;
+    try (KafkaConsumer<byte[], byte[]> c = kafka.createConsumer(null)) {
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long end = c.endOffsets(List.of(tp)).get(tp);
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (c.position(tp) < end) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("timed out reading artifact " + sha256 + " from "
+              + describe());
+        }
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          read++;
+          if (r.key() == null) {
+            continue;
+          }
+          String k = new String(r.key(), StandardCharsets.UTF_8);
+          if (k.equals(sha256)) {
+            manifest = r.value();
+          } else if (k.startsWith(prefix)) {
+            try {
+              chunks.put(Integer.parseInt(k.substring(prefix.length())), r.value());
+            } catch (NumberFormatException e) {
+              // not a chunk key of ours: ignored
+            }
+          }
+        }
+      }
+    }
+    metrics.recordsConsumed(Topics.ARTIFACTS, read);
+    if (manifest == null) {
+      return false;
+    }
+    Manifest m;
+    try {
+      m = JSON.readValue(manifest, Manifest.class);
+    } catch (IOException e) {
+      throw new IllegalStateException("artifact " + sha256 + " on " + describe()
+          + ": unreadable manifest: " + e.getMessage().replaceAll("\\s+", " "));
+    }
+    if (!sha256.equals(m.sha256()) || m.chunks() < 1 || m.chunkSha256() == null
+        || m.chunkSha256().size() != m.chunks()) {
+      throw new IllegalStateException("artifact " + sha256 + " on " + describe()
+          + ": its manifest does not describe it");
+    }
+    long size = 0;
+    try (OutputStream out = Files.newOutputStream(dest)) {
+      for (int i = 0; i < m.chunks(); i++) {
+        byte[] chunk = chunks.get(i);
+        if (chunk == null) {
+          throw new IllegalStateException("artifact " + sha256 + " on " + describe()
+              + ": chunk " + (i + 1) + " of " + m.chunks() + " is missing");
+        }
+        String actual = sha256(chunk);
+        if (!actual.equals(m.chunkSha256().get(i))) {
+          throw new IllegalStateException("artifact " + sha256 + " on " + describe()
+              + ": chunk " + (i + 1) + " of " + m.chunks() + " is corrupt (SHA-256 " + actual
+              + ", the manifest says " + m.chunkSha256().get(i) + ")");
+        }
+        out.write(chunk);
+        size += chunk.length;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + dest + ": " + e.getMessage(), e);
+    }
+    if (size != m.size()) {
+      throw new IllegalStateException("artifact " + sha256 + " on " + describe() + ": "
+          + size + " bytes, the manifest says " + m.size());
+    }
+    return true;
+  }
+
+  private static byte[] key(String k) {
+    return k.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String sha256(byte[] b) {
+    try {
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}
