@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
             + "Then every (loss, variant, seed, grid point, fraction, epoch budget) distillation "
             + "job goes to reffakd.jobs, where the workers of the group reffakd-workers take "
             + "it: --workers in this process (default 1), and any 'reffakd worker' on the same "
-            + "cluster (--kafka) and artefact store (--artifacts).",
+            + "cluster (--kafka; the artefacts travel through it, no shared disk). A worker busy "
+            + "with a job holds no waiting ones: the group hands them to idle workers.",
         "Each job carves a validation split of --val-size training images (seeded, stratified, "
             + "never trained on) that selects the epoch; the headline is test accuracy at that "
             + "epoch, mean +- std over seeds, and the paired difference against ce with a 95%% "

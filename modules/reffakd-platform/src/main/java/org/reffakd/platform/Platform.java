@@ -37,8 +37,8 @@ public final class Platform implements AutoCloseable {
    * @param kafka       {@code host:port} of an external cluster, or null for the embedded broker
    * @param kafkaConfig client properties file for the external cluster (SASL/TLS), or null
    * @param kafkaDir    where the embedded broker keeps its data
-   * @param artifacts   the artefact store's root (shared storage when stages run on several
-   *                    machines); null for {@code runs/artifacts}
+   * @param artifacts   the artefact store's root, a cache of the topic reffakd.artifacts;
+   *                    null for {@code runs/artifacts}
    */
   public record Options(String kafka, Path kafkaConfig, Path kafkaDir, Path artifacts) {
 

@@ -76,6 +76,10 @@ public final class JobWorker implements AutoCloseable {
   private volatile List<String> plugins = List.of();
   private ResultIndex index;
   private long lastLag;
+  /** This worker's name for the group's assignor, and what it tells it (busy partition). */
+  private final String token = "w-" + java.util.UUID.randomUUID();
+  private final java.util.concurrent.atomic.AtomicInteger busy =
+      BusyAwareAssignor.state(token);
 
   public JobWorker(ClientConfig kafka, Pipeline pipeline, Path runsRoot, Progress console,
                    String name) {
@@ -128,6 +132,11 @@ public final class JobWorker implements AutoCloseable {
     // a worker killed mid-job hands its partitions on within about 10 s
     props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
     props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
+    // a busy worker holds only its running job's partition; the waiting jobs go to idle ones
+    props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        BusyAwareAssignor.class.getName() + ","
+            + org.apache.kafka.clients.consumer.RangeAssignor.class.getName());
+    props.put(BusyAwareAssignor.TOKEN, token);
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props);
          KafkaProducer<byte[], byte[]> dlq = kafka.createProducer();
          ResultIndex results = new ResultIndex(kafka)) {
@@ -237,6 +246,9 @@ public final class JobWorker implements AutoCloseable {
             job.softLabelKey(), fromTopic, job.teacher(), job.upstream()))
         : pipeline.run(id, cfg, dir, fromTopic, console))
         .toCompletionStage().toCompletableFuture();
+    // busy: the group hands this worker's other partitions (their waiting jobs) to idle workers
+    busy.set(tp.partition());
+    c.enforceRebalance();
     // keep the membership alive while the run trains: poll with everything paused
     c.pause(c.assignment());
     while (!work.isDone() && running.get()) {
@@ -258,8 +270,17 @@ public final class JobWorker implements AutoCloseable {
       }
     }
     if (c.assignment().contains(tp)) {
-      commit(c, tp, r.offset());
+      try {
+        commit(c, tp, r.offset());
+        c.seek(tp, r.offset() + 1); // a rebalance meanwhile rewound it to the running job
+      } catch (org.apache.kafka.common.KafkaException e) {
+        // a rebalance in progress: the job's next holder finds its result and skips it
+        LOG.log(INFO, "worker " + name + ": could not commit " + id + " (" + e.getMessage()
+            + "); its result is on " + Topics.RUNS);
+      }
     }
+    busy.set(-1);
+    c.enforceRebalance(); // idle again: take a share of the partitions
     c.resume(c.assignment());
   }
 
@@ -308,6 +329,7 @@ public final class JobWorker implements AutoCloseable {
 
   @Override
   public void close() {
+    BusyAwareAssignor.forget(token);
     running.set(false);
     KafkaConsumer<byte[], byte[]> c = consumer;
     if (c != null) {
