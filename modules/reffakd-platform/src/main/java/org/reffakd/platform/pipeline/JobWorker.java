@@ -252,7 +252,15 @@ public final class JobWorker implements AutoCloseable {
     // keep the membership alive while the run trains: poll with everything paused
     c.pause(c.assignment());
     while (!work.isDone() && running.get()) {
-      c.poll(Duration.ofMillis(200));
+      // a rebalance inside this poll can assign partitions that are not paused yet, and the
+      // poll then returns one of their jobs: put it back (seek), or the position would pass
+      // it and the next commit on that partition would lose it
+      for (ConsumerRecord<byte[], byte[]> skipped : c.poll(Duration.ofMillis(200))) {
+        TopicPartition sp = new TopicPartition(skipped.topic(), skipped.partition());
+        if (c.assignment().contains(sp)) {
+          c.seek(sp, skipped.offset());
+        }
+      }
       c.pause(c.assignment()); // partitions assigned by a rebalance meanwhile stay paused too
     }
     try {
