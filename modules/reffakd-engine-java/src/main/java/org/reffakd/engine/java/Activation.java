@@ -13,6 +13,8 @@ public final class Activation implements Layer {
   private float[] out;
   private float[] dx;
   private int[] shape;
+  private boolean overwriteInput;
+  private boolean overwriteGrad;
 
   private Activation(Kind kind) {
     this.kind = kind;
@@ -26,11 +28,24 @@ public final class Activation implements Layer {
     return new Activation(Kind.SIGMOID);
   }
 
+  /**
+   * Saves memory by working in place (element by element, so the same results): with
+   * {@code input}, the output (kept for the backward) is written over the input's array, which
+   * its producer must not need again (a batch norm's output feeding only this layer); with
+   * {@code grad}, the backward writes the input gradient over {@code gradOut}'s array, which
+   * nothing may read afterwards.
+   */
+  public Activation overwriting(boolean input, boolean grad) {
+    overwriteInput = input;
+    overwriteGrad = grad;
+    return this;
+  }
+
   @Override
   public Tensor forward(Tensor x, boolean training) {
     int size = x.size();
     shape = x.shape;
-    out = Tensor.reuse(out, size);
+    out = overwriteInput ? x.data : Tensor.reuse(out, size);
     float[] xs = x.data;
     // element-wise: split over the compute threads in blocks of 4096 values
     int blocks = (size + BLOCK - 1) / BLOCK;
@@ -53,8 +68,8 @@ public final class Activation implements Layer {
   @Override
   public Tensor backward(Tensor gradOut) {
     int size = gradOut.size();
-    dx = Tensor.reuse(dx, size);
     float[] g = gradOut.data;
+    dx = overwriteGrad ? g : Tensor.reuse(dx, size);
     int blocks = (size + BLOCK - 1) / BLOCK;
     Parallel.forRange(blocks, 2L * BLOCK, (b0, b1) -> backward(g, b0 * BLOCK,
         Math.min(size, b1 * BLOCK)));

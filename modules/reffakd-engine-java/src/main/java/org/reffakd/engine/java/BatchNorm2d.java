@@ -23,6 +23,8 @@ public final class BatchNorm2d implements Layer {
   private float[] dx;
   private final float[] invStd;
   private int[] shape;
+  private boolean overwriteInput;
+  private boolean overwriteGrad;
 
   public BatchNorm2d(int channels) {
     this.channels = channels;
@@ -35,6 +37,19 @@ public final class BatchNorm2d implements Layer {
     this.invStd = new float[channels];
   }
 
+  /**
+   * Saves memory by writing into arrays this layer does not own (the same arithmetic, so the
+   * same results): with {@code input}, a training forward writes its normalised input (kept for
+   * the backward) over the input's array, which the producer of the input must not need again
+   * (a convolution's output feeding only this layer); with {@code grad}, the backward writes
+   * the input gradient over {@code gradOut}'s array, which nothing may read afterwards.
+   */
+  public BatchNorm2d overwriting(boolean input, boolean grad) {
+    overwriteInput = input;
+    overwriteGrad = grad;
+    return this;
+  }
+
   @Override
   public Tensor forward(Tensor x, boolean training) {
     if (x.dim(0) != channels) {
@@ -44,7 +59,7 @@ public final class BatchNorm2d implements Layer {
     int m = x.size() / channels;
     out = Tensor.reuse(out, x.size());
     if (training) {
-      xhat = Tensor.reuse(xhat, x.size());
+      xhat = overwriteInput ? x.data : Tensor.reuse(xhat, x.size());
     }
     float[] xs = x.data;
     // channels are independent: split over the compute threads (same arithmetic per channel)
@@ -93,7 +108,8 @@ public final class BatchNorm2d implements Layer {
     int size = gradOut.size();
     int m = size / channels;
     float[] dy = gradOut.data;
-    dx = Tensor.reuse(dx, size);
+    // in place: per channel, both sums are taken before the channel's dx is written
+    dx = overwriteGrad ? dy : Tensor.reuse(dx, size);
     Parallel.forRange(channels, 4L * m, (c0, c1) -> backward(dy, m, c0, c1));
     return new Tensor(dx, shape);
   }
