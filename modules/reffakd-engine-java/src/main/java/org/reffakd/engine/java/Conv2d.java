@@ -10,16 +10,22 @@ import java.util.Random;
  * while it is at most {@link #KEEP_COLUMNS_BYTES}; a larger one (ResNet-18's first stages at
  * batch 128: 150-300 MB per convolution) is unfolded into a per-thread scratch and unfolded
  * again from the kept input in the backward, bitwise the same columns. The columns' gradient
- * is always a per-thread scratch. So the small student keeps its speed, and a large network
- * holds two scratch buffers instead of one pair per convolution.
+ * is always a per-thread scratch: the same one, as the backward is done with the columns once
+ * the weight gradient is summed. So the small student keeps its speed, and a large network
+ * holds one scratch buffer (sized to its largest unfolded input) instead of one pair per
+ * convolution.
  */
 public final class Conv2d implements Layer {
 
-  /** Largest unfolded input kept between forward and backward (bytes). */
-  static final long KEEP_COLUMNS_BYTES = 64L << 20;
+  /**
+   * Largest unfolded input kept between forward and backward (bytes): LeNet's on Fashion-MNIST
+   * at batch 128 (the wide teacher's largest: 26 MB) are kept; ResNet-18's are unfolded again,
+   * but for the few smallest (the stem's, the 1x1 shortcuts', the first of the last stage).
+   */
+  static final long KEEP_COLUMNS_BYTES = 32L << 20;
 
   private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[2][]);
+      ThreadLocal.withInitial(() -> new float[1][]);
 
   private final int inC;
   private final int outC;
@@ -111,7 +117,8 @@ public final class Conv2d implements Layer {
     if (!inputGrad) {
       return null;
     }
-    float[] dcol = scratch(1, ckk * np);
+    // the columns are no longer needed: their gradient may take the scratch they were in
+    float[] dcol = scratch(0, ckk * np);
     // dcol = W^T . dOut
     Parallel.gemm(ckk, np, outC, weight.value, 0, 1, ckk, g, 0, np, dcol, 0, np, false);
     dx = Tensor.reuse(dx, inC * n * h * w);
