@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * 2-D convolution on (C, N, H, W) maps by im2col and one matrix product per batch.
+ * 2-D convolution on (C, N, H, W) maps by im2col and matrix products.
  *
  * <p>Memory: the unfolded input (im2col) of a training forward is kept for the backward only
  * while it is at most {@link #KEEP_COLUMNS_BYTES}; a larger one (ResNet-18's first stages at
@@ -12,8 +12,15 @@ import java.util.Random;
  * again from the kept input in the backward, bitwise the same columns. The columns' gradient
  * is always a per-thread scratch: the same one, as the backward is done with the columns once
  * the weight gradient is summed. So the small student keeps its speed, and a large network
- * holds one scratch buffer (sized to its largest unfolded input) instead of one pair per
- * convolution.
+ * holds one scratch buffer instead of one pair per convolution.
+ *
+ * <p>The scratch holds the columns of a group of images at a time, about
+ * {@link #GROUP_BYTES}: unfold a group, multiply, next group. A group is a multiple of the
+ * images that make a multiple of 512 columns, so each product adds the same terms in the same
+ * order as one product over the whole batch ({@link Kernels#gemmNT} sums 512-term chunks from
+ * the first column; {@link Kernels#gemm} sums the last columns that fill no vector unfused,
+ * and these stay the batch's last): bitwise the same results. Where such groups would not
+ * split the batch (odd output planes), the group is the whole batch, as before.
  */
 public final class Conv2d implements Layer {
 
@@ -23,6 +30,9 @@ public final class Conv2d implements Layer {
    * but for the few smallest (the stem's, the 1x1 shortcuts', the first of the last stage).
    */
   static final long KEEP_COLUMNS_BYTES = 32L << 20;
+
+  /** The scratch's size target (bytes) when the columns are unfolded group by group. */
+  static final long GROUP_BYTES = 32L << 20;
 
   private static final ThreadLocal<float[][]> SCRATCH =
       ThreadLocal.withInitial(() -> new float[1][]);
@@ -36,6 +46,7 @@ public final class Conv2d implements Layer {
   private final Param bias;   // may be null
   private boolean inputGrad = true;
   private long keepColumnsBytes = KEEP_COLUMNS_BYTES;
+  private long groupBytes = GROUP_BYTES;
 
   private int n;
   private int h;
@@ -67,22 +78,29 @@ public final class Conv2d implements Layer {
     w = x.dim(3);
     int oh = Im2col.outSize(h, k, stride, pad);
     int ow = Im2col.outSize(w, k, stride, pad);
-    int np = n * oh * ow;
+    int ohow = oh * ow;
+    int np = n * ohow;
     int ckk = inC * k * k;
-    macs = (long) outC * ckk * oh * ow;
-    float[] cols;
+    macs = (long) outC * ckk * ohow;
+    float[] xs = x.data;
+    out = Tensor.reuse(out, outC * np);
     if (training && 4L * ckk * np <= keepColumnsBytes) {
       col = Tensor.reuse(col, ckk * np);
-      cols = col;
       input = null;
+      Im2col.im2col(xs, inC, n, h, w, k, stride, pad, col);
+      Parallel.gemm(outC, np, ckk, weight.value, 0, ckk, 1, col, 0, np, out, 0, np, false);
     } else {
       col = null;
-      input = training ? x.data : null; // a layer's output stays until its next forward
-      cols = scratch(0, ckk * np);
+      input = training ? xs : null; // a layer's output stays until its next forward
+      int group = groupImages(n, ohow, ckk, groupBytes);
+      float[] cols = scratch(ckk * group * ohow);
+      for (int n0 = 0; n0 < n; n0 += group) {
+        int cw = Math.min(group, n - n0) * ohow;
+        Im2col.im2col(xs, inC, n, n0, cw / ohow, h, w, k, stride, pad, cols);
+        Parallel.gemm(outC, cw, ckk, weight.value, 0, ckk, 1, cols, 0, cw, out, n0 * ohow, np,
+            false);
+      }
     }
-    Im2col.im2col(x.data, inC, n, h, w, k, stride, pad, cols);
-    out = Tensor.reuse(out, outC * np);
-    Parallel.gemm(outC, np, ckk, weight.value, 0, ckk, 1, cols, 0, np, out, 0, np, false);
     if (bias != null) {
       for (int o = 0; o < outC; o++) {
         float b = bias.value[o];
@@ -97,34 +115,70 @@ public final class Conv2d implements Layer {
 
   @Override
   public Tensor backward(Tensor gradOut) {
-    int np = gradOut.dim(1) * gradOut.dim(2) * gradOut.dim(3);
+    int ohow = gradOut.dim(2) * gradOut.dim(3);
+    int np = gradOut.dim(1) * ohow;
     int ckk = inC * k * k;
     float[] g = gradOut.data;
-    float[] cols = col;
-    if (cols == null) {
-      if (input == null) {
-        throw new IllegalStateException("Conv2d.backward without a training forward");
-      }
-      cols = scratch(0, ckk * np);
-      Im2col.im2col(input, inC, n, h, w, k, stride, pad, cols);
+    if (col == null && input == null) {
+      throw new IllegalStateException("Conv2d.backward without a training forward");
     }
-    Parallel.gemmNT(outC, ckk, np, g, 0, np, cols, 0, np, weight.grad, 0, ckk, true);
+    if (col != null) {
+      Parallel.gemmNT(outC, ckk, np, g, 0, np, col, 0, np, weight.grad, 0, ckk, true);
+    }
     if (bias != null) {
       for (int o = 0; o < outC; o++) {
         bias.grad[o] += (float) Kernels.sum(g, o * np, np);
       }
     }
-    if (!inputGrad) {
+    if (col != null && !inputGrad) {
       return null;
     }
-    // the columns are no longer needed: their gradient may take the scratch they were in
-    float[] dcol = scratch(0, ckk * np);
-    // dcol = W^T . dOut
-    Parallel.gemm(ckk, np, outC, weight.value, 0, 1, ckk, g, 0, np, dcol, 0, np, false);
-    dx = Tensor.reuse(dx, inC * n * h * w);
-    java.util.Arrays.fill(dx, 0f);
-    Im2col.col2im(dcol, inC, n, h, w, k, stride, pad, dx);
-    return new Tensor(dx, inC, n, h, w);
+    if (inputGrad) {
+      dx = Tensor.reuse(dx, inC * n * h * w);
+      java.util.Arrays.fill(dx, 0f);
+    }
+    int group = groupImages(n, ohow, ckk, groupBytes);
+    float[] s = scratch(ckk * group * ohow);
+    for (int n0 = 0; n0 < n; n0 += group) {
+      int nb = Math.min(group, n - n0);
+      int cw = nb * ohow;
+      int off = n0 * ohow;
+      if (col == null) { // unfold this group's columns again
+        Im2col.im2col(input, inC, n, n0, nb, h, w, k, stride, pad, s);
+        Parallel.gemmNT(outC, ckk, cw, g, off, np, s, 0, cw, weight.grad, 0, ckk, true);
+      }
+      if (inputGrad) {
+        // the group's columns are no longer needed: their gradient takes the scratch
+        // dcol = W^T . dOut
+        Parallel.gemm(ckk, cw, outC, weight.value, 0, 1, ckk, g, off, np, s, 0, cw, false);
+        Im2col.col2im(s, inC, n, n0, nb, h, w, k, stride, pad, dx);
+      }
+    }
+    return inputGrad ? new Tensor(dx, inC, n, h, w) : null;
+  }
+
+  /**
+   * Images per group of columns: as many as fill {@code bytes}, rounded down to a multiple of
+   * the images that make a multiple of 512 columns (at least that many); n when that many are
+   * the whole batch or more.
+   */
+  static int groupImages(int n, int ohow, int ckk, long bytes) {
+    int unit = 512 / gcd(ohow, 512);
+    if (unit >= n) {
+      return n;
+    }
+    long fit = bytes / (4L * ckk * ohow);
+    return (int) Math.min(n, Math.max(unit, fit / unit * unit));
+  }
+
+  private static int gcd(int a, int b) {
+    return b == 0 ? a : gcd(b, a % b);
+  }
+
+  /** For the tests: the scratch's size target (bytes) when unfolding group by group. */
+  Conv2d groupBytes(long bytes) {
+    groupBytes = bytes;
+    return this;
   }
 
   /** For the tests: the largest unfolded input this layer keeps (bytes). */
@@ -133,13 +187,13 @@ public final class Conv2d implements Layer {
     return this;
   }
 
-  /** This thread's scratch buffer i, at least size floats (its first size are used). */
-  private static float[] scratch(int i, int size) {
+  /** This thread's scratch buffer, at least size floats (its first size are used). */
+  private static float[] scratch(int size) {
     float[][] s = SCRATCH.get();
-    if (s[i] == null || s[i].length < size) {
-      s[i] = new float[size];
+    if (s[0] == null || s[0].length < size) {
+      s[0] = new float[size];
     }
-    return s[i];
+    return s[0];
   }
 
   private void checkInput(Tensor x) {

@@ -7,7 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Unfolds (C, N, H, W) feature maps into a (C*k*k, N*OH*OW) matrix and folds it back
- * (adding), for square kernels with equal stride and padding on both axes.
+ * (adding), for square kernels with equal stride and padding on both axes. The image-range
+ * forms do so for images [n0, n0 + nb) of the N only, into or from a (C*k*k, nb*OH*OW) matrix:
+ * the same copies and additions as the whole batch's for those images.
  */
 final class Im2col {
 
@@ -30,15 +32,21 @@ final class Im2col {
 
   static void im2col(float[] x, int c, int n, int h, int w, int k, int stride, int pad,
                      float[] col) {
-    int np = n * outSize(h, k, stride, pad) * outSize(w, k, stride, pad);
-    Parallel.forRange(c, (long) k * k * np,
-        (c0, c1) -> im2col(x, c0, c1, n, h, w, k, stride, pad, col));
+    im2col(x, c, n, 0, n, h, w, k, stride, pad, col);
   }
 
-  private static void im2col(float[] x, int c0, int c1, int n, int h, int w, int k, int stride,
-                             int pad, float[] col) {
+  /** Images [n0, n0 + nb) of the n in x into col (C*k*k, nb*OH*OW). */
+  static void im2col(float[] x, int c, int n, int n0, int nb, int h, int w, int k, int stride,
+                     int pad, float[] col) {
+    int np = nb * outSize(h, k, stride, pad) * outSize(w, k, stride, pad);
+    Parallel.forRange(c, (long) k * k * np,
+        (c0, c1) -> im2col(x, c0, c1, n, n0, nb, h, w, k, stride, pad, col));
+  }
+
+  private static void im2col(float[] x, int c0, int c1, int nAll, int n0, int n, int h, int w,
+                             int k, int stride, int pad, float[] col) {
     if (k == 4 && stride == 2) {
-      im2col4s2(x, c0, c1, n, h, w, pad, col);
+      im2col4s2(x, c0, c1, nAll, n0, n, h, w, pad, col);
       return;
     }
     int oh = outSize(h, k, stride, pad);
@@ -53,7 +61,7 @@ final class Im2col {
           int oxHi = Math.min(ow, ceilDiv(w + pad - kx, stride));
           int len = oxHi - oxLo;
           for (int ni = 0; ni < n; ni++) {
-            int src = (ci * n + ni) * h * w;
+            int src = (ci * nAll + n0 + ni) * h * w;
             int dst = row + ni * oh * ow;
             for (int oy = 0; oy < oh; oy++, dst += ow) {
               int iy = oy * stride - pad + ky;
@@ -85,15 +93,21 @@ final class Im2col {
   /** x += fold(col): the adjoint of {@link #im2col}. x must be zeroed by the caller. */
   static void col2im(float[] col, int c, int n, int h, int w, int k, int stride, int pad,
                      float[] x) {
-    int np = n * outSize(h, k, stride, pad) * outSize(w, k, stride, pad);
-    Parallel.forRange(c, (long) k * k * np,
-        (c0, c1) -> col2im(col, c0, c1, n, h, w, k, stride, pad, x));
+    col2im(col, c, n, 0, n, h, w, k, stride, pad, x);
   }
 
-  private static void col2im(float[] col, int c0, int c1, int n, int h, int w, int k,
-                             int stride, int pad, float[] x) {
+  /** x's images [n0, n0 + nb) of the n += fold(col), col (C*k*k, nb*OH*OW). */
+  static void col2im(float[] col, int c, int n, int n0, int nb, int h, int w, int k,
+                     int stride, int pad, float[] x) {
+    int np = nb * outSize(h, k, stride, pad) * outSize(w, k, stride, pad);
+    Parallel.forRange(c, (long) k * k * np,
+        (c0, c1) -> col2im(col, c0, c1, n, n0, nb, h, w, k, stride, pad, x));
+  }
+
+  private static void col2im(float[] col, int c0, int c1, int nAll, int n0, int n, int h,
+                             int w, int k, int stride, int pad, float[] x) {
     if (k == 4 && stride == 2) {
-      col2im4s2(col, c0, c1, n, h, w, pad, x);
+      col2im4s2(col, c0, c1, nAll, n0, n, h, w, pad, x);
       return;
     }
     int oh = outSize(h, k, stride, pad);
@@ -110,7 +124,7 @@ final class Im2col {
           }
           int len = oxHi - oxLo;
           for (int ni = 0; ni < n; ni++) {
-            int dstImg = (ci * n + ni) * h * w;
+            int dstImg = (ci * nAll + n0 + ni) * h * w;
             int src = row + ni * oh * ow;
             for (int oy = 0; oy < oh; oy++, src += ow) {
               int iy = oy * stride - pad + ky;
@@ -186,8 +200,8 @@ final class Im2col {
     }
   }
 
-  private static void im2col4s2(float[] x, int c0, int c1, int n, int h, int w, int pad,
-                                float[] col) {
+  private static void im2col4s2(float[] x, int c0, int c1, int nAll, int n0, int n, int h,
+                                int w, int pad, float[] col) {
     int oh = outSize(h, 4, 2, pad);
     int ow = outSize(w, 4, 2, pad);
     int hp = paddedSize(oh);
@@ -206,7 +220,7 @@ final class Im2col {
     }
     for (int ci = c0; ci < c1; ci++) {
       for (int ni = 0; ni < n; ni++) {
-        padPlane(x, (ci * n + ni) * h * w, h, w, pad, xp, hp, wp);
+        padPlane(x, (ci * nAll + n0 + ni) * h * w, h, w, pad, xp, hp, wp);
         if (vec == ohow) {
           for (int ky = 0; ky < 4; ky++) {
             for (int kx = 0; kx < 4; kx++) {
@@ -246,8 +260,8 @@ final class Im2col {
    * general loop's order, ky then kx ascending: within a (ky, oy) pass, position 2 * ox + kx gets
    * kx = 0/1 from column ox and kx = 2/3 from column ox - 1, so columns are walked downwards.
    */
-  private static void col2im4s2(float[] col, int c0, int c1, int n, int h, int w, int pad,
-                                float[] x) {
+  private static void col2im4s2(float[] col, int c0, int c1, int nAll, int n0, int n, int h,
+                                int w, int pad, float[] x) {
     int oh = outSize(h, 4, 2, pad);
     int ow = outSize(w, 4, 2, pad);
     int hp = paddedSize(oh);
@@ -258,7 +272,7 @@ final class Im2col {
     float[] xp = new float[hp * wp];
     for (int ci = c0; ci < c1; ci++) {
       for (int ni = 0; ni < n; ni++) {
-        int plane = (ci * n + ni) * h * w;
+        int plane = (ci * nAll + n0 + ni) * h * w;
         padPlane(x, plane, h, w, pad, xp, hp, wp);
         for (int ky = 0; ky < 4; ky++) {
           int r0 = (ci * 4 + ky) * 4 * np + ni * oh * ow;
