@@ -15,6 +15,7 @@ public final class Activation implements Layer {
   private int[] shape;
   private boolean overwriteInput;
   private boolean overwriteGrad;
+  private SharedArray gradInto;
 
   private Activation(Kind kind) {
     this.kind = kind;
@@ -38,6 +39,15 @@ public final class Activation implements Layer {
   public Activation overwriting(boolean input, boolean grad) {
     overwriteInput = input;
     overwriteGrad = grad;
+    return this;
+  }
+
+  /**
+   * The backward writes the input gradient into {@code into} (shared with other layers whose
+   * backward runs at other times) instead of an array of its own.
+   */
+  Activation gradientInto(SharedArray into) {
+    gradInto = into;
     return this;
   }
 
@@ -69,7 +79,7 @@ public final class Activation implements Layer {
   public Tensor backward(Tensor gradOut) {
     int size = gradOut.size();
     float[] g = gradOut.data;
-    dx = overwriteGrad ? g : Tensor.reuse(dx, size);
+    dx = overwriteGrad ? g : gradInto != null ? gradInto.atLeast(size) : Tensor.reuse(dx, size);
     int blocks = (size + BLOCK - 1) / BLOCK;
     Parallel.forRange(blocks, 2L * BLOCK, (b0, b1) -> backward(g, b0 * BLOCK,
         Math.min(size, b1 * BLOCK)));

@@ -25,6 +25,7 @@ public final class BatchNorm2d implements Layer {
   private int[] shape;
   private boolean overwriteInput;
   private boolean overwriteGrad;
+  private SharedArray gradInto;
 
   public BatchNorm2d(int channels) {
     this.channels = channels;
@@ -47,6 +48,15 @@ public final class BatchNorm2d implements Layer {
   public BatchNorm2d overwriting(boolean input, boolean grad) {
     overwriteInput = input;
     overwriteGrad = grad;
+    return this;
+  }
+
+  /**
+   * The backward writes the input gradient into {@code into} (shared with other layers whose
+   * backward runs at other times) instead of an array of its own.
+   */
+  BatchNorm2d gradientInto(SharedArray into) {
+    gradInto = into;
     return this;
   }
 
@@ -109,7 +119,7 @@ public final class BatchNorm2d implements Layer {
     int m = size / channels;
     float[] dy = gradOut.data;
     // in place: per channel, both sums are taken before the channel's dx is written
-    dx = overwriteGrad ? dy : Tensor.reuse(dx, size);
+    dx = overwriteGrad ? dy : gradInto != null ? gradInto.atLeast(size) : Tensor.reuse(dx, size);
     Parallel.forRange(channels, 4L * m, (c0, c1) -> backward(dy, m, c0, c1));
     return new Tensor(dx, shape);
   }

@@ -47,6 +47,7 @@ public final class Conv2d implements Layer {
   private boolean inputGrad = true;
   private long keepColumnsBytes = KEEP_COLUMNS_BYTES;
   private long groupBytes = GROUP_BYTES;
+  private SharedArray gradInto;
 
   private int n;
   private int h;
@@ -134,8 +135,9 @@ public final class Conv2d implements Layer {
       return null;
     }
     if (inputGrad) {
-      dx = Tensor.reuse(dx, inC * n * h * w);
-      java.util.Arrays.fill(dx, 0f);
+      int size = inC * n * h * w;
+      dx = gradInto != null ? gradInto.atLeast(size) : Tensor.reuse(dx, size);
+      java.util.Arrays.fill(dx, 0, size, 0f);
     }
     int group = groupImages(n, ohow, ckk, groupBytes);
     float[] s = scratch(ckk * group * ohow);
@@ -173,6 +175,15 @@ public final class Conv2d implements Layer {
 
   private static int gcd(int a, int b) {
     return b == 0 ? a : gcd(b, a % b);
+  }
+
+  /**
+   * The backward writes the input gradient into {@code into} (shared with other layers whose
+   * backward runs at other times) instead of an array of its own.
+   */
+  Conv2d gradientInto(SharedArray into) {
+    gradInto = into;
+    return this;
   }
 
   /** For the tests: the scratch's size target (bytes) when unfolding group by group. */

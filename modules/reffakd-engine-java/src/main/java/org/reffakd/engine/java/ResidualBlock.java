@@ -14,6 +14,11 @@ import java.util.Random;
  * gradient is left (see {@link BatchNorm2d#overwriting}, {@link Activation#overwriting}): the
  * same arithmetic on the same values, about half the float arrays of a plain stack. The block
  * neither writes into its input nor into the gradient it is given.
+ *
+ * <p>The blocks of one network may also share their gradient arrays ({@link Shared}): a block's
+ * backward runs after the next block's has returned and before the previous block's starts, so
+ * the arrays a block uses only inside its backward can be the same for all blocks; so can the
+ * one it returns, which only the previous block's first step (its ReLU's backward) reads.
  */
 public final class ResidualBlock implements Layer {
 
@@ -22,28 +27,59 @@ public final class ResidualBlock implements Layer {
   // its gradient (the block's own array) feeds both paths: main must leave it intact
   private final Activation relu;
 
+  /**
+   * Gradient arrays shared by the residual blocks of one stack. The blocks must be applied one
+   * after another, as a {@link Sequential} applies its layers, with no use of a block's input
+   * gradient but the previous layer's backward; each array grows to the largest block's need.
+   */
+  public static final class Shared {
+    private final SharedArray relu = new SharedArray();   // the block's own gradient
+    private final SharedArray second = new SharedArray(); // main's last batch norm, shortcut
+    private final SharedArray conv2 = new SharedArray();  // main's second convolution
+    private final SharedArray input = new SharedArray();  // the block's input gradient
+  }
+
   public ResidualBlock(int inC, int outC, int stride, Random rng) {
     this(inC, outC, stride, rng, true);
   }
 
+  /** A block that takes its gradient arrays from {@code shared} (see {@link Shared}). */
+  public ResidualBlock(int inC, int outC, int stride, Random rng, Shared shared) {
+    this(inC, outC, stride, rng, true);
+    // main: relu -> second (bn2) -> conv2 (relu and bn1 in place) -> input (conv1); shortcut:
+    // bn in place on relu's array (main is done with it), its convolution into second (conv2
+    // has read it); the sum goes into input
+    relu.gradientInto(shared.relu);
+    conv1.gradientInto(shared.input);
+    bn2.gradientInto(shared.second);
+    conv2.gradientInto(shared.conv2);
+    if (shortcutConv != null) {
+      shortcutConv.gradientInto(shared.second);
+    }
+  }
+
   /** For the tests: {@code inPlace} false gives the plain stack (each layer its own arrays). */
   ResidualBlock(int inC, int outC, int stride, Random rng, boolean inPlace) {
-    this.main = new Sequential(
-        new Conv2d(inC, outC, 3, stride, 1, false, rng),
-        new BatchNorm2d(outC).overwriting(inPlace, inPlace),
-        Activation.relu().overwriting(inPlace, inPlace),
-        new Conv2d(outC, outC, 3, 1, 1, false, rng),
-        new BatchNorm2d(outC).overwriting(inPlace, false)); // its gradOut is the shortcut's too
-    this.shortcut = stride != 1 || inC != outC
-        ? new Sequential(new Conv2d(inC, outC, 1, stride, 0, false, rng),
-            // runs after main's backward: the block's gradient has no reader left
-            new BatchNorm2d(outC).overwriting(inPlace, inPlace))
+    this.conv1 = new Conv2d(inC, outC, 3, stride, 1, false, rng);
+    this.conv2 = new Conv2d(outC, outC, 3, 1, 1, false, rng);
+    this.bn2 = new BatchNorm2d(outC).overwriting(inPlace, false); // its gradOut: shortcut's too
+    this.main = new Sequential(conv1, new BatchNorm2d(outC).overwriting(inPlace, inPlace),
+        Activation.relu().overwriting(inPlace, inPlace), conv2, bn2);
+    this.shortcutConv = stride != 1 || inC != outC
+        ? new Conv2d(inC, outC, 1, stride, 0, false, rng) : null;
+    this.shortcut = shortcutConv != null
+        // runs after main's backward: the block's gradient has no reader left
+        ? new Sequential(shortcutConv, new BatchNorm2d(outC).overwriting(inPlace, inPlace))
         : null;
     this.relu = Activation.relu().overwriting(inPlace, false);
     this.inPlace = inPlace;
   }
 
   private final boolean inPlace;
+  private final Conv2d conv1;
+  private final Conv2d conv2;
+  private final BatchNorm2d bn2;
+  private final Conv2d shortcutConv; // null = identity
   private float[] sum;
   private float[] dx;
 

@@ -60,6 +60,37 @@ class InPlaceBuffersTest {
     }
   }
 
+  @Test
+  void blocksSharingGradientArraysEqualPlainBlocks() {
+    // three blocks of different shapes, then two alike: arrays that grow and alternate
+    int[][] cfgs = {{4, 4, 1}, {4, 8, 2}, {8, 8, 1}, {8, 8, 1}, {8, 16, 2}};
+    Layer[] plain = new Layer[cfgs.length];
+    Layer[] shared = new Layer[cfgs.length];
+    ResidualBlock.Shared arrays = new ResidualBlock.Shared();
+    Random rp = new Random(7);
+    Random rs = new Random(7);
+    for (int i = 0; i < cfgs.length; i++) {
+      plain[i] = new ResidualBlock(cfgs[i][0], cfgs[i][1], cfgs[i][2], rp, false);
+      shared[i] = new ResidualBlock(cfgs[i][0], cfgs[i][1], cfgs[i][2], rs, arrays);
+    }
+    Sequential sp = new Sequential(plain);
+    Sequential ss = new Sequential(shared);
+    Random r = new Random(5);
+    for (int step = 0; step < 2; step++) {
+      float[] x = gaussian(r, 4 * 3 * 8 * 8);
+      Tensor yp = sp.forward(new Tensor(x.clone(), 4, 3, 8, 8), true);
+      Tensor ys = ss.forward(new Tensor(x.clone(), 4, 3, 8, 8), true);
+      assertArrayEquals(Arrays.copyOf(yp.data, yp.size()), Arrays.copyOf(ys.data, ys.size()));
+      float[] g = gaussian(r, yp.size());
+      Tensor dp = sp.backward(new Tensor(g.clone(), yp.shape));
+      Tensor ds = ss.backward(new Tensor(g.clone(), ys.shape));
+      assertArrayEquals(Arrays.copyOf(dp.data, dp.size()), Arrays.copyOf(ds.data, ds.size()));
+      for (int p = 0; p < sp.params().size(); p++) {
+        assertArrayEquals(sp.params().get(p).grad, ss.params().get(p).grad);
+      }
+    }
+  }
+
   /** Two SGD steps of resnet18-w16 on 16x16 images: a hash of logits, gradients and state. */
   static long fingerprint(int threads) {
     Parallel.setThreads(threads);

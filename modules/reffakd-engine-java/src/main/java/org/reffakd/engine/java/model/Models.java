@@ -91,10 +91,12 @@ public final class Models {
     layers.add(Activation.relu().overwriting(true, true));
     int in = width;
     int[] widths = {width, 2 * width, 4 * width, 8 * width};
+    // the blocks run one after another: they share their gradient arrays (same results)
+    ResidualBlock.Shared shared = new ResidualBlock.Shared();
     for (int st = 0; st < 4; st++) {
       int stride = st == 0 ? 1 : 2;
-      layers.add(new ResidualBlock(in, widths[st], stride, rng));
-      layers.add(new ResidualBlock(widths[st], widths[st], 1, rng));
+      layers.add(new ResidualBlock(in, widths[st], stride, rng, shared));
+      layers.add(new ResidualBlock(widths[st], widths[st], 1, rng, shared));
       in = widths[st];
     }
     layers.add(new GlobalAvgPool());
