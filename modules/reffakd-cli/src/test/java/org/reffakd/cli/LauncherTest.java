@@ -84,7 +84,8 @@ class LauncherTest {
     assertEquals(capped.apply(2048), dryRun("heap", tmp, "run", "--dataset", "cifar100"));
     assertEquals(capped.apply(2048), dryRun("heap", tmp, "study", "--seeds", "3"));
     assertEquals(capped.apply(8192), dryRun("heap", tmp, "run", "--dataset", "tiny-imagenet"));
-    assertEquals(capped.apply(8192), dryRun("heap", tmp, "bench", "--only", "resnet18"));
+    assertEquals(capped.apply(2048), dryRun("heap", tmp, "bench", "--only", "resnet18"));
+    assertEquals(capped.apply(2048), dryRun("heap", tmp, "bench", "--only=resnet18-w16"));
     assertEquals(capped.apply(8192), dryRun("heap", tmp, "run", "--resume", "runs/x"));
   }
 }
