@@ -83,7 +83,11 @@ public final class Activation implements Layer {
     int blocks = (size + BLOCK - 1) / BLOCK;
     Parallel.forRange(blocks, 2L * BLOCK, (b0, b1) -> backward(g, b0 * BLOCK,
         Math.min(size, b1 * BLOCK)));
-    return new Tensor(dx, shape);
+    Tensor t = new Tensor(dx, shape);
+    if (gradInto != null || overwriteGrad) {
+      dx = null; // not this layer's array (one that may grow): keep no older one alive
+    }
+    return t;
   }
 
   private static final int BLOCK = 4096;

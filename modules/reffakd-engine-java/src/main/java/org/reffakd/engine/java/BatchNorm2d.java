@@ -121,7 +121,11 @@ public final class BatchNorm2d implements Layer {
     // in place: per channel, both sums are taken before the channel's dx is written
     dx = overwriteGrad ? dy : gradInto != null ? gradInto.atLeast(size) : Tensor.reuse(dx, size);
     Parallel.forRange(channels, 4L * m, (c0, c1) -> backward(dy, m, c0, c1));
-    return new Tensor(dx, shape);
+    Tensor t = new Tensor(dx, shape);
+    if (gradInto != null || overwriteGrad) {
+      dx = null; // not this layer's array (one that may grow): keep no older one alive
+    }
+    return t;
   }
 
   private void backward(float[] dy, int m, int c0, int c1) {

@@ -156,7 +156,14 @@ public final class Conv2d implements Layer {
         Im2col.col2im(s, inC, n, n0, nb, h, w, k, stride, pad, dx);
       }
     }
-    return inputGrad ? new Tensor(dx, inC, n, h, w) : null;
+    if (!inputGrad) {
+      return null;
+    }
+    Tensor t = new Tensor(dx, inC, n, h, w);
+    if (gradInto != null) {
+      dx = null; // not this layer's array (one that may grow): keep no older one alive
+    }
+    return t;
   }
 
   /**
