@@ -86,6 +86,11 @@ class LauncherTest {
     assertEquals(capped.apply(8192), dryRun("heap", tmp, "run", "--dataset", "tiny-imagenet"));
     assertEquals(capped.apply(2048), dryRun("heap", tmp, "bench", "--only", "resnet18"));
     assertEquals(capped.apply(2048), dryRun("heap", tmp, "bench", "--only=resnet18-w16"));
+    // a ResNet-18 student on Fashion-MNIST needs the ResNet's arrays, not the data's heap
+    assertEquals(capped.apply(2048), dryRun("heap", tmp, "run", "--arch", "resnet18"));
+    assertEquals(capped.apply(4096), dryRun("heap", tmp, "study", "--arch=resnet18-w16"));
+    assertEquals(capped.apply(8192), dryRun("heap", tmp, "run", "--arch", "resnet18",
+        "--dataset", "tiny-imagenet"));
     assertEquals(capped.apply(8192), dryRun("heap", tmp, "run", "--resume", "runs/x"));
   }
 }
