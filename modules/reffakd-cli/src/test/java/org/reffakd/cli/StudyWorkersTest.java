@@ -34,7 +34,8 @@ import org.reffakd.study.StudySpec;
  * Two {@code reffakd worker} processes on one broker share a study's jobs, each with its own
  * artefact folder and runs root (nothing shared but Kafka: the encoders and the kd teachers
  * travel through reffakd.artifacts); one is killed with SIGKILL in the middle of a job; the
- * study still ends with exactly one result per job.
+ * study still ends with exactly one result per job, and with the report the same study gets
+ * from one in-process worker on a broker of its own (every figure but the measured times).
  */
 class StudyWorkersTest {
 
@@ -161,6 +162,24 @@ class StudyWorkersTest {
             "worker b fetched no artefact into its own folder");
       }
       assertEquals(0, o.failed().size(), "no job failed: " + o.failed());
+
+      // the same study in one process, on a broker of its own: the same report
+      b.process().destroyForcibly();
+      Path alone = tmp.resolve("study-alone");
+      StudyRunner.Outcome one;
+      try (Platform q = Platform.start(new Platform.Options(null, null, tmp.resolve("kafka-2"),
+          alone.resolve("artifacts")));
+           org.reffakd.platform.pipeline.JobWorker w = new org.reffakd.platform.pipeline
+               .JobWorker(q.kafka(), q.pipeline(), alone.resolve("jobs"),
+               org.reffakd.nn.train.Progress.NONE, "alone").start()) {
+        q.ingest("fashion-mnist", data);
+        one = new StudyRunner(q, spec, alone, true, System.out).run();
+      }
+      assertEquals(12, one.data().jobs().size());
+      assertEquals(0, one.failed().size(), one.failed().toString());
+      List<String> expected = deterministic(alone.resolve("results.csv"));
+      assertEquals(13, expected.size(), "a header and 12 jobs: " + expected);
+      assertEquals(expected, deterministic(study.resolve("results.csv")));
     } finally {
       pool.shutdownNow();
       for (Child c : new Child[] {a, b}) {
@@ -169,6 +188,27 @@ class StudyWorkersTest {
         }
       }
     }
+  }
+
+  /** results.csv without the columns measured on the machine (times, memory, latency). */
+  private static List<String> deterministic(Path csv) throws Exception {
+    List<String> lines = Files.readAllLines(csv);
+    List<String> header = List.of(lines.get(0).split(",", -1));
+    List<String> out = new ArrayList<>();
+    for (String line : lines) {
+      String[] cells = line.split(",", -1);
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < cells.length; i++) {
+        String col = header.get(i);
+        if (!col.startsWith("measured_") && !col.contains("latency")
+            && !col.contains("images_per_s")) {
+          b.append(cells[i]).append(',');
+        }
+      }
+      out.add(b.toString());
+    }
+    java.util.Collections.sort(out.subList(1, out.size()));
+    return out;
   }
 
   private static String last(Child c, String fragment) {

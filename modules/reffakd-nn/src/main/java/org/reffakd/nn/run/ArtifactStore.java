@@ -131,7 +131,9 @@ public final class ArtifactStore {
           + actual + "): fetching it again from " + remote.describe());
     }
     if (remote == null) {
-      throw new IllegalArgumentException("artifact " + sha + " is not in the store " + root);
+      throw new IllegalArgumentException("artifact " + sha + " is not in the store " + root
+          + " (--artifacts; without the platform, as with --direct, nothing is fetched from "
+          + "Kafka)");
     }
     try {
       Files.createDirectories(p.getParent());
