@@ -110,7 +110,8 @@ class StudyWorkersTest {
       await("both workers to hold partitions", () -> wa.count("holds") > 0
           && wb.count("holds") > 0 && !last(wa, "holds").contains("holds 0")
           && !last(wb, "holds").contains("holds 0")
-          && last(wa, "holds").contains("holds 3") && last(wb, "holds").contains("holds 3"),
+          && last(wa, "holds").contains("holds " + Topics.JOBS_PARTITIONS / 2)
+          && last(wb, "holds").contains("holds " + Topics.JOBS_PARTITIONS / 2),
           120);
 
       RunConfig base = RunConfig.defaults("fashion-mnist").with(Map.of("data", data.toString(),

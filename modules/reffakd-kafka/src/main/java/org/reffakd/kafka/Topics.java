@@ -67,8 +67,13 @@ public final class Topics {
   /** Partitions of {@link #ARTIFACTS}. */
   public static final int ARTIFACTS_PARTITIONS = 8;
 
-  /** Partitions of {@link #JOBS}. */
-  public static final int JOBS_PARTITIONS = 6;
+  /**
+   * Partitions of {@link #JOBS}: several per worker, so that a study's jobs, spread over them in
+   * turn (the submitter picks the partition, see Jobs.Submitter),
+   * seldom wait behind a running job in its partition while a worker is idle. A topic created
+   * by an older release keeps its partitions.
+   */
+  public static final int JOBS_PARTITIONS = 24;
 
   private static final String SAMPLES_PREFIX = "reffakd.";
   private static final String SAMPLES_SUFFIX = ".samples";

@@ -55,8 +55,14 @@ public final class Jobs {
   }
 
   private static void send(KafkaProducer<byte[], byte[]> p, String id, JsonObject req) {
+    send(p, id, req, null);
+  }
+
+  /** To a given partition, or (null) the one its key's hash picks. */
+  private static void send(KafkaProducer<byte[], byte[]> p, String id, JsonObject req,
+                           Integer partition) {
     try {
-      p.send(new ProducerRecord<>(Topics.JOBS, id.getBytes(StandardCharsets.UTF_8),
+      p.send(new ProducerRecord<>(Topics.JOBS, partition, id.getBytes(StandardCharsets.UTF_8),
           req.encode().getBytes(StandardCharsets.UTF_8))).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -78,10 +84,15 @@ public final class Jobs {
     }
   }
 
-  /** One producer for many jobs (a study submits all of its jobs through one). */
+  /**
+   * One producer for many jobs (a study submits all of its jobs through one). The jobs go to
+   * the partitions of reffakd.jobs in turn, not by their key's hash: equal jobs then spread
+   * evenly, and none waits behind another in a partition while a partition elsewhere is empty.
+   */
   public static final class Submitter implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
+    private int next;
 
     public Submitter(ClientConfig kafka) {
       this.producer = kafka.createProducer();
@@ -90,8 +101,9 @@ public final class Jobs {
     /** As {@link Jobs#submitDistill}, acknowledged by the broker before it returns. */
     public void distill(String jobId, RunConfig cfg, String softLabelKey,
                         Messages.TeacherArtifact teacher, boolean fromTopic) {
+      int partitions = producer.partitionsFor(Topics.JOBS).size();
       send(producer, jobId, Messages.json(new Messages.Job("distill", jobId, config(cfg),
-          fromTopic, softLabelKey, teacher, null)));
+          fromTopic, softLabelKey, teacher, null)), next++ % partitions);
     }
 
     @Override

@@ -1,0 +1,61 @@
+#!/bin/bash
+# usage: tools/scheduling-check.sh W J [EPOCHS] [DIR]
+# W 'reffakd worker' processes on a stock Apache Kafka broker (as tools/stock-broker-check.sh
+# starts one), all in the group before anything is submitted, share a study of J equal ce
+# jobs (--workers 0; full Fashion-MNIST, EPOCHS epochs, 1 thread each). Prints each worker's
+# jobs, the study's time and each job's student seconds: with the busy-aware assignment no
+# worker idles while a job waits, so each does J/W of them when J/W is whole (issue 20).
+set -u
+W=$1; J=$2; E=${3:-1}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+S=${4:-/tmp/reffakd-sched-$W-$J}; rm -rf $S; mkdir -p $S
+(cd $ROOT && ./reffakd --version > /dev/null)  # builds the CLI and its lib/ when needed
+LIB=$ROOT/modules/reffakd-cli/target/lib
+cat > $S/server.properties <<P
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:19093
+listeners=PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093
+advertised.listeners=PLAINTEXT://127.0.0.1:19092
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$S/data
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+P
+ID=$(java -cp "$LIB/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
+java -cp "$LIB/*" kafka.tools.StorageTool format -t "$ID" -c $S/server.properties > $S/format.log 2>&1
+java -Xmx1g -cp "$LIB/*" kafka.Kafka $S/server.properties > $S/broker.log 2>&1 &
+BP=$!
+for i in $(seq 1 60); do (echo > /dev/tcp/127.0.0.1/19092) 2>/dev/null && break; sleep 1; done
+echo "stock broker pid $BP up (cluster $ID)"
+B=127.0.0.1:19092
+cd $ROOT
+PIDS=
+for w in $(seq 1 $W); do
+  ./reffakd worker --kafka $B --runs-root $S/runs$w --artifacts $S/art$w --name w$w \
+    > $S/w$w.log 2>&1 &
+  PIDS="$PIDS $!"
+done
+for i in $(seq 1 120); do
+  n=0
+  for w in $(seq 1 $W); do grep -q "holds [1-9]" $S/w$w.log && n=$((n + 1)); done
+  [ $n = $W ] && break
+  sleep 1
+done
+t0=$(date +%s)
+./reffakd study --kafka $B --workers 0 --out $S/study --losses ce --seeds $J --epochs $E \
+  --threads 1 --no-dashboard > $S/study.log 2>&1
+echo "study exit $? after $(( $(date +%s) - t0 )) s"
+kill $PIDS
+grep "study done" $S/study.log
+for w in $(seq 1 $W); do echo "w$w: $(grep -c ' done' $S/w$w.log) jobs"; done
+python3 -c "
+import json, glob
+t = sorted(json.load(open(f))['timings_s']['student'] for f in glob.glob('$S/study/results/*.json'))
+print('student seconds per job', [round(x, 1) for x in t])"
+kill $BP; wait $BP 2>/dev/null
