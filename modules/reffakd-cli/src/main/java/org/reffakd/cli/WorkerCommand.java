@@ -19,10 +19,11 @@ import picocli.CommandLine.Option;
         + "reffakd.artifacts into this worker's own --artifacts folder (a cache, verified): "
         + "a worker needs only --kafka. Start as many workers as you like, on as many "
         + "machines: while a worker trains, the jobs waiting in its partitions go to idle "
-        + "workers; each request is done once while the group is stable (a worker joining or "
-        + "leaving mid-run can make another redo it). A request is untrusted input: its "
+        + "workers; each request is done once (a worker keeps its running job's partition through "
+        + "rebalances; only a worker that dies mid-job hands the job on, to be done again). A "
+        + "request is untrusted input: its "
         + "id must be a plain name, its config is checked against the bounds of every field "
-        + "before any work (else it goes to reffakd.dlq), and it can name a loss but never "
+        + "before any work (else it goes to reffakd.deadletter), and it can name a loss but never "
         + "code: plugins come only from --plugins and $REFFAKD_PLUGINS (docs/security.md). "
         + "Stop with Ctrl-C."})
 final class WorkerCommand implements Callable<Integer> {
