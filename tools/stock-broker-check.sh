@@ -6,31 +6,9 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 S=${1:-/tmp/reffakd-stock}; rm -rf $S; mkdir -p $S
-(cd $ROOT && ./reffakd --version > /dev/null)  # builds the CLI and its lib/ when needed
+. "$ROOT/tools/stock-broker.sh"
+start_stock_broker $S
 LIB=$ROOT/modules/reffakd-cli/target/lib
-cat > $S/server.properties <<P
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:19093
-listeners=PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093
-advertised.listeners=PLAINTEXT://127.0.0.1:19092
-controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
-log.dirs=$S/data
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-P
-ID=$(java -cp "$LIB/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
-java -cp "$LIB/*" kafka.tools.StorageTool format -t "$ID" -c $S/server.properties > $S/format.log 2>&1
-java -Xmx1g -cp "$LIB/*" kafka.Kafka $S/server.properties > $S/broker.log 2>&1 &
-BP=$!
-for i in $(seq 1 60); do (echo > /dev/tcp/127.0.0.1/19092) 2>/dev/null && break; sleep 1; done
-echo "stock broker pid $BP up (cluster $ID)"
-B=127.0.0.1:19092
 cd $ROOT
 ./reffakd worker --kafka $B --runs-root $S/R1 --artifacts $S/A1 --name w1 > $S/w1.log 2>&1 &
 W1=$!
