@@ -117,7 +117,7 @@ final class ResumeRules {
   private static Map<String, Object> effective(RunConfig cfg) {
     @SuppressWarnings("unchecked")
     Map<String, Object> m = new LinkedHashMap<>(RunConfig.JSON.convertValue(cfg, Map.class));
-    m.put("engine", cfg.engineName());
+    m.put("engine", cfg.engine());
     m.put("ae_pool", cfg.autoencoder().pool()); // left out at its default (labelled), like the engine
     return m;
   }

@@ -54,7 +54,7 @@ public final class AutoencoderStage {
         "batch_size", "augment", "val_size", "seed")) {
       p.put(k, RunConfig.JSON.convertValue(cfg, Map.class).get(k));
     }
-    p.put("engine", cfg.engineName());
+    p.put("engine", cfg.engine());
     p.put("code_version", org.reffakd.nn.util.CodeVersion.get());
     if (!coversPool(cfg)) {
       // a subset of the pool: which one (absent at fraction 1, so those stay as they were)

@@ -108,7 +108,7 @@ public final class DistillStage {
       int channels = parts.student().channels();
       int classes = parts.student().classes();
       Backend backend = cfg.backend();
-      provenance.put("engine", cfg.engineName());
+      provenance.put("engine", cfg.engine());
       provenance.put("engine_description", backend.describe());
       // what a model exported from this run expects (reffakd export)
       provenance.put("input", new ModelInput(channels, cfg.input().imageSize(), classes,
@@ -153,7 +153,7 @@ public final class DistillStage {
       }
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("student_parameters", student.parameterCount());
-      details.put("engine", cfg.engineName());
+      details.put("engine", cfg.engine());
       if (backend.vectorBits() > 0) {
         details.put("vector_bits", backend.vectorBits()); // which code paths ran (README)
       }

@@ -187,7 +187,6 @@ public record RunConfig(DataSpec input, AutoencoderSpec autoencoder, StudentSpec
    * left out when written, so the files (and the ids hashed from them) are those of the
    * releases before these fields existed.
    */
-  @com.fasterxml.jackson.annotation.JsonPropertyOrder(alphabetic = false)
   public record Flat(
       String dataset,
       String data,
@@ -225,9 +224,8 @@ public record RunConfig(DataSpec input, AutoencoderSpec autoencoder, StudentSpec
       String aePool) {
 
     public Flat {
-      lossParams = lossParams == null ? Map.of()
-          : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(lossParams));
-      plugins = plugins == null ? List.of() : List.copyOf(plugins);
+      // the defaults are left out of the file (LossSpec sorts the parameters and copies the
+      // plugin list: Flat is only ever written from a RunConfig or read into one)
       engine = engine == null || engine.equals(Backends.DEFAULT) ? null : engine;
       aePool = aePool == null || aePool.equals(AE_POOL_LABELLED) ? null : aePool;
     }
@@ -278,17 +276,12 @@ public record RunConfig(DataSpec input, AutoencoderSpec autoencoder, StudentSpec
   /** Images of the student's validation split by default (METHOD.md section 6). */
   public static final int DEFAULT_VAL_SIZE = 5000;
 
-  /** The training backend ({@code --engine}): "java" unless the config names another. */
-  public String engineName() {
-    return engine;
-  }
-
   /**
-   * The backend of {@link #engineName()}. Its compute threads are set where a run or teacher
+   * The backend of {@link #engine()} ({@code --engine}: "java" unless the config names another). Its compute threads are set where a run or teacher
    * starts ({@link Backend#threads}), not here: the dashboard builds models too.
    */
   public Backend backend() {
-    return Backends.get(engineName());
+    return Backends.get(engine);
   }
 
   /**
@@ -389,9 +382,9 @@ public record RunConfig(DataSpec input, AutoencoderSpec autoencoder, StudentSpec
         "one of " + Datasets.NAMES + ", got " + dataset);
     require(imageSize >= 16 && imageSize <= MAX_IMAGE_SIZE && imageSize % 8 == 0, "image_size",
         "a multiple of 8 in [16, " + MAX_IMAGE_SIZE + "], got " + imageSize);
-    require(Backends.names().contains(engineName()), "engine", "one of " + Backends.names()
-        + ", got " + engineName());
-    List<String> archs = Backends.get(engineName()).architectures();
+    require(Backends.names().contains(engine()), "engine", "one of " + Backends.names()
+        + ", got " + engine());
+    List<String> archs = Backends.get(engine()).architectures();
     require(archs.contains(arch), "arch", "one of " + archs + ", got " + arch);
     require(aeEpochs >= 0 && aeEpochs <= MAX_EPOCHS, "ae_epochs", "in [0, " + MAX_EPOCHS
         + "], got " + aeEpochs);

@@ -78,7 +78,7 @@ public final class TeacherRun {
     @SuppressWarnings("unchecked")
     Map<String, String> sha = (Map<String, String>) provenance.get("dataset_sha256");
     TeacherInfo d = new TeacherInfo(null, null, cfg.dataset(), data.train().classNames(),
-        data.train().numClasses(), net.arch(), cfg.engineName(), backend.describe(),
+        data.train().numClasses(), net.arch(), cfg.engine(), backend.describe(),
         cfg.input().imageSize(), data.trainImages().channels(), net.parameterCount(),
         cfg.student().epochs(), r.selection(), parts.student().count(), cfg.trainFraction(),
         "the last epoch's (" + Teachers.WEIGHTS + ")", r.seconds(), cfg.threads(),

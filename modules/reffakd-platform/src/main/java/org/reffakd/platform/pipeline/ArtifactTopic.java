@@ -108,83 +108,138 @@ public final class ArtifactTopic implements ArtifactStore.Remote, AutoCloseable 
     }
   }
 
+  /** Chunk indices a manifest may name: 4096 chunks of 512 KiB, artefacts up to 2 GiB. */
+  static final int MAX_CHUNKS = 4096;
+
+  /**
+   * Two passes over the artefact's partition: the first notes where the latest manifest and
+   * the latest record of each chunk are (offsets only), the second reads the chunks the
+   * manifest names, in order, checks each and writes it to {@code dest}: one chunk in memory at
+   * a time, whatever else the partition holds.
+   */
   @Override
   public boolean fetch(String sha256, Path dest) {
     TopicPartition tp = new TopicPartition(Topics.ARTIFACTS,
         partition(sha256, Topics.ARTIFACTS_PARTITIONS));
     String prefix = sha256 + "/";
     byte[] manifest = null;
-    Map<Integer, byte[]> chunks = new HashMap<>();
+    Map<Integer, Long> chunkAt = new HashMap<>();
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     long read = 0;
     try (KafkaConsumer<byte[], byte[]> c = kafka.createConsumer(null)) {
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
       long end = c.endOffsets(List.of(tp)).get(tp);
-      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       while (c.position(tp) < end) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("timed out reading artifact " + sha256 + " from "
-              + describe());
-        }
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+        for (ConsumerRecord<byte[], byte[]> r : poll(c, sha256, deadline)) {
           read++;
-          if (r.key() == null) {
-            continue;
-          }
-          String k = new String(r.key(), StandardCharsets.UTF_8);
+          String k = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
           if (k.equals(sha256)) {
             manifest = r.value();
           } else if (k.startsWith(prefix)) {
             try {
-              chunks.put(Integer.parseInt(k.substring(prefix.length())), r.value());
+              int i = Integer.parseInt(k.substring(prefix.length()));
+              if (i >= 0 && i < MAX_CHUNKS) {
+                chunkAt.put(i, r.offset());
+              }
             } catch (NumberFormatException e) {
               // not a chunk key of ours: ignored
             }
           }
         }
       }
+      if (manifest == null) {
+        metrics.recordsConsumed(Topics.ARTIFACTS, read);
+        return false;
+      }
+      Manifest m = manifest(sha256, manifest);
+      java.util.ArrayDeque<ConsumerRecord<byte[], byte[]>> ahead = new java.util.ArrayDeque<>();
+      c.seek(tp, chunkAt.values().stream().mapToLong(Long::longValue).min().orElse(end));
+      long size = 0;
+      try (OutputStream out = Files.newOutputStream(dest)) {
+        for (int i = 0; i < m.chunks(); i++) {
+          Long at = chunkAt.get(i);
+          byte[] chunk = at == null ? null : recordAt(c, tp, ahead, at, sha256, deadline);
+          read++;
+          if (chunk == null) {
+            throw new IllegalStateException("artifact " + sha256 + " on " + describe()
+                + ": chunk " + (i + 1) + " of " + m.chunks() + " is missing");
+          }
+          String actual = sha256(chunk);
+          if (!actual.equals(m.chunkSha256().get(i))) {
+            throw new IllegalStateException("artifact " + sha256 + " on " + describe()
+                + ": chunk " + (i + 1) + " of " + m.chunks() + " is corrupt (SHA-256 " + actual
+                + ", the manifest says " + m.chunkSha256().get(i) + ")");
+          }
+          out.write(chunk);
+          size += chunk.length;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + dest + ": " + e.getMessage(), e);
+      }
+      if (size != m.size()) {
+        throw new IllegalStateException("artifact " + sha256 + " on " + describe() + ": "
+            + size + " bytes, the manifest says " + m.size());
+      }
     }
     metrics.recordsConsumed(Topics.ARTIFACTS, read);
-    if (manifest == null) {
-      return false;
-    }
+    return true;
+  }
+
+  /** The manifest's JSON, checked to describe this artefact. */
+  private Manifest manifest(String sha256, byte[] json) {
     Manifest m;
     try {
-      m = JSON.readValue(manifest, Manifest.class);
+      m = JSON.readValue(json, Manifest.class);
     } catch (IOException e) {
       throw new IllegalStateException("artifact " + sha256 + " on " + describe()
           + ": unreadable manifest: " + e.getMessage().replaceAll("\\s+", " "));
     }
-    if (!sha256.equals(m.sha256()) || m.chunks() < 1 || m.chunkSha256() == null
-        || m.chunkSha256().size() != m.chunks()) {
+    if (!sha256.equals(m.sha256()) || m.chunks() < 1 || m.chunks() > MAX_CHUNKS
+        || m.chunkSha256() == null || m.chunkSha256().size() != m.chunks()) {
       throw new IllegalStateException("artifact " + sha256 + " on " + describe()
           + ": its manifest does not describe it");
     }
-    long size = 0;
-    try (OutputStream out = Files.newOutputStream(dest)) {
-      for (int i = 0; i < m.chunks(); i++) {
-        byte[] chunk = chunks.get(i);
-        if (chunk == null) {
-          throw new IllegalStateException("artifact " + sha256 + " on " + describe()
-              + ": chunk " + (i + 1) + " of " + m.chunks() + " is missing");
-        }
-        String actual = sha256(chunk);
-        if (!actual.equals(m.chunkSha256().get(i))) {
-          throw new IllegalStateException("artifact " + sha256 + " on " + describe()
-              + ": chunk " + (i + 1) + " of " + m.chunks() + " is corrupt (SHA-256 " + actual
-              + ", the manifest says " + m.chunkSha256().get(i) + ")");
-        }
-        out.write(chunk);
-        size += chunk.length;
+    return m;
+  }
+
+  /**
+   * The value of the record at {@code offset}, or null when compaction removed it since. Reads
+   * on from the records a previous call fetched (chunks are read in order, most in one fetch)
+   * and seeks only when the offset is behind them: memory stays one fetch's worth.
+   */
+  private byte[] recordAt(KafkaConsumer<byte[], byte[]> c, TopicPartition tp,
+                          java.util.ArrayDeque<ConsumerRecord<byte[], byte[]>> ahead,
+                          long offset, String sha256, long deadline) {
+    while (!ahead.isEmpty() && ahead.peekFirst().offset() < offset) {
+      ahead.removeFirst();
+    }
+    if (!ahead.isEmpty() ? ahead.peekFirst().offset() > offset : c.position(tp) > offset) {
+      ahead.clear(); // behind what was read (a chunk written again later): read it again
+      c.seek(tp, offset);
+    }
+    while (true) {
+      if (!ahead.isEmpty()) {
+        ConsumerRecord<byte[], byte[]> r = ahead.peekFirst();
+        return r.offset() == offset ? ahead.removeFirst().value() : null;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + dest + ": " + e.getMessage(), e);
+      for (ConsumerRecord<byte[], byte[]> r : poll(c, sha256, deadline)) {
+        if (r.offset() >= offset) {
+          ahead.addLast(r);
+        }
+      }
     }
-    if (size != m.size()) {
-      throw new IllegalStateException("artifact " + sha256 + " on " + describe() + ": "
-          + size + " bytes, the manifest says " + m.size());
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> poll(KafkaConsumer<byte[], byte[]> c,
+                                                    String sha256, long deadline) {
+    if (System.nanoTime() > deadline) {
+      throw new IllegalStateException("timed out reading artifact " + sha256 + " from "
+          + describe());
     }
-    return true;
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    c.poll(Duration.ofMillis(200)).forEach(out::add);
+    return out;
   }
 
   private static byte[] key(String k) {
