@@ -82,9 +82,9 @@ final class ExportCommand implements Callable<Integer> {
       calibration = parts.validation() == null ? null : ModelCard.images(parts.validation());
       evaluation = ModelCard.images(d.testImages());
       meta.putAll(ModelCard.metadata(cfg, d.train().height(), d.train().width(), rm.size(),
-          rm.lastAccuracy(), rm.epoch(), String.valueOf(rm.header().getOrDefault(
-              "dataset_sha256", d.provenance(dc).get("dataset_sha256"))),
-          String.valueOf(rm.header().getOrDefault("code_version", CodeVersion.get()))));
+          rm.lastAccuracy(), rm.epoch(), String.valueOf(rm.header().datasetSha256() != null
+              ? rm.header().datasetSha256() : d.checksums()),
+          rm.header().codeVersion() != null ? rm.header().codeVersion() : CodeVersion.get()));
       meta.put("exported_by", CodeVersion.get());
     }
     ExportSource src = new ExportSource(cfg.student().arch(), rm.channels(), rm.size(), rm.classes(),

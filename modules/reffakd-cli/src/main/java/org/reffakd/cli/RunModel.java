@@ -8,6 +8,7 @@ import java.util.Map;
 import org.reffakd.backend.Backends;
 import org.reffakd.backend.Classifier;
 import org.reffakd.nn.run.ModelInput;
+import org.reffakd.nn.run.Provenance;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunData;
 import org.reffakd.nn.run.Teachers;
@@ -19,10 +20,11 @@ import org.reffakd.nn.train.StudentTrainer;
  * test_accuracy.last, checkpoints/student-last.ckpt, read by the java engine. Used by
  * {@code export} and {@code predict}.
  *
- * @param header the checkpoint's header: the provenance of the code and data that trained it
+ * @param header what the checkpoint's header says of the model (its epoch, the input it expects,
+ *               the code and data that trained it)
  * @param lastAccuracy the run's (or teacher's) last-epoch test accuracy, null when not recorded
  */
-record RunModel(Path dir, RunConfig cfg, Path checkpoint, Map<String, Object> header, int channels,
+record RunModel(Path dir, RunConfig cfg, Path checkpoint, Provenance.ModelFacts header, int channels,
                 int size, int classes, float[] mean, float[] std, Double lastAccuracy) {
 
   static RunModel read(Path run) throws Exception {
@@ -36,7 +38,7 @@ record RunModel(Path dir, RunConfig cfg, Path checkpoint, Map<String, Object> he
           + " (the student has not finished an epoch)");
     }
     RunConfig cfg = RunConfig.read(cfgFile);
-    Map<String, Object> header = Checkpoint.read(ckpt).header();
+    Provenance.ModelFacts header = Checkpoint.read(ckpt).header(Provenance.ModelFacts.class);
     Double last = null;
     for (String f : new String[] {"result.json", Teachers.DESCRIPTOR}) {
       Path p = run.resolve(f);
@@ -49,8 +51,8 @@ record RunModel(Path dir, RunConfig cfg, Path checkpoint, Map<String, Object> he
       }
     }
     // what the model expects: recorded by runs in their provenance, else from the data
-    if (header.get("input") != null) {
-      ModelInput in = RunConfig.JSON.convertValue(header.get("input"), ModelInput.class);
+    if (header.input() != null) {
+      ModelInput in = header.input();
       return new RunModel(run, cfg, ckpt, header, in.channels(), in.imageSize(),
           in.classesCount(), toFloat(in.mean()), toFloat(in.std()), last);
     }
@@ -62,7 +64,7 @@ record RunModel(Path dir, RunConfig cfg, Path checkpoint, Map<String, Object> he
 
   /** The last epoch the checkpoint holds (1-based), or -1. */
   int epoch() {
-    return header.get("epoch") instanceof Number n ? n.intValue() : -1;
+    return header.epoch() != null ? header.epoch() : -1;
   }
 
   /** The model in the java engine, its weights restored. */

@@ -100,7 +100,7 @@ final class Reconstructions {
     }
     DataView v = view(cfg);
     AutoencoderModel ae = cfg.backend().autoencoder(v.images().channels(), cfg.seed());
-    Map<String, Object> header = AutoencoderTrainer.loadBest(ae, dir);
+    AutoencoderTrainer.Selected header = AutoencoderTrainer.loadBest(ae, dir);
     int count = Math.min(n, v.images().count());
     int[] first = IntStream.range(0, count).toArray();
     PreparedImages imgs = v.images().subset(first);
@@ -140,8 +140,8 @@ final class Reconstructions {
     }
     JsonObject json = Json.finite(new JsonObject().put("run", id).put("dataset", cfg.dataset())
         .put("split", "test").put("side", side).put("channels", ch)
-        .put("checkpoint", new JsonObject().put("epoch", header.get("epoch"))
-            .put("val_mse", header.get("val_mse")))
+        .put("checkpoint", new JsonObject().put("epoch", header.epoch())
+            .put("val_mse", header.valMse()))
         .put("mse", count == 0 ? null : total / count)
         .put("note", "MSE against the normalised input, as in training; 'reconstruction' is"
             + " the decoder output mapped back to pixels (x std + mean), 'decoder_output' the"

@@ -2,7 +2,9 @@ package org.reffakd.nn.run;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 import java.util.Map;
 import org.reffakd.backend.AutoencoderModel;
@@ -44,24 +46,27 @@ public final class AutoencoderStage {
     }
   }
 
-  /** What determines an autoencoder: its part of the config, the data and the code. */
-  public static Map<String, Object> provenance(RunConfig cfg, RunData data) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("stage", "autoencoder");
-    p.put("dataset", cfg.dataset());
-    p.put("dataset_sha256", data.provenance(cfg).get("dataset_sha256"));
-    for (String k : List.of("image_size", "ae_epochs", "ae_lr", "ae_schedule", "ae_val_fraction",
-        "batch_size", "augment", "val_size", "seed")) {
-      p.put(k, RunConfig.JSON.convertValue(cfg, Map.class).get(k));
-    }
-    p.put("engine", cfg.engine());
-    p.put("code_version", org.reffakd.nn.util.CodeVersion.get());
-    if (!coversPool(cfg)) {
-      // a subset of the pool: which one (absent at fraction 1, so those stay as they were)
-      p.put("train_fraction", cfg.trainFraction());
-      p.put("ae_pool", cfg.autoencoder().pool());
-    }
-    return p;
+  /**
+   * What determines an autoencoder: its part of the config, the data and the code (the header
+   * of its checkpoints, so of the encoder artefact whose SHA-256 names it). The subset of the
+   * pool is recorded only when it is one (absent at fraction 1, so those stay as they were).
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Provenance(String stage, String dataset, DatasetChecksums datasetSha256,
+                           int imageSize, int aeEpochs, double aeLr, String aeSchedule,
+                           double aeValFraction, int batchSize, boolean augment, int valSize,
+                           long seed, String engine, String codeVersion,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Double trainFraction,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String aePool) {}
+
+  public static Provenance provenance(RunConfig cfg, RunData data) {
+    boolean whole = coversPool(cfg);
+    return new Provenance("autoencoder", cfg.dataset(), data.checksums(),
+        cfg.input().imageSize(), cfg.autoencoder().epochs(), cfg.autoencoder().lr(),
+        cfg.autoencoder().schedule(), cfg.autoencoder().valFraction(), cfg.student().batchSize(),
+        cfg.student().augment(), cfg.input().valSize(), cfg.seed(), cfg.engine(),
+        org.reffakd.nn.util.CodeVersion.get(), whole ? null : cfg.trainFraction(),
+        whole ? null : cfg.autoencoder().pool());
   }
 
   /** Whether this config's autoencoder trains on the whole pool (fraction 1 or ae_pool all). */
@@ -84,7 +89,7 @@ public final class AutoencoderStage {
     PreparedImages aeVal = pool.subset(java.util.Arrays.copyOfRange(perm, 0, nVal));
     PreparedImages aeTrain = pool.subset(java.util.Arrays.copyOfRange(perm, nVal, perm.length));
     Augmentation aug = cfg.student().augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
-    Map<String, Object> provenance = provenance(cfg, data);
+    Provenance provenance = provenance(cfg, data);
     Path best = workDir.resolve("checkpoints").resolve(AutoencoderTrainer.BEST);
     AutoencoderTrainer.Result r;
     if (cfg.autoencoder().epochs() > 0) {
@@ -95,9 +100,8 @@ public final class AutoencoderStage {
     } else {
       // no training: the initial weights are the encoder (a named, stored artefact all the same)
       if (!Files.isRegularFile(best)) {
-        Map<String, Object> h = new LinkedHashMap<>(provenance);
-        h.put("epoch", 0);
-        new Checkpoint(h, ae.parameters()).write(best);
+        Checkpoint.of(new AutoencoderTrainer.Best(provenance, 0, null, null, null),
+            ae.parameters()).write(best);
       }
       r = new AutoencoderTrainer.Result(Double.NaN, 0, List.of(), 0);
     }

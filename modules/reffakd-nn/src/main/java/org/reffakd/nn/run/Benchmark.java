@@ -70,7 +70,7 @@ public final class Benchmark {
           Path d = tmp.resolve("ae" + r);
           AutoencoderTrainer.Result res = AutoencoderTrainer.train(a, full, eval,
               new AutoencoderTrainer.Settings(1, 128, 0.1, 0.9, 5e-4, "constant", r), d,
-              Map.of(), Progress.NONE);
+              null, Progress.NONE);
           double s = res.history().get(0).trainSeconds();
           ae.add(s);
           log.printf("run %d/%d: autoencoder epoch %.2f s (%.0f img/s)%n", r + 1, runs, s,
@@ -84,7 +84,7 @@ public final class Benchmark {
           ConfiguredLoss loss = ConfiguredLoss.create(LossRegistry.discover(List.of()),
               "reffakd", Map.of("alpha", "0.5", "temperature", "5"));
           StudentTrainer.Result res = StudentTrainer.train(net, loss, soft, null, full, null, eval,
-              new StudentTrainer.Settings(1, 128, 0.1, 0.9, 5e-4, "constant", r), d, Map.of(),
+              new StudentTrainer.Settings(1, 128, 0.1, 0.9, 5e-4, "constant", r), d, null,
               Progress.NONE);
           double s = res.history().get(0).trainSeconds();
           st.add(s);

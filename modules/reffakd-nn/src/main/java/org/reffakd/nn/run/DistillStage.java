@@ -92,12 +92,7 @@ public final class DistillStage {
     cfg.write(runDir.resolve("config.json"));
     try (ConfiguredLoss loss = loss(cfg)) {
       RunData.Parts parts = data.parts(cfg);
-      Map<String, Object> provenance = new LinkedHashMap<>(data.provenance(cfg));
-      provenance.put("loss_parameters", loss.effectiveParameters());
       if (soft != null) {
-        provenance.put("soft_label_key", soft.key());
-        provenance.put("soft_label_variant", soft.variant());
-        provenance.put("encoder_sha256", soft.encoderSha256());
         Csv.writeMatrix(runDir.resolve("similarity.csv"), soft.classes(),
             soft.toSoftLabels().similarity());
         Csv.writeMatrix(runDir.resolve("soft_labels.csv"), soft.classes(),
@@ -108,11 +103,6 @@ public final class DistillStage {
       int channels = parts.student().channels();
       int classes = parts.student().classes();
       Backend backend = cfg.backend();
-      provenance.put("engine", cfg.engine());
-      provenance.put("engine_description", backend.describe());
-      // what a model exported from this run expects (reffakd export)
-      provenance.put("input", new ModelInput(channels, cfg.input().imageSize(), classes,
-          data.norm().mean(), data.norm().std()));
       Classifier teacherNet = null;
       long teacherMacs = 0;
       if (loss.needs(LossPlugin.Need.TEACHER)) {
@@ -121,8 +111,14 @@ public final class DistillStage {
         }
         teacherNet = Teachers.load(backend, teacher, channels, cfg.input().imageSize(), classes);
         teacherMacs = teacherNet.macsPerImage(channels, cfg.input().imageSize());
-        provenance.put("teacher", teacher.descriptor().withoutHistory());
       }
+      // what a model exported from this run expects (reffakd export): input
+      Provenance.Student provenance = new Provenance.Student(data.provenance(cfg),
+          loss.effectiveParameters(), soft == null ? null : soft.key(),
+          soft == null ? null : soft.variant(), soft == null ? null : soft.encoderSha256(),
+          cfg.engine(), backend.describe(), new ModelInput(channels, cfg.input().imageSize(),
+          classes, data.norm().mean(), data.norm().std()),
+          teacherNet == null ? null : teacher.descriptor().withoutHistory());
       Segments segments = Segments.record(runDir, upstream.timingsS());
       Augmentation aug = cfg.student().augment() ? Augmentation.reference(cfg.dataset())
           : Augmentation.NONE;
@@ -160,7 +156,7 @@ public final class DistillStage {
       if (soft != null) {
         details.put("similarity", soft.similarity());
         details.put("soft_labels", soft.softLabels());
-        details.put("soft_label_mode", Boolean.TRUE.equals(soft.options().get("paper_mode"))
+        details.put("soft_label_mode", soft.options().paperMode()
             ? "paper" : "custom");
       }
       details.put("segments", segments.count());
@@ -168,9 +164,9 @@ public final class DistillStage {
       // what each stage of this route saw (METHOD.md section 6): the student's labelled
       // images; the autoencoder's images and the soft-label draw's pool (0 without soft labels)
       details.put("student_images", parts.student().count());
-      details.put("autoencoder_images", soft == null ? 0 : imagesOf(soft, "autoencoder_images",
+      details.put("autoencoder_images", soft == null ? 0 : imagesOf(soft, SoftLabelRecord.Origin::autoencoderImages,
           parts.autoencoderPool(cfg).count()));
-      details.put("draw_pool_images", soft == null ? 0 : imagesOf(soft, "draw_pool_images",
+      details.put("draw_pool_images", soft == null ? 0 : imagesOf(soft, SoftLabelRecord.Origin::drawPoolImages,
           parts.drawPool().count()));
       details.put("ae_pool", cfg.autoencoder().pool());
       details.put("val_images", parts.validation() == null ? 0 : parts.validation().count());
@@ -181,7 +177,7 @@ public final class DistillStage {
               + "accuracy (val_size " + cfg.input().valSize() + "); best is the best test epoch, the "
               + "reference's optimistic protocol");
       details.putAll(upstream.details());
-      details.putAll(provenance);
+      details.putAll(RunConfig.JSON.convertValue(provenance, Map.class));
       if (card != null) {
         details.put("model_card", card);
       }
@@ -196,9 +192,11 @@ public final class DistillStage {
   }
 
   /** A count the soft-label record states (a record written before it did: the config's). */
-  private static int imagesOf(SoftLabelRecord soft, String key, int fromConfig) {
-    Object v = soft.provenance() == null ? null : soft.provenance().get(key);
-    return v instanceof Number n ? n.intValue() : fromConfig;
+  private static int imagesOf(SoftLabelRecord soft,
+                              java.util.function.Function<SoftLabelRecord.Origin, Integer> count,
+                              int fromConfig) {
+    Integer stated = soft.provenance() == null ? null : count.apply(soft.provenance());
+    return stated != null ? stated : fromConfig;
   }
 
   /**

@@ -54,7 +54,7 @@ public final class ModelCard {
     int channels = parts.student().channels();
     int side = cfg.input().imageSize();
     Map<String, String> meta = metadata(cfg, data.train().height(), data.train().width(), side,
-        lastAccuracy, epoch, String.valueOf(data.provenance(cfg).get("dataset_sha256")),
+        lastAccuracy, epoch, String.valueOf(data.checksums()),
         CodeVersion.get());
     ExportSource src = new ExportSource(cfg.student().arch(), channels, side, student.classes(),
         new LinkedHashMap<>(student.state()), floats(data.norm().mean()),

@@ -185,8 +185,11 @@ public record RunConfig(DataSpec input, AutoencoderSpec autoencoder, StudentSpec
    * config.json as it is on disk: one flat object. Fields added after the first release are
    * optional there (absent: their default), and the default engine and autoencoder pool are
    * left out when written, so the files (and the ids hashed from them) are those of the
-   * releases before these fields existed.
+   * releases before these fields existed. Snake-case whatever mapper writes it (a checkpoint's
+   * header embeds it).
    */
+  @com.fasterxml.jackson.databind.annotation.JsonNaming(
+      com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Flat(
       String dataset,
       String data,

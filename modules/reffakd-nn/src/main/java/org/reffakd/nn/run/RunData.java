@@ -104,15 +104,12 @@ public record RunData(ImageDataset train, ImageDataset test, PreparedImages trai
   }
 
   /** What every artefact of a run records: config, seed, code version, dataset checksums. */
-  public Map<String, Object> provenance(RunConfig cfg) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("config", RunConfig.JSON.convertValue(cfg, Map.class));
-    p.put("seed", cfg.seed());
-    p.put("code_version", CodeVersion.get());
-    Map<String, Object> sha = new LinkedHashMap<>(); // a fixed order: keys hash it
-    sha.put("train", train.sha256());
-    sha.put("test", test.sha256());
-    p.put("dataset_sha256", sha);
-    return p;
+  public Provenance provenance(RunConfig cfg) {
+    return new Provenance(cfg, cfg.seed(), CodeVersion.get(), checksums());
+  }
+
+  /** The SHA-256 of the training and test files. */
+  public DatasetChecksums checksums() {
+    return new DatasetChecksums(train.sha256(), test.sha256());
   }
 }

@@ -3,7 +3,10 @@ package org.reffakd.nn.run;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import org.reffakd.nn.softlabel.SoftLabels;
 
 /**
@@ -15,13 +18,47 @@ import org.reffakd.nn.softlabel.SoftLabels;
  *                      matrix (encoder checksum, variant and its options, seed, splits, data)
  * @param variant       the soft-label variant ({@link SoftLabelVariant})
  * @param encoderSha256 the encoder artefact the embeddings came from
- * @param options       perClass, diagonalBoost, similarityTemperature, centered, augmented draw
- * @param provenance    code version, dataset checksums, the autoencoder's provenance
+ * @param options       how the matrix was made
+ * @param provenance    code version, dataset checksums, splits and the images each stage saw
  */
 public record SoftLabelRecord(String key, String dataset, String variant, String encoderSha256,
                               long seed, List<String> classes, double[][] similarity,
-                              double[][] softLabels, Map<String, Object> options,
-                              Map<String, Object> provenance) {
+                              double[][] softLabels, Options options, Origin provenance) {
+
+  /**
+   * How the matrix was made ({@link SoftLabelOptions}, whether the draw was augmented, and
+   * whether all of it is the paper's procedure). Written with its keys in alphabetical order,
+   * as the first releases wrote them.
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonPropertyOrder(alphabetic = true)
+  public record Options(int perClass, double diagonalBoost, double similarityTemperature,
+                        boolean centered, boolean augmentedDraw, boolean paperMode) {
+
+    /**
+     * The options as the record key hashes them: {@code {augmented_draw=..., ...,
+     * similarity_temperature=...}}, the string of the sorted map the first releases hashed
+     * (so that no key changes).
+     */
+    String keyString() {
+      return "{augmented_draw=" + augmentedDraw + ", centered=" + centered + ", diagonal_boost="
+          + diagonalBoost + ", paper_mode=" + paperMode + ", per_class=" + perClass
+          + ", similarity_temperature=" + similarityTemperature + "}";
+    }
+  }
+
+  /**
+   * What the matrix came from besides its options: the code, the data, the splits, and how
+   * many images the autoencoder and the draw's pool had (records published before those
+   * counts were recorded read them as null).
+   *
+   * @param trainFraction the route's fraction of the pool; null at 1 (keys stay as they were)
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Origin(String codeVersion, DatasetChecksums datasetSha256, int valSize,
+                       int imageSize, Integer drawPoolImages, Integer autoencoderImages,
+                       Double trainFraction) {}
 
   /** The matrices in the form the trainers use. */
   public SoftLabels toSoftLabels() {

@@ -1,9 +1,6 @@
 package org.reffakd.nn.run;
 
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.TreeMap;
 import org.reffakd.backend.AutoencoderModel;
 import org.reffakd.backend.Backend;
 import org.reffakd.backend.ImageBatch;
@@ -43,25 +40,14 @@ public final class SoftLabelStage {
     boolean augmented = cfg.student().augment() && cfg.soft().augment();
     Augmentation aug = augmented ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
     SoftLabels s = softLabels(cfg.backend(), ae, pool, data.norm(), aug, so, cfg.seed());
-    Map<String, Object> options = new TreeMap<>();
-    options.put("per_class", so.perClass());
-    options.put("diagonal_boost", so.diagonalBoost());
-    options.put("similarity_temperature", so.similarityTemperature());
-    options.put("centered", so.centered());
-    options.put("augmented_draw", augmented);
-    options.put("paper_mode", so.isPaperMode(cfg.dataset()) && augmented);
-    Map<String, Object> prov = new LinkedHashMap<>();
-    prov.put("code_version", org.reffakd.nn.util.CodeVersion.get());
-    prov.put("dataset_sha256", data.provenance(cfg).get("dataset_sha256"));
-    prov.put("val_size", cfg.input().valSize());
-    prov.put("image_size", cfg.input().imageSize());
-    prov.put("draw_pool_images", pool.count());
-    prov.put("autoencoder_images", parts.autoencoderPool(cfg).count());
-    if (cfg.trainFraction() != 1.0) {
-      // the draw comes from the route's labelled images: a part of the key (absent at
-      // fraction 1, so those keys stay as they were)
-      prov.put("train_fraction", cfg.trainFraction());
-    }
+    SoftLabelRecord.Options options = new SoftLabelRecord.Options(so.perClass(),
+        so.diagonalBoost(), so.similarityTemperature(), so.centered(), augmented,
+        so.isPaperMode(cfg.dataset()) && augmented);
+    // the draw comes from the route's labelled images: its fraction is a part of the key
+    SoftLabelRecord.Origin prov = new SoftLabelRecord.Origin(
+        org.reffakd.nn.util.CodeVersion.get(), data.checksums(), cfg.input().valSize(),
+        cfg.input().imageSize(), pool.count(), parts.autoencoderPool(cfg).count(),
+        cfg.trainFraction() != 1.0 ? cfg.trainFraction() : null);
     String variant = cfg.softVariant();
     String key = key(cfg.dataset(), encoderSha256, variant, options, cfg.seed(), prov);
     return new SoftLabelRecord(key, cfg.dataset(), variant, encoderSha256, cfg.seed(),
@@ -69,12 +55,12 @@ public final class SoftLabelStage {
   }
 
   /** {@code <dataset>/<hash of everything that determines the matrix>}. */
-  static String key(String dataset, String encoder, String variant, Map<String, Object> options,
-                    long seed, Map<String, Object> prov) {
-    String basis = String.join("|", dataset, encoder, variant, new TreeMap<>(options).toString(),
-        Long.toString(seed), String.valueOf(prov.get("dataset_sha256")),
-        String.valueOf(prov.get("val_size")), String.valueOf(prov.get("image_size")))
-        + (prov.containsKey("train_fraction") ? "|" + prov.get("train_fraction") : "");
+  static String key(String dataset, String encoder, String variant,
+                    SoftLabelRecord.Options options, long seed, SoftLabelRecord.Origin prov) {
+    String basis = String.join("|", dataset, encoder, variant, options.keyString(),
+        Long.toString(seed), String.valueOf(prov.datasetSha256()),
+        String.valueOf(prov.valSize()), String.valueOf(prov.imageSize()))
+        + (prov.trainFraction() != null ? "|" + prov.trainFraction() : "");
     return dataset + "/" + ArtifactStore.sha256(basis).substring(0, 24);
   }
 
@@ -85,7 +71,7 @@ public final class SoftLabelStage {
       d[i] = soft.softLabels()[i][i];
     }
     log.printf("soft labels (%s%s): diagonal %s%n", soft.variant(),
-        Boolean.TRUE.equals(soft.options().get("paper_mode")) ? ", paper mode" : "",
+        soft.options().paperMode() ? ", paper mode" : "",
         RunData.fmt(d));
   }
 

@@ -30,7 +30,7 @@ public record TeacherInfo(String format, String file, String dataset, List<Strin
                           Integer trainImages, Double trainFraction, String weights,
                           Double trainingSeconds, Integer threads, Cost cost,
                           List<EpochRow> history, RunConfig config, Long seed,
-                          String codeVersion, Map<String, String> datasetSha256) {
+                          String codeVersion, DatasetChecksums datasetSha256) {
 
   /** The descriptor of a model file (ONNX, DL4J, a checkpoint) given as the teacher. */
   public static TeacherInfo modelFile(String file, String arch, int classes, String engine) {

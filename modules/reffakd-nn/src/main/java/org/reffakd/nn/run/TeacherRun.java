@@ -59,7 +59,7 @@ public final class TeacherRun {
     Classifier net = backend.classifier(cfg.student().arch(), data.trainImages().channels(), cfg.input().imageSize(),
         data.trainImages().classes(), cfg.seed());
     Augmentation aug = cfg.student().augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
-    Map<String, Object> provenance = data.provenance(cfg);
+    Provenance provenance = data.provenance(cfg);
     StudentTrainer.Result r = StudentTrainer.train(net, ce, null, null,
         new BatchAssembler(parts.student(), data.norm(), aug),
         parts.validation() == null ? null
@@ -75,8 +75,6 @@ public final class TeacherRun {
       throw new UncheckedIOException("cannot write " + dir.resolve(Teachers.WEIGHTS), e);
     }
     long macs = net.macsPerImage(data.trainImages().channels(), cfg.input().imageSize());
-    @SuppressWarnings("unchecked")
-    Map<String, String> sha = (Map<String, String>) provenance.get("dataset_sha256");
     TeacherInfo d = new TeacherInfo(null, null, cfg.dataset(), data.train().classNames(),
         data.train().numClasses(), net.arch(), cfg.engine(), backend.describe(),
         cfg.input().imageSize(), data.trainImages().channels(), net.parameterCount(),
@@ -84,7 +82,7 @@ public final class TeacherRun {
         "the last epoch's (" + Teachers.WEIGHTS + ")", r.seconds(), cfg.threads(),
         meter.cost(net.parameterCount(), macs, Costs.trainingFlops(macs,
             (long) parts.student().count() * cfg.student().epochs())),
-        r.history(), cfg, cfg.seed(), (String) provenance.get("code_version"), sha);
+        r.history(), cfg, cfg.seed(), provenance.codeVersion(), provenance.datasetSha256());
     try {
       RunConfig.JSON.writeValue(dir.resolve(Teachers.DESCRIPTOR).toFile(), d);
     } catch (IOException e) {

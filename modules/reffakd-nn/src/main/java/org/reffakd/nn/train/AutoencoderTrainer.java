@@ -3,6 +3,10 @@ package org.reffakd.nn.train;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 import java.util.Map;
 import org.reffakd.backend.AutoencoderModel;
@@ -27,10 +31,39 @@ public final class AutoencoderTrainer {
   public static final String LAST = "autoencoder-last.ckpt";
   public static final String BEST = "autoencoder-best.ckpt";
 
+  /**
+   * The header of {@link #LAST}: the provenance (its keys first; the stage's names the stage),
+   * then the trainer's state.
+   *
+   * @param provenance a record of what made the encoder (null: none)
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Header(@JsonUnwrapped Record provenance, int epoch, double bestValMse,
+                       int bestEpoch, double seconds, List<AutoencoderEpoch> history) {}
+
+  /**
+   * The header of {@link #BEST}, the encoder artefact: no timing and no history, so equal
+   * trainings give equal artefacts (the same SHA-256). An untrained encoder (0 epochs) records
+   * its epoch only.
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Best(@JsonUnwrapped Record provenance, int epoch, Double bestValMse,
+                     Integer bestEpoch, Double valMse) {}
+
+  /** What a reader of {@link #BEST} learns of it: its epoch and validation MSE (null: none). */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Selected(int epoch, Double valMse) {}
+
+  /** What a resumed training reads back of {@link Header}. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record Resume(int epoch, double bestValMse, int bestEpoch, double seconds,
+                List<AutoencoderEpoch> history) {}
+
   private AutoencoderTrainer() {}
 
   public static Result train(AutoencoderModel ae, BatchAssembler train, BatchAssembler val,
-                             Settings s, Path dir, Map<String, Object> provenance,
+                             Settings s, Path dir, Record provenance,
                              Progress progress) {
     ae.sgd(s.momentum(), s.weightDecay());
     LrSchedule lr = new LrSchedule(s.schedule(), s.lr(), s.epochs());
@@ -43,11 +76,12 @@ public final class AutoencoderTrainer {
     if (lastFile.toFile().exists()) {
       Checkpoint ck = Checkpoint.read(lastFile);
       ck.restore(ae, "autoencoder checkpoint " + lastFile);
-      start = ((Number) ck.header().get("epoch")).intValue();
-      best = ((Number) ck.header().get("best_val_mse")).doubleValue();
-      bestEpoch = ((Number) ck.header().get("best_epoch")).intValue();
-      seconds = ((Number) ck.header().get("seconds")).doubleValue();
-      history.addAll(Checkpoint.rows(ck.header().get("history"), AutoencoderEpoch.class));
+      Resume was = ck.header(Resume.class);
+      start = was.epoch();
+      best = was.bestValMse();
+      bestEpoch = was.bestEpoch();
+      seconds = was.seconds();
+      history.addAll(was.history() == null ? List.of() : was.history());
     }
     int n = train.images().count();
     for (int epoch = start; epoch < s.epochs(); epoch++) {
@@ -71,21 +105,12 @@ public final class AutoencoderTrainer {
       AutoencoderEpoch row = new AutoencoderEpoch(epoch + 1, rate, sum / seen, valMse, secs,
           trainSecs, seen / trainSecs);
       history.add(row);
-      Map<String, Object> header = new LinkedHashMap<>(provenance);
-      header.put("stage", "autoencoder");
-      header.put("epoch", epoch + 1);
-      header.put("best_val_mse", best);
-      header.put("best_epoch", bestEpoch);
-      header.put("seconds", seconds);
-      header.put("history", history);
       if (improved) {
-        Map<String, Object> bh = new LinkedHashMap<>(header);
-        bh.put("val_mse", valMse);
-        bh.remove("history");
-        bh.remove("seconds"); // no timing: equal trainings give equal artefacts (same SHA-256)
-        new Checkpoint(bh, ae.parameters()).write(dir.resolve("checkpoints").resolve(BEST));
+        Checkpoint.of(new Best(provenance, epoch + 1, best, bestEpoch, valMse), ae.parameters())
+            .write(dir.resolve("checkpoints").resolve(BEST));
       }
-      new Checkpoint(header, ae.state()).write(lastFile);
+      Checkpoint.of(new Header(provenance, epoch + 1, best, bestEpoch, seconds, history),
+          ae.state()).write(lastFile);
       org.reffakd.nn.util.Csv.writeRows(dir.resolve("autoencoder_metrics.csv"), Progress.columns(history));
       progress.epoch("autoencoder", epoch + 1, s.epochs(), String.format(
           "train mse %.4f  val mse %.4f%s  %.0f img/s  %.1fs", sum / seen, valMse,
@@ -119,11 +144,11 @@ public final class AutoencoderTrainer {
     return sum / count;
   }
 
-  /** Loads the best parameters into ae. */
-  public static Map<String, Object> loadBest(AutoencoderModel ae, Path dir) {
+  /** Loads the best parameters into ae; what its header says of them. */
+  public static Selected loadBest(AutoencoderModel ae, Path dir) {
     Path best = dir.resolve("checkpoints").resolve(BEST);
     Checkpoint ck = Checkpoint.read(best);
     ck.restore(ae, "autoencoder " + best);
-    return ck.header();
+    return ck.header(Selected.class);
   }
 }

@@ -1,6 +1,8 @@
 package org.reffakd.nn.train;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -28,12 +30,34 @@ import org.reffakd.backend.Trainable;
  * them onto the model's state in its order (parameters, buffers, momentum), as they were
  * written.
  */
-public record Checkpoint(Map<String, Object> header, Map<String, float[]> arrays) {
+public record Checkpoint(ObjectNode header, Map<String, float[]> arrays) {
 
   private static final int MAGIC = 0x52464b44; // "RFKD"
   private static final int VERSION = 2;
   private static final String POSITIONAL = "#";
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /**
+   * A checkpoint of these arrays whose header is {@code header} (a record: the trainers'
+   * {@code Header}s) as JSON.
+   */
+  public static Checkpoint of(Object header, Map<String, float[]> arrays) {
+    return new Checkpoint(JSON.valueToTree(header), arrays);
+  }
+
+  /**
+   * The header as {@code type}, a record of the keys its reader needs (other keys are
+   * ignored: a header holds what several writers recorded).
+   */
+  public <T> T header(Class<T> type) {
+    try {
+      return JSON.treeToValue(header, type);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("checkpoint header does not read as "
+          + type.getSimpleName() + ": " + e.getMessage().replaceAll("\\s+", " "), e);
+    }
+  }
 
   public void write(Path file) {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -68,7 +92,6 @@ public record Checkpoint(Map<String, Object> header, Map<String, float[]> arrays
    * checked against the bytes the file has left before anything is allocated, so a hostile
    * file fails with one line instead of an OutOfMemoryError; no Java deserialization.
    */
-  @SuppressWarnings("unchecked")
   public static Checkpoint read(Path file) {
     long size;
     try {
@@ -95,7 +118,9 @@ public record Checkpoint(Map<String, Object> header, Map<String, float[]> arrays
       byte[] h = new byte[hl];
       in.readFully(h);
       left -= hl + 4;
-      Map<String, Object> header = JSON.readValue(h, Map.class);
+      if (!(JSON.readTree(h) instanceof ObjectNode header)) {
+        throw new IllegalArgumentException(file + ": checkpoint header is not a JSON object");
+      }
       int count = in.readInt();
       if (count < 0 || count > left / 4 + 1) {
         throw new IllegalArgumentException(file + ": checkpoint says " + count + " arrays, "
@@ -151,14 +176,5 @@ public record Checkpoint(Map<String, Object> header, Map<String, float[]> arrays
       m.put(names.get(i++), a);
     }
     return m;
-  }
-
-  /** Rows a header holds (its {@code history}) as their record type; none when absent. */
-  public static <T> List<T> rows(Object headerValue, Class<T> type) {
-    if (headerValue == null) {
-      return List.of();
-    }
-    return JSON.convertValue(headerValue, JSON.getTypeFactory()
-        .constructCollectionType(List.class, type));
   }
 }

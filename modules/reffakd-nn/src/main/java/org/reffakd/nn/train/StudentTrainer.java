@@ -3,6 +3,9 @@ package org.reffakd.nn.train;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 import java.util.Map;
 import org.reffakd.backend.Classifier;
@@ -31,6 +34,20 @@ public final class StudentTrainer {
 
   public static final String LAST = "student-last.ckpt";
 
+  /**
+   * The header of {@link #LAST}: the run's provenance (its keys first), then the trainer's
+   * state: which epoch the weights are of, the seconds so far, and the rows so far.
+   *
+   * @param provenance a record of what made the run (null: none)
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Header(@JsonUnwrapped Record provenance, String stage, int epoch, double seconds,
+                       List<EpochRow> history) {}
+
+  /** What a resumed training reads back of {@link Header}. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record Resume(int epoch, double seconds, List<EpochRow> history) {}
+
   private StudentTrainer() {}
 
   /**
@@ -39,7 +56,7 @@ public final class StudentTrainer {
   public static Result train(Classifier net, ConfiguredLoss loss, SoftLabels soft,
                              Classifier teacher,
                              BatchAssembler train, BatchAssembler val, BatchAssembler test,
-                             Settings s, Path dir, Map<String, Object> provenance,
+                             Settings s, Path dir, Record provenance,
                              Progress progress) {
     boolean needSoft = loss.needs(LossPlugin.Need.SOFT_LABELS);
     boolean needTeacher = loss.needs(LossPlugin.Need.TEACHER);
@@ -59,9 +76,10 @@ public final class StudentTrainer {
     if (lastFile.toFile().exists()) {
       Checkpoint ck = Checkpoint.read(lastFile);
       ck.restore(net, "student checkpoint " + lastFile);
-      start = ((Number) ck.header().get("epoch")).intValue();
-      seconds = ((Number) ck.header().get("seconds")).doubleValue();
-      history.addAll(Checkpoint.rows(ck.header().get("history"), EpochRow.class));
+      Resume was = ck.header(Resume.class);
+      start = was.epoch();
+      seconds = was.seconds();
+      history.addAll(was.history() == null ? List.of() : was.history());
     }
     int n = train.images().count();
     int classes = train.images().classes();
@@ -123,12 +141,8 @@ public final class StudentTrainer {
           (double) correct[0] / seen, valTop1, acc.top1(), acc.top5(), secs, trainSecs,
           seen / trainSecs);
       history.add(row);
-      Map<String, Object> header = new LinkedHashMap<>(provenance);
-      header.put("stage", "student");
-      header.put("epoch", epoch + 1);
-      header.put("seconds", seconds);
-      header.put("history", List.copyOf(history));
-      new Checkpoint(header, net.state()).write(lastFile);
+      Checkpoint.of(new Header(provenance, "student", epoch + 1, seconds, List.copyOf(history)),
+          net.state()).write(lastFile);
       org.reffakd.nn.util.Csv.writeRows(dir.resolve("metrics.csv"), Progress.columns(history));
       progress.epoch("student", epoch + 1, s.epochs(), String.format(
           "loss %.4f  train acc %.4f  %stest top1 %.4f top5 %.4f  %.0f img/s  %.1fs",
@@ -140,9 +154,7 @@ public final class StudentTrainer {
   }
 
   /** Loads student weights (parameters and batch-norm statistics) from a checkpoint. */
-  public static Map<String, Object> load(Classifier net, Path checkpoint) {
-    Checkpoint ck = Checkpoint.read(checkpoint);
-    ck.restore(net, "student " + checkpoint);
-    return ck.header();
+  public static void load(Classifier net, Path checkpoint) {
+    Checkpoint.read(checkpoint).restore(net, "student " + checkpoint);
   }
 }

@@ -65,7 +65,7 @@ class CheckpointTest {
     Classifier a = Models.create("lenet5bn", 1, 32, 10, 1);
     a.sgd(0.9, 5e-4);
     Path f = dir.resolve("a.ckpt");
-    new Checkpoint(Map.of("epoch", 3), a.state()).write(f);
+    Checkpoint.of(Map.of("epoch", 3), a.state()).write(f);
     Checkpoint ck = Checkpoint.read(f);
     assertTrue(ck.arrays().containsKey("momentum.13.bias"));
     Classifier b = Models.create("lenet5bn", 1, 32, 10, 2);
