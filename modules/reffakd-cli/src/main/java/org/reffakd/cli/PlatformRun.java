@@ -12,6 +12,7 @@ import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunResult;
 import org.reffakd.nn.run.RunDir;
 import org.reffakd.platform.Platform;
+import org.reffakd.platform.bus.Messages;
 
 /** A run through the platform: broker (embedded or external), ingest, the stage verticles. */
 final class PlatformRun {
@@ -41,8 +42,8 @@ final class PlatformRun {
         System.out.println(describeIngest(p.ingest(cfg.dataset(), Path.of(cfg.input().dir()),
             true)));
       }
-      result = p.run(runDir.getFileName().toString(), cfg, runDir, true,
-          new ConsoleProgress(System.out));
+      result = Messages.read(Platform.await(p.pipeline().run(runDir.getFileName().toString(),
+          cfg, runDir, true, new ConsoleProgress(System.out))), RunResult.class);
     }
     deleteOwnBroker(runDir.resolve("kafka"), kafka, keepKafka, "run");
     return result;

@@ -151,14 +151,6 @@ public final class Platform implements AutoCloseable {
         .map(m -> m.body()));
   }
 
-  /** Runs one pipeline and waits for its result (result.json's content). */
-  public org.reffakd.nn.run.RunResult run(String id, RunConfig cfg, Path runDir,
-                                          boolean fromTopic, Progress console) {
-    return org.reffakd.platform.bus.Messages.read(
-        await(pipeline.run(id, cfg, runDir, fromTopic, console)),
-        org.reffakd.nn.run.RunResult.class);
-  }
-
   /** Waits for a future from a non-Vert.x thread; failures surface with their own message. */
   public static <T> T await(Future<T> f) {
     try {

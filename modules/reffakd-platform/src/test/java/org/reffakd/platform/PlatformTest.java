@@ -66,7 +66,7 @@ class PlatformTest {
   void trainingFromTheTopicMatchesTrainingFromTheFiles() throws Exception {
     JsonObject ingest = platform.ingest("fashion-mnist", data);
     assertEquals(1800, ingest.getLong("images"));
-    JsonObject fromTopic = org.reffakd.platform.bus.Messages.json(platform.run("topic-run",
+    JsonObject fromTopic = Platform.await(platform.pipeline().run("topic-run",
         config(2, 5), tmp.resolve("topic-run"), true, Progress.NONE));
     org.reffakd.nn.run.RunResult fromFiles = new DirectRun(config(2, 5), tmp.resolve("file-run"),
         Progress.NONE, new PrintStream(OutputStream.nullOutputStream())).execute();

@@ -89,8 +89,9 @@ public final class Pipeline {
         .compose(s -> {
           timings.put("soft_labels", s.seconds());
           SoftLabelStage.logSoftLabels(Logs.info(LOG), s.record());
-          return distill(new Messages.DistillRequest(id, cfg, runDir.toString(),
-              s.record().key(), fromTopic, teacher, ae[0].upstream(timings)));
+          return request(Addresses.DISTILL, new Messages.DistillRequest(id, cfg,
+              runDir.toString(), s.record().key(), fromTopic, teacher,
+              ae[0].upstream(timings)), JsonObject.class);
         })
         .onComplete(ar -> {
           listeners.forEach(MessageConsumer::unregister);
