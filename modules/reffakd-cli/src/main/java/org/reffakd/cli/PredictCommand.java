@@ -1,13 +1,11 @@
 package org.reffakd.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
@@ -207,10 +205,12 @@ final class PredictCommand implements Callable<Integer> {
     for (String f : new String[] {"result.json", Teachers.DESCRIPTOR}) {
       Path p = dir.resolve(f);
       if (names.isEmpty() && Files.isRegularFile(p)) {
-        Map<String, Object> r = RunConfig.JSON.readValue(p.toFile(),
-            new TypeReference<Map<String, Object>>() {});
-        if (r.get("classes") instanceof List<?> l) {
-          names = l.stream().map(String::valueOf).toList();
+        com.fasterxml.jackson.databind.JsonNode classes = RunConfig.JSON.readTree(p.toFile())
+            .path("classes");
+        if (classes.isArray()) {
+          List<String> read = new java.util.ArrayList<>();
+          classes.forEach(c -> read.add(c.asText()));
+          names = read;
         }
       }
     }

@@ -1,10 +1,7 @@
 package org.reffakd.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import org.reffakd.backend.Backends;
 import org.reffakd.backend.Classifier;
 import org.reffakd.nn.run.ModelInput;

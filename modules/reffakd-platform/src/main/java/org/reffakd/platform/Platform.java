@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.reffakd.nn.run.RunConfig;
-import org.reffakd.nn.train.Progress;
 import org.reffakd.platform.bus.Addresses;
 import org.reffakd.kafka.ClientConfig;
 import org.reffakd.kafka.EmbeddedKafka;

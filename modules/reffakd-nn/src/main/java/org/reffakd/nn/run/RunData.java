@@ -2,9 +2,7 @@ package org.reffakd.nn.run;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.reffakd.nn.data.Datasets;
 import org.reffakd.nn.data.ImageDataset;
 import org.reffakd.nn.prep.Normalization;

@@ -3,7 +3,6 @@ package org.reffakd.nn.run;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
-import java.util.Map;
 import org.reffakd.nn.train.EpochRow;
 
 /**

@@ -2,13 +2,11 @@ package org.reffakd.nn.train;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
-import java.util.Map;
 import org.reffakd.backend.AutoencoderModel;
 import org.reffakd.backend.ImageBatch;
 import org.reffakd.nn.prep.BatchAssembler;
