@@ -109,7 +109,7 @@ class DashboardBrowserTest {
       assertTrue(seen.size() >= 3, "the charts should have grown at least three times while "
           + "the run trained (pushed by the event stream), saw point counts " + seen);
       vertx.eventBus().publish(Addresses.RUN_STATUS, status.copy().put("status", "finished")
-          .put("test_accuracy", result.accuracy().toMap()));
+          .put("test_accuracy", org.reffakd.platform.bus.Messages.json(result.accuracy())));
 
       waitFor("the finished badge", 15, () ->
           !driver.findElements(By.cssSelector("h1 .badge.finished")).isEmpty());

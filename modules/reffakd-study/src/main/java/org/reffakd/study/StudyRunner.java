@@ -310,7 +310,7 @@ public final class StudyRunner {
       if (v == null || failed(v)) {
         continue;
       }
-      RunResult r = RunResult.fromMap(Messages.document(v));
+      RunResult r = Messages.read(v, RunResult.class);
       List<EpochPoint> curve = new ArrayList<>();
       for (EpochRow e : r.history()) {
         curve.add(new EpochPoint(e.epoch(), e.valTop1(), e.testTop1()));

@@ -1,5 +1,11 @@
 package org.reffakd.nn.run;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.reffakd.nn.train.EpochRow;
 
 /**
@@ -21,58 +26,27 @@ import org.reffakd.nn.train.EpochRow;
  * @param timings      seconds per stage ({@code timings_s})
  * @param cost         the student's cost
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonPropertyOrder({"dataset", "classes", "loss", "seed", "arch", "epochs", "soft_label_variant",
+    "soft_label_key", "test_accuracy", "history", "timings_s", "cost"})
 public record RunResult(String dataset, List<String> classes, String loss, long seed,
                         String arch, int epochs, String softLabelVariant, String softLabelKey,
-                        EpochRow.Selection accuracy, List<EpochRow> history,
-                        Map<String, Double> timings, Cost cost,
-                        Map<String, Object> details) {
+                        @JsonProperty("test_accuracy") EpochRow.Selection accuracy,
+                        List<EpochRow> history,
+                        @JsonProperty("timings_s") Map<String, Double> timings, Cost cost,
+                        @JsonAnySetter @JsonAnyGetter Map<String, Object> details) {
 
-  private static final Set<String> TYPED = Set.of("dataset", "classes", "loss", "seed", "arch",
-      "epochs", "soft_label_variant", "soft_label_key", "test_accuracy", "history", "timings_s",
-      "cost");
-
-  /** The result.json object. */
-  @com.fasterxml.jackson.annotation.JsonValue
-  public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("dataset", dataset);
-    m.put("classes", classes);
-    m.put("loss", loss);
-    m.put("seed", seed);
-    m.put("arch", arch);
-    m.put("epochs", epochs);
-    m.put("soft_label_variant", softLabelVariant);
-    m.put("soft_label_key", softLabelKey);
-    m.put("test_accuracy", accuracy.toMap());
-    m.put("history", history);
-    m.put("timings_s", timings);
-    m.put("cost", cost);
-    details.forEach(m::putIfAbsent);
-    return m;
-  }
-
-  /** Reads {@link #toMap}'s object (result.json, a value on reffakd.runs). */
-  @SuppressWarnings("unchecked")
-  @com.fasterxml.jackson.annotation.JsonCreator(
-      mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
-  public static RunResult fromMap(Map<String, ?> m) {
-    List<EpochRow> history = EpochRow.fromMaps((List<Map<String, ?>>) m.get("history"));
-    Map<String, Double> timings = new LinkedHashMap<>();
-    Object t = m.get("timings_s");
-    if (t instanceof Map<?, ?> tm) {
-      tm.forEach((k, v) -> timings.put(k.toString(), ((Number) v).doubleValue()));
+  /**
+   * The selection is the history's ({@link EpochRow.Selection#of}) whenever there is one: one
+   * home for which epoch each protocol picks, whatever a file says.
+   */
+  public RunResult {
+    history = history == null ? List.of() : history;
+    timings = timings == null ? new LinkedHashMap<>() : timings;
+    details = details == null ? new LinkedHashMap<>() : details;
+    if (!history.isEmpty()) {
+      accuracy = EpochRow.Selection.of(history);
     }
-    Map<String, Object> details = new LinkedHashMap<>();
-    m.forEach((k, v) -> {
-      if (!TYPED.contains(k)) {
-        details.put(k, v);
-      }
-    });
-    return new RunResult((String) m.get("dataset"), (List<String>) m.get("classes"),
-        (String) m.get("loss"), ((Number) m.get("seed")).longValue(), (String) m.get("arch"),
-        ((Number) m.get("epochs")).intValue(), (String) m.get("soft_label_variant"),
-        (String) m.get("soft_label_key"), EpochRow.Selection.of(history), history, timings,
-        Cost.fromJson((Map<String, ?>) m.get("cost")), details);
   }
 
   public static RunResult read(Path file) {
@@ -88,7 +62,7 @@ public record RunResult(String dataset, List<String> classes, String loss, long 
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      RunConfig.JSON.writeValue(tmp.toFile(), toMap());
+      RunConfig.JSON.writeValue(tmp.toFile(), this);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

@@ -1,5 +1,10 @@
 package org.reffakd.nn.train;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,10 +64,6 @@ public record EpochRow(int epoch, double lr, double loss, Map<String, Double> te
         num(m.get("train_seconds")), num(m.get("images_per_s")));
   }
 
-  public static List<EpochRow> fromMaps(List<? extends Map<String, ?>> rows) {
-    return rows.stream().map(EpochRow::fromMap).toList();
-  }
-
   private static double num(Object o) {
     if (o instanceof Number n) {
       return n.doubleValue();
@@ -77,6 +78,10 @@ public record EpochRow(int epoch, double lr, double loss, Map<String, Double> te
    * Which epoch a protocol selects: the honest one picks the best validation accuracy (first on
    * ties) and reports the test accuracy there; the paper's picks the best test accuracy.
    */
+  @JsonAutoDetect(getterVisibility = JsonAutoDetect.Visibility.NONE,
+      isGetterVisibility = JsonAutoDetect.Visibility.NONE,
+      fieldVisibility = JsonAutoDetect.Visibility.NONE)
+  @JsonPropertyOrder({"at_best_val", "best_val_epoch", "best", "best_epoch", "last", "last_top5"})
   public record Selection(int bestValEpoch, double testAtBestVal, int bestTestEpoch,
                           double bestTest, double lastTest, double lastTop5) {
 
@@ -97,29 +102,54 @@ public record EpochRow(int epoch, double lr, double loss, Map<String, Double> te
           bestTest.testTop1(), last.testTop1(), last.testTop5());
     }
 
-    /** Reads {@link #toMap}'s object (teacher.json's and result.json's test_accuracy). */
-    @com.fasterxml.jackson.annotation.JsonCreator(
-        mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
-    public static Selection fromJson(Map<String, Double> m) {
-      Double atBestVal = m.get("at_best_val");
-      return new Selection(atBestVal == null ? 0 : m.get("best_val_epoch").intValue(),
-          atBestVal == null ? Double.NaN : atBestVal, m.get("best_epoch").intValue(),
-          m.get("best"), m.get("last"), m.getOrDefault("last_top5", Double.NaN));
+    /**
+     * Reads result.json's and teacher.json's {@code test_accuracy}: {@code at_best_val} and
+     * {@code best_val_epoch} only when there was a validation split; {@code last_top5} absent
+     * in the first releases' files (NaN).
+     */
+    @JsonCreator
+    static Selection read(@JsonProperty("at_best_val") Double atBestVal,
+                          @JsonProperty("best_val_epoch") Integer bestValEpoch,
+                          @JsonProperty("best") double best,
+                          @JsonProperty("best_epoch") int bestEpoch,
+                          @JsonProperty("last") double last,
+                          @JsonProperty("last_top5") Double lastTop5) {
+      return new Selection(atBestVal == null ? 0 : bestValEpoch,
+          atBestVal == null ? Double.NaN : atBestVal, bestEpoch, best, last,
+          lastTop5 == null ? Double.NaN : lastTop5);
     }
 
-    /** result.json's {@code test_accuracy} object. */
-    @com.fasterxml.jackson.annotation.JsonValue
-    public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      if (bestValEpoch > 0) {
-        m.put("at_best_val", testAtBestVal);
-        m.put("best_val_epoch", bestValEpoch);
-      }
-      m.put("best", bestTest);
-      m.put("best_epoch", bestTestEpoch);
-      m.put("last", lastTest);
-      m.put("last_top5", lastTop5);
-      return m;
+    /** {@code at_best_val}: written only when there was a validation split. */
+    @JsonProperty("at_best_val")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    Double jsonAtBestVal() {
+      return bestValEpoch > 0 ? testAtBestVal : null;
+    }
+
+    @JsonProperty("best_val_epoch")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    Integer jsonBestValEpoch() {
+      return bestValEpoch > 0 ? bestValEpoch : null;
+    }
+
+    @JsonProperty("best")
+    double jsonBest() {
+      return bestTest;
+    }
+
+    @JsonProperty("best_epoch")
+    int jsonBestEpoch() {
+      return bestTestEpoch;
+    }
+
+    @JsonProperty("last")
+    double jsonLast() {
+      return lastTest;
+    }
+
+    @JsonProperty("last_top5")
+    double jsonLastTop5() {
+      return lastTop5;
     }
   }
 }

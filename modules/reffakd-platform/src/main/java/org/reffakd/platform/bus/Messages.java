@@ -3,7 +3,6 @@ package org.reffakd.platform.bus;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Map;
 import org.reffakd.nn.run.AutoencoderStage;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.SoftLabelRecord;
@@ -77,12 +76,6 @@ public final class Messages {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** A JSON document that is honestly a map (result.json) as plain maps and lists. */
-  @SuppressWarnings("unchecked")
-  public static Map<String, Object> document(JsonObject o) {
-    return read(o, Map.class);
   }
 
   /**
