@@ -94,18 +94,14 @@ final class ExportCommand implements Callable<Integer> {
         rm.lastAccuracy() == null ? "" : String.format("; the run's last test accuracy %.4f",
             rm.lastAccuracy()));
     if (!report.figures().isEmpty()) {
-      Map<String, Object> card = new LinkedHashMap<>();
-      card.put("model", out.getFileName().toString());
-      card.put("run", run.toAbsolutePath().toString());
-      card.put("arch", cfg.student().arch());
-      card.put("epoch", rm.epoch());
-      card.put("parameters", params);
-      card.put("macs_per_image", macs);
-      card.put("run_test_accuracy_last", rm.lastAccuracy());
-      card.putAll(report.figures());
-      Path json = ModelCard.writeBeside(out, card);
+      Path json = ModelCard.writeBeside(out, new ModelCard.Beside(out.getFileName().toString(),
+          run.toAbsolutePath().toString(), cfg.student().arch(), rm.epoch(), params, macs,
+          rm.lastAccuracy(), report.figures()));
       System.out.printf("wrote %s: %d parameters, %d MACs per image%n", json, params, macs);
-      recordCard(card);
+      Map<String, Object> figures = new LinkedHashMap<>(report.figures());
+      figures.remove("format");
+      recordCard(params, macs, new ModelCard.Entry(out.getFileName().toString(), rm.epoch(),
+          rm.lastAccuracy(), null, figures));
     }
     return 0;
   }
@@ -115,24 +111,17 @@ final class ExportCommand implements Callable<Integer> {
    * and, per exported format, the figures of the latest export of that format (a teacher
    * folder has no result.json: its card is the JSON beside the file only).
    */
-  @SuppressWarnings("unchecked")
-  private void recordCard(Map<String, Object> card) {
+  private void recordCard(long params, long macs, ModelCard.Entry entry) {
     Path resultFile = run.resolve("result.json");
     if (!Files.isRegularFile(resultFile)) {
       return;
     }
     RunResult r = RunResult.read(resultFile);
     Map<String, Object> details = new LinkedHashMap<>(r.details());
-    Map<String, Object> mc = details.get("model_card") instanceof Map<?, ?> m
-        ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
-    mc.put("parameters", card.get("parameters"));
-    mc.put("macs_per_image", card.get("macs_per_image"));
-    Map<String, Object> entry = new LinkedHashMap<>(card);
-    for (String k : List.of("run", "arch", "parameters", "macs_per_image", "format")) {
-      entry.remove(k);
-    }
-    mc.put(format, entry);
-    details.put("model_card", mc);
+    ModelCard.Card was = details.get("model_card") == null ? null
+        : RunConfig.JSON.convertValue(details.get("model_card"), ModelCard.Card.class);
+    details.put("model_card", (was == null ? new ModelCard.Card(params, macs, null) : was)
+        .with(params, macs, format, entry));
     new RunResult(r.dataset(), r.classes(), r.loss(), r.seed(), r.arch(), r.epochs(),
         r.softLabelVariant(), r.softLabelKey(), r.accuracy(), r.history(), r.timings(),
         r.cost(), details).write(resultFile);

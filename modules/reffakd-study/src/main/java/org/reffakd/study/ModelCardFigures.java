@@ -1,6 +1,7 @@
 package org.reffakd.study;
 
 import java.util.Map;
+import org.reffakd.nn.run.ModelCard;
 
 /**
  * What a job's model card says (result.json {@code model_card}, made at the end of each run
@@ -20,24 +21,30 @@ public record ModelCardFigures(long floatBytes, long int8Bytes, double floatAccu
     return floatBytes >= 0 || int8Bytes >= 0;
   }
 
-  /** From a result's {@code model_card} (a map as JSON gives it); NONE when there is none. */
-  public static ModelCardFigures of(Object modelCard) {
-    if (!(modelCard instanceof Map<?, ?> card)) {
+  /** From a result's {@code model_card}; NONE when there is none. */
+  public static ModelCardFigures of(ModelCard.Card card) {
+    if (card == null) {
       return NONE;
     }
-    Map<?, ?> f = card.get("onnx") instanceof Map<?, ?> m ? m : Map.of();
-    Map<?, ?> q = card.get("onnx-int8") instanceof Map<?, ?> m ? m : Map.of();
+    Map<String, Object> f = figures(card, "onnx");
+    Map<String, Object> q = figures(card, "onnx-int8");
     return new ModelCardFigures(bytes(f), bytes(q), num(f, "test_accuracy_onnxruntime"),
         num(q, "test_accuracy_onnxruntime"), num(f, "latency_ms_batch1"),
         num(q, "latency_ms_batch1"), num(f, "throughput_images_per_s_batch64"),
         num(q, "throughput_images_per_s_batch64"));
   }
 
-  private static long bytes(Map<?, ?> m) {
+  /** A format's figures (the exporter's keys); none when the format is absent. */
+  private static Map<String, Object> figures(ModelCard.Card card, String format) {
+    ModelCard.Entry e = card.formats().get(format);
+    return e == null ? Map.of() : e.figures();
+  }
+
+  private static long bytes(Map<String, Object> m) {
     return m.get("size_bytes") instanceof Number n ? n.longValue() : -1;
   }
 
-  private static double num(Map<?, ?> m, String key) {
+  private static double num(Map<String, Object> m, String key) {
     return m.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 }

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.reffakd.nn.run.AutoencoderStage;
 import org.reffakd.nn.run.Cost;
+import org.reffakd.nn.run.ModelCard;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.TeacherInfo;
 import org.reffakd.nn.run.Teachers;
@@ -320,7 +321,9 @@ public final class StudyRunner {
           count(r.details(), "student_images", "train_images"),
           count(r.details(), "autoencoder_images", null),
           count(r.details(), "draw_pool_images", null),
-          ModelCardFigures.of(r.details().get("model_card"))));
+          ModelCardFigures.of(r.details().get("model_card") == null ? null
+              : RunConfig.JSON.convertValue(r.details().get("model_card"),
+                  ModelCard.Card.class))));
     }
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("study", spec.id());

@@ -232,20 +232,26 @@ class StudyReportTest {
     assertFalse(Files.exists(dir.resolve("plots/heatmap-paper-seed1.png")), "stale plot removed");
   }
 
+  private static org.reffakd.nn.run.ModelCard.Card card(Map<String, Object> json) {
+    return org.reffakd.nn.run.RunConfig.JSON.convertValue(json,
+        org.reffakd.nn.run.ModelCard.Card.class);
+  }
+
   @Test
   void modelCardsGoIntoResultsCsvStudyJsonAndTheReport() throws IOException {
     Map<String, Object> onnx = Map.of("size_bytes", 249_000, "test_accuracy_onnxruntime", 0.875,
         "latency_ms_batch1", 0.08, "throughput_images_per_s_batch64", 30_000.0);
     Map<String, Object> int8 = Map.of("size_bytes", 71_000, "test_accuracy_onnxruntime", 0.876,
         "latency_ms_batch1", 0.05, "throughput_images_per_s_batch64", 27_000.0);
-    ModelCardFigures card = ModelCardFigures.of(Map.of("parameters", 61750, "onnx", onnx,
-        "onnx-int8", int8));
+    // as result.json gives the card: read through its record
+    ModelCardFigures card = ModelCardFigures.of(card(Map.of("parameters", 61750,
+        "macs_per_image", 420_000, "onnx", onnx, "onnx-int8", int8)));
     assertEquals(new ModelCardFigures(249_000, 71_000, 0.875, 0.876, 0.08, 0.05, 30_000, 27_000),
         card);
     assertFalse(ModelCardFigures.of(null).present());
     // a refused int8 model: its figures are missing, the float ones stay
-    ModelCardFigures refused = ModelCardFigures.of(Map.of("onnx", onnx, "onnx-int8",
-        Map.of("refused", "int8 model refused: ...")));
+    ModelCardFigures refused = ModelCardFigures.of(card(Map.of("onnx", onnx, "onnx-int8",
+        Map.of("refused", "int8 model refused: ..."))));
     assertEquals(-1, refused.int8Bytes());
     assertTrue(Double.isNaN(refused.int8Accuracy()));
     List<JobResult> jobs = new ArrayList<>();

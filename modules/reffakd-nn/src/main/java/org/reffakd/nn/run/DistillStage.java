@@ -138,7 +138,7 @@ public final class DistillStage {
 
       Map<String, Double> timings = new LinkedHashMap<>(segments.totals());
       timings.put("student", sr.seconds());
-      Map<String, Object> card = null;
+      ModelCard.Card card = null;
       if (ModelCard.enabled()) {
         long tc = System.nanoTime();
         card = ModelCard.make(student, cfg, data, parts, cfg.student().epochs(),

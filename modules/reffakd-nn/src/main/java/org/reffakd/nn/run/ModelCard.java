@@ -1,5 +1,11 @@
 package org.reffakd.nn.run;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,6 +39,55 @@ public final class ModelCard {
 
   private ModelCard() {}
 
+  /**
+   * A run's card (result.json {@code model_card}): the student's size, and per exported format
+   * ({@code onnx}, {@code onnx-int8}, or whatever {@code reffakd export} wrote) its entry.
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonPropertyOrder({"parameters", "macs_per_image"})
+  public record Card(long parameters, long macsPerImage,
+                     @JsonAnySetter @JsonAnyGetter Map<String, Entry> formats) {
+
+    public Card {
+      formats = formats == null ? new LinkedHashMap<>() : new LinkedHashMap<>(formats);
+    }
+
+    /** This card with the entry of {@code format} replaced (the latest export counts). */
+    public Card with(long parameters, long macsPerImage, String format, Entry entry) {
+      Map<String, Entry> f = new LinkedHashMap<>(formats);
+      f.put(format, entry);
+      return new Card(parameters, macsPerImage, f);
+    }
+  }
+
+  /**
+   * One exported format of a card: the file, the epoch its weights are of, and either the
+   * exporter's figures ({@link ExportReport#figures}: sizes, ONNX Runtime accuracy, latency,
+   * throughput; their keys are the exporter's) or why the format was refused.
+   *
+   * @param runTestAccuracyLast the run's own last test accuracy (written by export)
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Entry(String model, Integer epoch, Double runTestAccuracyLast, String refused,
+                      @JsonAnySetter @JsonAnyGetter Map<String, Object> figures) {
+
+    public Entry {
+      figures = figures == null ? new LinkedHashMap<>() : new LinkedHashMap<>(figures);
+    }
+  }
+
+  /**
+   * The card written beside an exported file (FILE.json, what the dashboard lists): what the
+   * model is, the run it came from (absent for a run's own card), its size and the exporter's
+   * figures.
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Beside(String model, String run, String arch, Integer epoch, long parameters,
+                       long macsPerImage, Double runTestAccuracyLast,
+                       @JsonAnyGetter Map<String, Object> figures) {}
+
   /** Off with {@code REFFAKD_MODEL_CARD=0} (or {@code -Dreffakd.model.card=0}). */
   static boolean enabled() {
     String v = System.getProperty("reffakd.model.card", System.getenv("REFFAKD_MODEL_CARD"));
@@ -44,7 +99,7 @@ public final class ModelCard {
    * The card of {@code student} (trained as {@code cfg} says on {@code data}); null when no
    * ONNX exporter is on the class path.
    */
-  static Map<String, Object> make(Classifier student, RunConfig cfg, RunData data,
+  static Card make(Classifier student, RunConfig cfg, RunData data,
                                   RunData.Parts parts, int epoch, double lastAccuracy,
                                   Path runDir) {
     List<String> formats = Exporters.formats();
@@ -61,35 +116,30 @@ public final class ModelCard {
         floats(data.norm().std()), data.train().classNames(), meta,
         parts.validation() == null ? null : images(parts.validation()),
         images(data.testImages()));
-    Map<String, Object> card = new LinkedHashMap<>();
-    card.put("parameters", student.parameterCount());
-    card.put("macs_per_image", student.macsPerImage(channels, side));
+    long parameters = student.parameterCount();
+    long macs = student.macsPerImage(channels, side);
+    Card card = new Card(parameters, macs, null);
     for (String format : List.of("onnx", "onnx-int8")) {
       if (!formats.contains(format)) {
         continue;
       }
       Path out = runDir.resolve(FILES.get(format));
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("model", out.getFileName().toString());
-      entry.put("epoch", epoch);
+      String model = out.getFileName().toString();
+      Entry entry;
       try {
         ExportReport report = export(Exporters.get(format), src, out);
-        entry.putAll(report.figures());
-        entry.remove("format");
+        Map<String, Object> figures = new LinkedHashMap<>(report.figures());
+        figures.remove("format");
+        entry = new Entry(model, epoch, null, null, figures);
         // beside the file, as 'reffakd export' writes it: the dashboard shows it
-        Map<String, Object> beside = new LinkedHashMap<>();
-        beside.put("model", out.getFileName().toString());
-        beside.put("arch", cfg.student().arch());
-        beside.put("parameters", card.get("parameters"));
-        beside.put("macs_per_image", card.get("macs_per_image"));
-        beside.put("run_test_accuracy_last", lastAccuracy);
-        beside.putAll(entry);
-        writeBeside(out, beside);
+        writeBeside(out, new Beside(model, null, cfg.student().arch(), epoch, parameters, macs,
+            lastAccuracy, report.figures()));
       } catch (Exception | LinkageError e) {
         // an int8 model that loses too much, no calibration images, no native runtime here
-        entry.put("refused", e.getMessage() == null ? e.toString() : e.getMessage());
+        entry = new Entry(model, epoch, null,
+            e.getMessage() == null ? e.toString() : e.getMessage(), null);
       }
-      card.put(format, entry);
+      card = card.with(parameters, macs, format, entry);
     }
     return card;
   }
@@ -134,7 +184,7 @@ public final class ModelCard {
   }
 
   /** A model's card as FILE.json beside it (what the dashboard lists). */
-  public static Path writeBeside(Path out, Map<String, Object> card) throws java.io.IOException {
+  public static Path writeBeside(Path out, Beside card) throws java.io.IOException {
     Path json = out.resolveSibling(out.getFileName() + ".json");
     RunConfig.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), card);
     return json;
