@@ -1,10 +1,12 @@
 package org.reffakd.nn.run;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,10 +48,23 @@ public final class ModelCard {
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonPropertyOrder({"parameters", "macs_per_image"})
   public record Card(long parameters, long macsPerImage,
-                     @JsonAnySetter @JsonAnyGetter Map<String, Entry> formats) {
+                     @JsonAnyGetter Map<String, Entry> formats) {
 
     public Card {
       formats = formats == null ? new LinkedHashMap<>() : new LinkedHashMap<>(formats);
+    }
+
+    /** Reads a card; its formats in the file's order (see {@link RunResult#read}). */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static Card read(ObjectNode json) throws java.io.IOException {
+      Map<String, Entry> formats = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : json.properties()) {
+        if (!e.getKey().equals("parameters") && !e.getKey().equals("macs_per_image")) {
+          formats.put(e.getKey(), RunConfig.JSON.treeToValue(e.getValue(), Entry.class));
+        }
+      }
+      return new Card(json.path("parameters").asLong(-1), json.path("macs_per_image").asLong(-1),
+          formats);
     }
 
     /** This card with the entry of {@code format} replaced (the latest export counts). */
@@ -70,10 +85,29 @@ public final class ModelCard {
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Entry(String model, Integer epoch, Double runTestAccuracyLast, String refused,
-                      @JsonAnySetter @JsonAnyGetter Map<String, Object> figures) {
+                      @JsonAnyGetter Map<String, Object> figures) {
+
+    private static final java.util.Set<String> NAMED = java.util.Set.of("model", "epoch",
+        "run_test_accuracy_last", "refused");
 
     public Entry {
       figures = figures == null ? new LinkedHashMap<>() : new LinkedHashMap<>(figures);
+    }
+
+    /** Reads an entry; the figures in the file's order. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static Entry read(ObjectNode json) throws java.io.IOException {
+      Map<String, Object> figures = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : json.properties()) {
+        if (!NAMED.contains(e.getKey())) {
+          figures.put(e.getKey(), RunConfig.JSON.treeToValue(e.getValue(), Object.class));
+        }
+      }
+      return new Entry(json.hasNonNull("model") ? json.get("model").asText() : null,
+          json.hasNonNull("epoch") ? json.get("epoch").asInt() : null,
+          json.hasNonNull("run_test_accuracy_last")
+              ? json.get("run_test_accuracy_last").asDouble() : null,
+          json.hasNonNull("refused") ? json.get("refused").asText() : null, figures);
     }
   }
 

@@ -1,10 +1,13 @@
 package org.reffakd.nn.run;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +37,40 @@ public record RunResult(String dataset, List<String> classes, String loss, long 
                         @JsonProperty("test_accuracy") EpochRow.Selection accuracy,
                         List<EpochRow> history,
                         @JsonProperty("timings_s") Map<String, Double> timings, Cost cost,
-                        @JsonAnySetter @JsonAnyGetter Map<String, Object> details) {
+                        @JsonAnyGetter Map<String, Object> details) {
+
+  /** result.json's typed keys (in this order; {@code details} follow). */
+  private static final java.util.Set<String> TYPED = java.util.Set.of("dataset", "classes",
+      "loss", "seed", "arch", "epochs", "soft_label_variant", "soft_label_key", "test_accuracy",
+      "history", "timings_s", "cost");
+
+  /** The typed part as result.json has it (the rest, in the file's order, is the details). */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  private record Typed(String dataset, List<String> classes, String loss, long seed,
+                       String arch, int epochs, String softLabelVariant, String softLabelKey,
+                       @JsonProperty("test_accuracy") EpochRow.Selection accuracy,
+                       List<EpochRow> history,
+                       @JsonProperty("timings_s") Map<String, Double> timings, Cost cost) {}
+
+  /**
+   * Reads result.json (a value on reffakd.runs): the typed keys through {@code Typed}, every
+   * other key into the details in the file's order (Jackson's any-setter on a record gives an
+   * unordered map, and a rewritten result.json would shuffle).
+   */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static RunResult read(ObjectNode json) throws IOException {
+    Typed t = RunConfig.JSON.treeToValue(json, Typed.class);
+    Map<String, Object> details = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : json.properties()) {
+      if (!TYPED.contains(e.getKey())) {
+        details.put(e.getKey(), RunConfig.JSON.treeToValue(e.getValue(), Object.class));
+      }
+    }
+    return new RunResult(t.dataset(), t.classes(), t.loss(), t.seed(), t.arch(), t.epochs(),
+        t.softLabelVariant(), t.softLabelKey(), t.accuracy(), t.history(), t.timings(),
+        t.cost(), details);
+  }
 
   /**
    * The selection is the history's ({@link EpochRow.Selection#of}) whenever there is one: one

@@ -82,8 +82,11 @@ public record EpochRow(int epoch, double lr, double loss, Map<String, Double> te
       isGetterVisibility = JsonAutoDetect.Visibility.NONE,
       fieldVisibility = JsonAutoDetect.Visibility.NONE)
   @JsonPropertyOrder({"at_best_val", "best_val_epoch", "best", "best_epoch", "last", "last_top5"})
-  public record Selection(int bestValEpoch, double testAtBestVal, int bestTestEpoch,
-                          double bestTest, double lastTest, double lastTop5) {
+  public record Selection(int bestValEpoch, double testAtBestVal,
+                          @JsonProperty("best_epoch") int bestTestEpoch,
+                          @JsonProperty("best") double bestTest,
+                          @JsonProperty("last") double lastTest,
+                          @JsonProperty("last_top5") double lastTop5) {
 
     public static Selection of(List<EpochRow> history) {
       EpochRow bestVal = null;
@@ -130,26 +133,6 @@ public record EpochRow(int epoch, double lr, double loss, Map<String, Double> te
     @JsonInclude(JsonInclude.Include.NON_NULL)
     Integer jsonBestValEpoch() {
       return bestValEpoch > 0 ? bestValEpoch : null;
-    }
-
-    @JsonProperty("best")
-    double jsonBest() {
-      return bestTest;
-    }
-
-    @JsonProperty("best_epoch")
-    int jsonBestEpoch() {
-      return bestTestEpoch;
-    }
-
-    @JsonProperty("last")
-    double jsonLast() {
-      return lastTest;
-    }
-
-    @JsonProperty("last_top5")
-    double jsonLastTop5() {
-      return lastTop5;
     }
   }
 }
