@@ -22,8 +22,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.reffakd.nn.run.FashionSubset;
+import org.reffakd.nn.run.FashionIdx;
 import org.reffakd.nn.run.DirectRun;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.SoftLabelRecord;
@@ -41,13 +42,12 @@ class PlatformTest {
 
   @TempDir
   static Path tmp;
-  static Path data;
+  @RegisterExtension
+  static final FashionIdx data = new FashionIdx(1500, 300);
   static Platform platform;
 
   @BeforeAll
   static void start() throws Exception {
-    data = tmp.resolve("fmnist");
-    FashionSubset.writeIdx(data, 1500, 300);
     platform = Platform.start(new Platform.Options(null, null, tmp.resolve("kafka")));
   }
 
@@ -59,12 +59,12 @@ class PlatformTest {
   }
 
   static RunConfig config(int epochs, long seed) {
-    return org.reffakd.nn.run.FashionSubset.tinyConfig(data, epochs, 150).withSeed(seed);
+    return data.tinyConfig(epochs, 150).withSeed(seed);
   }
 
   @Test
   void trainingFromTheTopicMatchesTrainingFromTheFiles() throws Exception {
-    JsonObject ingest = platform.ingest("fashion-mnist", data);
+    JsonObject ingest = platform.ingest("fashion-mnist", data.dir());
     assertEquals(1800, ingest.getLong("images"));
     JsonObject fromTopic = Platform.await(platform.pipeline().run("topic-run",
         config(2, 5), tmp.resolve("topic-run"), true, Progress.NONE));
@@ -90,7 +90,7 @@ class PlatformTest {
 
   @Test
   void twoWorkersDoEachOfFourRequestsExactlyOnce() throws Exception {
-    platform.ingest("fashion-mnist", data);
+    platform.ingest("fashion-mnist", data.dir());
     // a second platform instance (own Vert.x, own consumers) on the same cluster
     try (Platform other = Platform.start(new Platform.Options(
             platform.kafka().bootstrapServers(), null, null));

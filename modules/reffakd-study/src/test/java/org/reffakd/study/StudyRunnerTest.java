@@ -23,9 +23,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.nn.data.ImageDataset;
 import org.reffakd.nn.run.ArtifactStore;
+import org.reffakd.nn.run.FashionIdx;
 import org.reffakd.nn.run.FashionSubset;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.train.Progress;
@@ -46,16 +48,15 @@ class StudyRunnerTest {
 
   @TempDir
   static Path tmp;
+  @RegisterExtension
+  static final FashionIdx data = new FashionIdx(1200, 300);
   static Platform platform;
-  static Path data;
 
   @BeforeAll
-  static void start() throws Exception {
-    data = tmp.resolve("fmnist");
-    FashionSubset.writeIdx(data, 1200, 300);
+  static void start() {
     platform = Platform.start(new Platform.Options(null, null, tmp.resolve("kafka"),
         tmp.resolve("study").resolve("artifacts")));
-    platform.ingest("fashion-mnist", data);
+    platform.ingest("fashion-mnist", data.dir());
   }
 
   @AfterAll
@@ -66,7 +67,7 @@ class StudyRunnerTest {
   }
 
   static StudySpec spec() {
-    RunConfig base = org.reffakd.nn.run.FashionSubset.tinyConfig(data, 2, 200)
+    RunConfig base = data.tinyConfig(2, 200)
         .with("soft_per_class", 10);
     return new StudySpec(base, List.of("ce", "reffakd", "kd"), List.of("paper", "clean"),
         List.of(1L, 2L), Map.of(), Map.of("alpha", "0.5", "temperature", "5"), List.of(1.0),
@@ -160,8 +161,8 @@ class StudyRunnerTest {
    * 4-a-class clean draw (the subset's 0.05 has about 5 images a class).
    */
   static StudySpec lowData(List<Long> seeds, int softPerClass) {
-    RunConfig base = RunConfig.defaults("fashion-mnist").with(Map.of("data", data.toString(),
-        "ae_epochs", 1, "epochs", 1, "batch_size", 32, "lr", 0.05, "threads", 1,
+    RunConfig base = RunConfig.defaults("fashion-mnist").with(Map.of(
+        "data", data.dir().toString(), "ae_epochs", 1, "epochs", 1, "batch_size", 32, "lr", 0.05, "threads", 1,
         "val_size", 200));
     // the variant sets the draw's size: clean+n4 draws 4 a class
     return new StudySpec(base, List.of("ce", "reffakd"), List.of("clean+n" + softPerClass),

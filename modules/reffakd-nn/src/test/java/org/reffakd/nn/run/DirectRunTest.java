@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.nn.train.Progress;
 
@@ -22,16 +22,11 @@ class DirectRunTest {
 
   @TempDir
   static Path tmp;
-  static Path data;
-
-  @BeforeAll
-  static void subset() throws Exception {
-    data = tmp.resolve("fmnist");
-    FashionSubset.writeIdx(data, 4000, 1000);
-  }
+  @RegisterExtension
+  static final FashionIdx data = new FashionIdx(4000, 1000);
 
   private static RunConfig config(int epochs) {
-    return FashionSubset.tinyConfig(data, epochs, 500).withSeed(7).with("schedule", "constant");
+    return data.tinyConfig(epochs, 500).withSeed(7).with("schedule", "constant");
   }
 
   @Test

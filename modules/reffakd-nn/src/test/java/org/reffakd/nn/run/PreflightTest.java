@@ -10,8 +10,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.nn.train.Progress;
 
@@ -23,17 +23,12 @@ class PreflightTest {
 
   @TempDir
   static Path tmp;
-  static Path data;
+  @RegisterExtension
+  static final FashionIdx data = new FashionIdx(300, 100); // about 30 images a class
   static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
-  @BeforeAll
-  static void subset() throws Exception {
-    data = tmp.resolve("fmnist");
-    FashionSubset.writeIdx(data, 300, 100); // about 30 images a class
-  }
-
   private static RunConfig config(Map<String, ?> more) {
-    RunConfig c = RunConfig.defaults("fashion-mnist").with(Map.of("data", data.toString(),
+    RunConfig c = RunConfig.defaults("fashion-mnist").with(Map.of("data", data.dir().toString(),
         "ae_epochs", 1, "epochs", 1, "batch_size", 64, "seed", 7, "threads", 1,
         "val_size", 100));
     return c.with(more);

@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.reffakd.nn.run.FashionSubset;
+import org.reffakd.nn.run.FashionIdx;
 import org.reffakd.nn.run.DirectRun;
 import org.reffakd.nn.run.ArtifactStore;
 import org.reffakd.nn.run.RunConfig;
@@ -37,16 +37,11 @@ class PipelineTest {
 
   @TempDir
   static Path tmp;
-  static Path data;
-
-  @BeforeAll
-  static void subset() throws Exception {
-    data = tmp.resolve("fmnist");
-    FashionSubset.writeIdx(data, 2000, 500);
-  }
+  @RegisterExtension
+  static final FashionIdx data = new FashionIdx(2000, 500);
 
   static RunConfig config() {
-    return org.reffakd.nn.run.FashionSubset.tinyConfig(data, 2, 200).withSeed(11);
+    return data.tinyConfig(2, 200).withSeed(11);
   }
 
   static Future<String> deployStages(Vertx vertx, StageServices services) {
