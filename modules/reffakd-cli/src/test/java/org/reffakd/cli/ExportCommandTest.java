@@ -35,9 +35,7 @@ class ExportCommandTest {
     Path data = tmp.resolve("fmnist");
     org.reffakd.nn.run.FashionSubset.writeIdx(data, 1000, 300);
     Path run = tmp.resolve("run");
-    assertEquals(0, Main.execute("run", "--data", data.toString(), "--loss", "ce",
-        "--epochs", "6", "--ae-epochs", "0", "--val-size", "100", "--direct", "--no-dashboard",
-        "--out", run.toString()));
+    Cli.shortCeRun(data, run, 100);
     Path zip = tmp.resolve("student.zip");
     assertEquals(0, Main.execute("export", run.toString(), "--out", zip.toString()));
     double last = RunResult.read(run.resolve("result.json")).accuracy().lastTest();

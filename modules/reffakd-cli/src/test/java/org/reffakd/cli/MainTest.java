@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,18 +15,6 @@ class MainTest {
 
   @TempDir
   Path tmp;
-
-  private static String[] captureErr(Runnable r) {
-    PrintStream old = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(buf, true));
-    try {
-      r.run();
-    } finally {
-      System.setErr(old);
-    }
-    return new String[] {buf.toString()};
-  }
 
   @Test
   void writeConfigRoundTrips() throws Exception {
@@ -82,10 +68,9 @@ class MainTest {
     assertEquals("from-flag", flag.token(java.util.Map.of("REFFAKD_TOKEN", "from-env")));
     // serve beyond loopback without either: one line naming both
     if (System.getenv("REFFAKD_TOKEN") == null) {
-      int[] rc = new int[1];
-      String err = captureErr(() -> rc[0] = Main.execute("serve", "--host", "0.0.0.0",
-          "--port", "0", "--runs", tmp.toString()))[0];
-      assertEquals(1, rc[0], err);
+      Cli r = Cli.run("serve", "--host", "0.0.0.0", "--port", "0", "--runs", tmp.toString());
+      String err = r.err();
+      assertEquals(1, r.rc(), err);
       assertTrue(err.contains("--token or REFFAKD_TOKEN"), err);
     }
     String help = new picocli.CommandLine(new ServeCommand()).getUsageMessage();
@@ -94,10 +79,10 @@ class MainTest {
 
   @Test
   void badParameterIsOneClearLineAndNonZeroExit() {
-    int[] rc = new int[1];
-    String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),
-        "--alpha", "1.5", "--write-config", tmp.resolve("x.json").toString()))[0];
-    assertEquals(1, rc[0]);
+    Cli r = Cli.run("run", "--data", tmp.toString(),
+        "--alpha", "1.5", "--write-config", tmp.resolve("x.json").toString());
+    String err = r.err();
+    assertEquals(1, r.rc());
     assertTrue(err.contains("reffakd: parameter alpha must be in [0, 1], got 1.5"), err);
     assertEquals(1, err.strip().lines().count(), err);
   }
@@ -108,10 +93,10 @@ class MainTest {
     Files.write(tmp.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
     Files.write(tmp.resolve("t10k-images-idx3-ubyte"), new byte[] {0});
     Files.write(tmp.resolve("t10k-labels-idx1-ubyte"), new byte[] {0});
-    int[] rc = new int[1];
-    String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),
-        "--no-dashboard", "--out", tmp.resolve("run").toString()))[0];
-    assertEquals(1, rc[0]);
+    Cli r = Cli.run("run", "--data", tmp.toString(),
+        "--no-dashboard", "--out", tmp.resolve("run").toString());
+    String err = r.err();
+    assertEquals(1, r.rc());
     assertTrue(err.contains("train-images-idx3-ubyte"), err);
     assertTrue(err.startsWith("reffakd: error: "), err);
   }
@@ -126,32 +111,34 @@ class MainTest {
 
   @Test
   void aMissingPluginFolderFailsAndABrokenJarIsNamed() throws Exception {
-    int[] rc = new int[1];
     Path missing = tmp.resolve("no-such-dir");
-    String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),
-        "--plugins", missing.toString(), "--write-config", tmp.resolve("m.json").toString()))[0];
-    assertEquals(1, rc[0], err);
+    Cli r = Cli.run("run", "--data", tmp.toString(),
+        "--plugins", missing.toString(), "--write-config", tmp.resolve("m.json").toString());
+    String err = r.err();
+    assertEquals(1, r.rc(), err);
     assertTrue(err.contains("plugin folder " + missing + " does not exist"), err);
     Path dir = Files.createDirectories(tmp.resolve("plugins"));
     Path jar = Files.writeString(dir.resolve("broken.jar"), "this is not a zip file");
     // the run's loss is not found: the run fails, naming the broken jar
-    err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(), "--plugins",
-        dir.toString(), "--loss", "mine", "--write-config", tmp.resolve("b.json").toString()))[0];
-    assertEquals(1, rc[0], err);
+    r = Cli.run("run", "--data", tmp.toString(), "--plugins",
+        dir.toString(), "--loss", "mine", "--write-config", tmp.resolve("b.json").toString());
+    err = r.err();
+    assertEquals(1, r.rc(), err);
     assertTrue(err.contains("unknown loss 'mine'") && err.contains(jar.toString()), err);
     // the run's loss is found elsewhere: a warning naming the jar, and the run goes on
-    err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(), "--plugins",
-        dir.toString(), "--write-config", tmp.resolve("w.json").toString()))[0];
-    assertEquals(0, rc[0], err);
+    r = Cli.run("run", "--data", tmp.toString(), "--plugins",
+        dir.toString(), "--write-config", tmp.resolve("w.json").toString());
+    err = r.err();
+    assertEquals(0, r.rc(), err);
     assertTrue(err.contains("warning: plugin not loaded: " + jar), err);
   }
 
   @Test
   void lossesThatNeedATeacherFailAtStartWithoutOne() {
-    int[] rc = new int[1];
-    String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),
-        "--loss", "dkd", "--no-dashboard", "--out", tmp.resolve("r").toString()))[0];
-    assertEquals(1, rc[0]);
+    Cli r = Cli.run("run", "--data", tmp.toString(),
+        "--loss", "dkd", "--no-dashboard", "--out", tmp.resolve("r").toString());
+    String err = r.err();
+    assertEquals(1, r.rc());
     assertTrue(err.contains("needs a teacher") && err.contains("--teacher DIR"), err);
     assertTrue(!Files.exists(tmp.resolve("r").resolve("checkpoints")), "nothing trained");
   }
@@ -159,10 +146,10 @@ class MainTest {
   @Test
   void anEpochListIsAStudysAxisAndAFractionThatStarvesTheDrawIsRefusedBeforeAnything()
       throws Exception {
-    int[] rc = new int[1];
-    String err = captureErr(() -> rc[0] = Main.execute("run", "--data", tmp.toString(),
-        "--epochs", "10,30", "--write-config", tmp.resolve("e.json").toString()))[0];
-    assertEquals(1, rc[0], err);
+    Cli r = Cli.run("run", "--data", tmp.toString(),
+        "--epochs", "10,30", "--write-config", tmp.resolve("e.json").toString());
+    String err = r.err();
+    assertEquals(1, r.rc(), err);
     assertTrue(err.contains("--epochs 10,30: one number here"), err);
     // --ae-pool is recorded in the config
     assertEquals(0, Main.execute("run", "--data", tmp.toString(), "--ae-pool", "all",
@@ -172,16 +159,18 @@ class MainTest {
     org.reffakd.nn.run.FashionSubset.writeIdx(data, 1000, 200);
     Path out = tmp.resolve("starve");
     // 2% of 900 pool images is about 2 a class: the paper draw (40 a class) cannot come from them
-    err = captureErr(() -> rc[0] = Main.execute("study", "--data", data.toString(), "--losses",
+    r = Cli.run("study", "--data", data.toString(), "--losses",
         "ce,reffakd", "--variants", "paper", "--train-fraction", "0.02", "--epochs", "1,2",
-        "--val-size", "100", "--no-dashboard", "--out", out.toString()))[0];
-    assertEquals(1, rc[0], err);
+        "--val-size", "100", "--no-dashboard", "--out", out.toString());
+    err = r.err();
+    assertEquals(1, r.rc(), err);
     assertTrue(err.contains("train_fraction 0.02 leaves class '")
         && err.contains("fewer than soft_per_class 40"), err);
     assertTrue(!Files.exists(out.resolve("kafka")), "refused before the platform started");
-    err = captureErr(() -> rc[0] = Main.execute("study", "--data", data.toString(),
-        "--epochs-at", "0.02-40", "--out", out.toString()))[0];
-    assertEquals(1, rc[0], err);
+    r = Cli.run("study", "--data", data.toString(),
+        "--epochs-at", "0.02-40", "--out", out.toString());
+    err = r.err();
+    assertEquals(1, r.rc(), err);
     assertTrue(err.contains("--epochs-at 0.02-40: expected FRACTION:EPOCHS"), err);
   }
 
@@ -190,10 +179,11 @@ class MainTest {
     Path data = tmp.resolve("fmnist-study");
     org.reffakd.nn.run.FashionSubset.writeIdx(data, 1000, 200);
     Path out = tmp.resolve("study");
-    assertEquals(0, Main.execute("study", "--data", data.toString(), "--losses",
+    String[] study = {"study", "--data", data.toString(), "--losses",
         "ce,label-smoothing,reffakd", "--variants", "paper,clean", "--seeds", "2", "--epochs",
         "1", "--ae-epochs", "1", "--val-size", "100", "--grid", "alpha=0.3,0.7",
-        "--no-dashboard", "--out", out.toString()));
+        "--no-dashboard", "--out", out.toString()};
+    assertEquals(0, Main.execute(study));
     // ce and label-smoothing once per seed; reffakd per variant and alpha
     java.util.List<String> rows = Files.readAllLines(out.resolve("results.csv"));
     assertEquals(1 + 2 * (2 + 2 * 2), rows.size(), String.join("\n", rows));
@@ -204,15 +194,12 @@ class MainTest {
     // every job has a result: the study's own broker data is gone, and the same command again
     // finds everything in OUT (nothing trains, the same rows)
     assertFalse(Files.exists(out.resolve("kafka")), "broker data deleted");
-    String again = captureOut(() -> Main.execute("study", "--data", data.toString(),
-        "--losses", "ce,label-smoothing,reffakd", "--variants", "paper,clean", "--seeds", "2",
-        "--epochs", "1", "--ae-epochs", "1", "--val-size", "100", "--grid", "alpha=0.3,0.7",
-        "--no-dashboard", "--out", out.toString()));
+    String again = Cli.run(study).out();
     assertTrue(again.contains("(0 run now, 12 found done)"), again);
     assertEquals(rows, Files.readAllLines(out.resolve("results.csv")));
     // a bad option fails before anything trains, naming it
-    String err = captureErr(() -> Main.execute("study", "--data", data.toString(), "--losses",
-        "ce,nope", "--out", tmp.resolve("study2").toString()))[0];
+    String err = Cli.run("study", "--data", data.toString(), "--losses",
+        "ce,nope", "--out", tmp.resolve("study2").toString()).err();
     assertTrue(err.contains("nope"), err);
     assertTrue(!Files.exists(tmp.resolve("study2").resolve("autoencoders")), "nothing trained");
   }
@@ -238,18 +225,6 @@ class MainTest {
     assertEquals(null, org.reffakd.nn.run.RunConfig.read(run.resolve("config.json")).input().dir());
   }
 
-  private static String captureOut(Runnable r) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true));
-    try {
-      r.run();
-    } finally {
-      System.setOut(old);
-    }
-    return buf.toString();
-  }
-
   /** Bytes under the samples topic's log folder(s) of an embedded broker's data folder. */
   private static long samplesLogBytes(Path kafkaDir) throws Exception {
     try (java.util.stream.Stream<Path> s = Files.walk(kafkaDir)) {
@@ -271,25 +246,27 @@ class MainTest {
     Path run = tmp.resolve("run");
     String[] args = {"run", "--data", data.toString(), "--no-dashboard", "--ae-epochs", "1",
         "--epochs", "1", "--val-size", "200", "--out", run.toString(), "--keep-kafka"};
-    int[] rc = new int[1];
-    String out = captureOut(() -> rc[0] = Main.execute(args));
-    assertEquals(0, rc[0], out);
+    Cli r = Cli.run(args);
+    String out = r.out();
+    assertEquals(0, r.rc(), out);
     assertTrue(out.contains("ingest: 1500 images to reffakd.fashion-mnist.samples"), out);
     long log = samplesLogBytes(run.resolve("kafka"));
     assertTrue(log > 1500 * 784, "samples log " + log + " bytes");
 
     // a finished run resumes to nothing; one more epoch makes a resume that trains
-    out = captureOut(() -> rc[0] = Main.execute("run", "--resume", run.toString(),
-        "--epochs", "2", "--no-dashboard", "--keep-kafka"));
-    assertEquals(0, rc[0], out);
+    r = Cli.run("run", "--resume", run.toString(),
+        "--epochs", "2", "--no-dashboard", "--keep-kafka");
+    out = r.out();
+    assertEquals(0, r.rc(), out);
     assertTrue(out.contains("ingest: skipped, reffakd.fashion-mnist.samples already holds "
         + "these 1500 images"), out);
     assertEquals(log, samplesLogBytes(run.resolve("kafka")), "the samples log did not grow");
 
     // without --keep-kafka, a finished run's own broker data goes
-    out = captureOut(() -> rc[0] = Main.execute("run", "--resume", run.toString(),
-        "--epochs", "3", "--no-dashboard"));
-    assertEquals(0, rc[0], out);
+    r = Cli.run("run", "--resume", run.toString(),
+        "--epochs", "3", "--no-dashboard");
+    out = r.out();
+    assertEquals(0, r.rc(), out);
     assertTrue(out.contains("ingest: skipped"), out);
     assertTrue(out.contains("kafka: deleted the run's broker data"), out);
     assertFalse(Files.exists(run.resolve("kafka")), "RUN_DIR/kafka deleted");
@@ -304,11 +281,11 @@ class MainTest {
         new String[] {"run", "--data", data.toString(), "--kafka", "127.0.0.1:1",
             "--no-dashboard", "--out", tmp.resolve("r").toString()},
         new String[] {"submit", "--data", data.toString(), "--kafka", "127.0.0.1:1"})) {
-      int[] rc = new int[1];
       long t0 = System.nanoTime();
-      String err = captureErr(() -> rc[0] = Main.execute(args))[0];
+      Cli r = Cli.run(args);
+      String err = r.err();
       double seconds = (System.nanoTime() - t0) / 1e9;
-      assertEquals(1, rc[0], err);
+      assertEquals(1, r.rc(), err);
       assertTrue(seconds < 15, args[0] + " took " + seconds + " s");
       assertEquals("reffakd: error: cannot reach Kafka at 127.0.0.1:1: no broker answered "
           + "within 10000 ms", err.strip(), args[0]);
@@ -317,17 +294,9 @@ class MainTest {
 
   @Test
   void pluginsListsTheBuiltIns() {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true));
-    int rc;
-    try {
-      rc = Main.execute("plugins");
-    } finally {
-      System.setOut(old);
-    }
-    assertEquals(0, rc);
-    String out = buf.toString();
+    Cli r = Cli.run("plugins");
+    assertEquals(0, r.rc());
+    String out = r.out();
     for (String name : new String[] {"ce", "reffakd", "kd", "dkd", "reffakd-dkd", "tfkd-reg",
         "label-smoothing"}) {
       assertTrue(out.lines().anyMatch(l -> l.startsWith(name + " ")), name + " in\n" + out);
@@ -342,7 +311,7 @@ class MainTest {
   @Test
   void runHelpShowsTheConfigsOwnDefaults() {
     org.reffakd.nn.run.RunConfig d = org.reffakd.nn.run.RunConfig.defaults("fashion-mnist");
-    String help = captureOut(() -> Main.execute("run", "--help")).replaceAll("\\s+", " ");
+    String help = Cli.run("run", "--help").out().replaceAll("\\s+", " ");
     for (String expect : new String[] {
         "autoencoder epochs (default " + d.autoencoder().epochs() + ";",
         "student epochs (default " + d.student().epochs() + ";",
@@ -354,7 +323,7 @@ class MainTest {
     }
     assertTrue(!help.contains("${sys:"), help);
     // the teacher shares the route and training options (mixins): the same defaults
-    String teacher = captureOut(() -> Main.execute("teacher", "--help"))
+    String teacher = Cli.run("teacher", "--help").out()
         .replaceAll("\\s+", " ");
     for (String expect : new String[] {"random seed (default " + d.seed() + ")",
         "learning rate (default " + d.student().lr() + ")",

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -38,9 +36,7 @@ class OnnxExportCommandTest {
     Path data = tmp.resolve("fmnist");
     org.reffakd.nn.run.FashionSubset.writeIdx(data, 1000, 300);
     Path run = tmp.resolve("run");
-    assertEquals(0, Main.execute("run", "--data", data.toString(), "--loss", "ce",
-        "--epochs", "6", "--ae-epochs", "0", "--val-size", "200", "--direct", "--no-dashboard",
-        "--out", run.toString()));
+    Cli.shortCeRun(data, run, 200);
     double last = RunResult.read(run.resolve("result.json")).accuracy().lastTest();
     assertTrue(last > 0.3, "the run did not learn: " + last);
     // every run makes its model card: student.onnx and student-int8.onnx in the run folder,
@@ -193,33 +189,25 @@ class OnnxExportCommandTest {
     javax.imageio.ImageIO.write(img, colour ? "jpg" : "png", file.toFile());
   }
 
+  /** The command's standard output (also printed); it must exit 0. */
   private static String capture(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(b, true));
-    try {
-      assertEquals(0, Main.execute(args), b.toString());
-    } finally {
-      System.setOut(old);
-    }
-    old.print(b);
-    return b.toString();
+    Cli r = echoed(args);
+    assertEquals(0, r.rc(), r.out());
+    return r.out();
   }
 
   private static void assertOneLineError(String... args) {
-    PrintStream old = System.err;
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(b, true));
-    int rc;
-    try {
-      rc = Main.execute(args);
-    } finally {
-      System.setErr(old);
-    }
-    String err = b.toString();
-    old.print(err);
-    assertEquals(1, rc, err);
-    assertEquals(1, err.strip().lines().count(), err);
-    assertTrue(err.startsWith("reffakd: error: "), err);
+    Cli r = echoed(args);
+    assertEquals(1, r.rc(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().startsWith("reffakd: error: "), r.err());
+  }
+
+  /** Runs the command, then prints what it printed. */
+  private static Cli echoed(String... args) {
+    Cli r = Cli.run(args);
+    System.out.print(r.out());
+    System.err.print(r.err());
+    return r;
   }
 }

@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.reffakd.nn.run.FashionSubset;
+import org.reffakd.nn.run.FashionIdx;
 import org.reffakd.nn.run.RunConfig;
 import org.reffakd.nn.run.RunResult;
 
@@ -26,67 +24,45 @@ class ResumeOptionsTest {
 
   @TempDir
   static Path tmp;
-  static Path data;
+  /** About 30 images a class: soft_per_class 40 fails. */
+  @RegisterExtension
+  static final FashionIdx data = new FashionIdx(300, 100);
 
-  @BeforeAll
-  static void subset() throws Exception {
-    data = tmp.resolve("fmnist");
-    FashionSubset.writeIdx(data, 300, 100); // about 30 images a class: soft_per_class 40 fails
-  }
-
-  /** Runs the CLI; returns {rc, stdout, stderr}. */
-  private static String[] cli(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true));
-    System.setErr(new PrintStream(err, true));
-    int rc;
-    try {
-      rc = Main.execute(args);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-    return new String[] {Integer.toString(rc), out.toString(), err.toString()};
-  }
-
-  private static String[] fresh(Path dir, String... more) {
-    List<String> a = new ArrayList<>(List.of("run", "--direct", "--data", data.toString(),
+  private static Cli fresh(Path dir, String... more) {
+    List<String> a = new ArrayList<>(List.of("run", "--direct", "--data", data.dir().toString(),
         "--val-size", "100", "--ae-epochs", "1", "--epochs", "1", "--batch-size", "64",
         "--threads", "1", "--out", dir.toString()));
     a.addAll(List.of(more));
-    return cli(a.toArray(String[]::new));
+    return Cli.run(a.toArray(String[]::new));
   }
 
-  private static String[] resume(Path dir, String... more) {
+  private static Cli resume(Path dir, String... more) {
     List<String> a = new ArrayList<>(List.of("run", "--direct", "--resume", dir.toString()));
     a.addAll(List.of(more));
-    return cli(a.toArray(String[]::new));
+    return Cli.run(a.toArray(String[]::new));
   }
 
-  private static void refused(String[] r, String message) {
-    assertEquals("1", r[0], r[1] + r[2]);
-    assertEquals("reffakd: error: " + message, r[2].strip());
+  private static void refused(Cli r, String message) {
+    assertEquals(1, r.rc(), r.printed());
+    assertEquals("reffakd: error: " + message, r.err().strip());
   }
 
   @Test
   void resumeChangesWhatItMayAndRefusesTheRestByName() throws Exception {
     Path dir = tmp.resolve("run");
-    String[] r = fresh(dir);
-    assertEquals("1", r[0]);
-    assertTrue(r[2].startsWith("reffakd: error: soft_per_class 40 needs 40 training images"),
-        r[2]);
+    Cli r = fresh(dir);
+    assertEquals(1, r.rc());
+    assertTrue(r.err().startsWith("reffakd: error: soft_per_class 40 needs 40 training images"),
+        r.err());
     // the soft labels were never computed: --resume may change their options
     r = resume(dir, "--soft-per-class", "5");
-    assertEquals("0", r[0], r[1] + r[2]);
+    assertEquals(0, r.rc(), r.printed());
     assertEquals(5, RunConfig.read(dir.resolve("config.json")).soft().perClass());
     assertEquals(1, RunResult.read(dir.resolve("result.json")).history().size());
 
     // more epochs continue the student; --threads changes nothing computed
     r = resume(dir, "--epochs", "2", "--threads", "2");
-    assertEquals("0", r[0], r[1] + r[2]);
+    assertEquals(0, r.rc(), r.printed());
     RunResult two = RunResult.read(dir.resolve("result.json"));
     assertEquals(2, two.epochs());
     assertEquals(2, two.history().size());
@@ -108,8 +84,8 @@ class ResumeOptionsTest {
 
     // resuming the finished run changes nothing
     r = resume(dir);
-    assertEquals("0", r[0], r[1] + r[2]);
-    assertTrue(r[1].contains("run already finished"), r[1]);
+    assertEquals(0, r.rc(), r.printed());
+    assertTrue(r.out().contains("run already finished"), r.out());
     assertArrayEquals(result, Files.readAllBytes(dir.resolve("result.json")));
   }
 
@@ -128,8 +104,8 @@ class ResumeOptionsTest {
   @Test
   void aFinishedRunIsNeverRecomputedUnderAnotherConfig() throws Exception {
     Path dir = tmp.resolve("finished");
-    String[] r = fresh(dir, "--soft-per-class", "5");
-    assertEquals("0", r[0], r[1] + r[2]);
+    Cli r = fresh(dir, "--soft-per-class", "5");
+    assertEquals(0, r.rc(), r.printed());
     java.util.Map<String, String> before = snapshot(dir);
     // the default engine is left out of config.json: a change of it is a change all the same
     refused(resume(dir, "--engine", "dl4j"),
@@ -144,8 +120,8 @@ class ResumeOptionsTest {
         "--lr cannot change on --resume: the run was trained with lr 0.1");
     // what changes nothing computed leaves every file as it is
     r = resume(dir, "--threads", "2");
-    assertEquals("0", r[0], r[1] + r[2]);
-    assertTrue(r[1].contains("run already finished"), r[1]);
+    assertEquals(0, r.rc(), r.printed());
+    assertTrue(r.out().contains("run already finished"), r.out());
     assertEquals(before, snapshot(dir));
   }
 
@@ -153,8 +129,8 @@ class ResumeOptionsTest {
   void aDirectRunPutsItsArtefactsWhereArtifactsSays() throws Exception {
     Path store = tmp.resolve("store");
     Path dir = tmp.resolve("direct").resolve("run");
-    String[] r = fresh(dir, "--soft-per-class", "5", "--artifacts", store.toString());
-    assertEquals("0", r[0], r[1] + r[2]);
+    Cli r = fresh(dir, "--soft-per-class", "5", "--artifacts", store.toString());
+    assertEquals(0, r.rc(), r.printed());
     assertTrue(Files.isDirectory(store.resolve("sha256")), "nothing in " + store);
     assertTrue(!Files.exists(dir.getParent().resolve("artifacts")),
         "the default store beside --out was used");
@@ -163,12 +139,12 @@ class ResumeOptionsTest {
   @Test
   void aRunThatFailedItsPreflightCanBeStartedAgainWithOut() {
     Path dir = tmp.resolve("again");
-    assertEquals("1", fresh(dir)[0]);
-    String[] r = fresh(dir, "--soft-per-class", "5");
-    assertEquals("0", r[0], r[1] + r[2]);
+    assertEquals(1, fresh(dir).rc());
+    Cli r = fresh(dir, "--soft-per-class", "5");
+    assertEquals(0, r.rc(), r.printed());
     // a directory with a run in it is still refused
     r = fresh(dir, "--soft-per-class", "5");
-    assertEquals("1", r[0]);
-    assertTrue(r[2].contains("already holds a run"), r[2]);
+    assertEquals(1, r.rc());
+    assertTrue(r.err().contains("already holds a run"), r.err());
   }
 }
