@@ -44,11 +44,7 @@ public final class DkdLoss extends BuiltInLoss {
   /** The pure loss. Terms: {@code ce}, {@code tckd}, {@code nckd}. */
   static LossOutput dkd(LossInput in, double alpha, double beta, double t, double ceWeight,
                         double warmup) {
-    double[] teacher = in.teacherLogits();
-    if (teacher == null) {
-      throw new IllegalArgumentException(NAME + ": needs teacher logits, but the input has none"
-          + " (LossInput.teacherLogits() is null)");
-    }
+    double[] teacher = teacherLogits(NAME, in);
     double[] teacherLogP = new double[teacher.length];
     LossMath.logSoftmax(teacher, in.n(), in.classes(), t, teacherLogP);
     return decoupled(in, teacherLogP, alpha, beta, t, ceWeight, warmupFactor(in.epoch(), warmup));
@@ -173,11 +169,22 @@ public final class DkdLoss extends BuiltInLoss {
 
   @Override
   public LossFunction create(Parameters p) {
+    return create(p, DkdLoss::dkd);
+  }
+
+  /** A decoupled loss ({@code dkd} or {@code reffakd-dkd}) with the parameters of the schema. */
+  interface Decoupled {
+    LossOutput apply(LossInput in, double alpha, double beta, double t, double ceWeight,
+                     double warmup);
+  }
+
+  /** {@code loss} with the parameters of {@link #schema} read from {@code p}. */
+  static LossFunction create(Parameters p, Decoupled loss) {
     double alpha = p.number("alpha");
     double beta = p.number("beta");
     double t = p.number("temperature");
     double ceWeight = p.number("ce_weight");
     double warmup = p.number("warmup");
-    return in -> dkd(in, alpha, beta, t, ceWeight, warmup);
+    return in -> loss.apply(in, alpha, beta, t, ceWeight, warmup);
   }
 }

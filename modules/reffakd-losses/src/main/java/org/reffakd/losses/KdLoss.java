@@ -1,8 +1,6 @@
 package org.reffakd.losses;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
@@ -23,21 +21,8 @@ public final class KdLoss extends BuiltInLoss {
 
   /** The pure loss. Terms: {@code ce}, {@code kd}. */
   static LossOutput kd(LossInput in, double ceWeight, double kdWeight, double t) {
-    double[] teacher = in.teacherLogits();
-    if (teacher == null) {
-      throw new IllegalArgumentException(NAME + ": needs teacher logits, but the input has none"
-          + " (LossInput.teacherLogits() is null)");
-    }
-    int n = in.n();
-    int c = in.classes();
-    double[] grad = new double[n * c];
-    double ce = LossMath.crossEntropy(in.logits(), n, c, in.labels(), ceWeight, grad);
-    double[] p = LossMath.softmax(teacher, n, c, t);
-    double kl = LossMath.klToSoftmax(p, in.logits(), n, c, t, kdWeight * t * t / n, grad);
-    Map<String, Double> terms = new LinkedHashMap<>();
-    terms.put("ce", ceWeight * ce);
-    terms.put("kd", kdWeight * t * t * kl / n);
-    return new LossOutput(terms, grad);
+    double[] p = LossMath.softmax(teacherLogits(NAME, in), in.n(), in.classes(), t);
+    return ceAndKl(in, ceWeight, p, t, kdWeight * t * t, in.n(), "kd");
   }
 
   public KdLoss() {

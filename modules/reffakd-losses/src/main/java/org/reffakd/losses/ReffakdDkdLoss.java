@@ -22,11 +22,7 @@ public final class ReffakdDkdLoss extends BuiltInLoss {
   /** The pure loss. Terms: {@code ce}, {@code tckd}, {@code nckd}. */
   static LossOutput reffakdDkd(LossInput in, double alpha, double beta, double t,
                                double ceWeight, double warmup) {
-    double[] soft = in.softTargets();
-    if (soft == null) {
-      throw new IllegalArgumentException(NAME + ": needs soft labels, but the input has none"
-          + " (LossInput.softTargets() is null)");
-    }
+    double[] soft = softTargets(NAME, in);
     double[] logSoft = new double[soft.length];
     for (int k = 0; k < soft.length; k++) {
       logSoft[k] = Math.log(soft[k]);
@@ -48,11 +44,6 @@ public final class ReffakdDkdLoss extends BuiltInLoss {
 
   @Override
   public LossFunction create(Parameters p) {
-    double alpha = p.number("alpha");
-    double beta = p.number("beta");
-    double t = p.number("temperature");
-    double ceWeight = p.number("ce_weight");
-    double warmup = p.number("warmup");
-    return in -> reffakdDkd(in, alpha, beta, t, ceWeight, warmup);
+    return DkdLoss.create(p, ReffakdDkdLoss::reffakdDkd);
   }
 }

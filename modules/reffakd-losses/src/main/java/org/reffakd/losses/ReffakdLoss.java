@@ -1,12 +1,9 @@
 package org.reffakd.losses;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
-import org.reffakd.spi.LossMath;
 import org.reffakd.spi.LossOutput;
 import org.reffakd.spi.ParameterSpec;
 import org.reffakd.spi.Parameters;
@@ -25,21 +22,9 @@ public final class ReffakdLoss extends BuiltInLoss {
 
   /** The pure loss. Terms: {@code ce}, {@code kd}. */
   static LossOutput reffakd(LossInput in, double alpha, double t, boolean batchmean) {
-    double[] p = in.softTargets();
-    if (p == null) {
-      throw new IllegalArgumentException(NAME + ": needs soft labels, but the input has none"
-          + " (LossInput.softTargets() is null)");
-    }
-    int n = in.n();
-    int c = in.classes();
-    double[] grad = new double[n * c];
-    double ce = LossMath.crossEntropy(in.logits(), n, c, in.labels(), 1 - alpha, grad);
-    double denom = batchmean ? n : (double) n * c;
-    double kl = LossMath.klToSoftmax(p, in.logits(), n, c, t, alpha * t * t / denom, grad);
-    Map<String, Double> terms = new LinkedHashMap<>();
-    terms.put("ce", (1 - alpha) * ce);
-    terms.put("kd", alpha * t * t * kl / denom);
-    return new LossOutput(terms, grad);
+    double[] p = softTargets(NAME, in);
+    double denom = batchmean ? in.n() : (double) in.n() * in.classes();
+    return ceAndKl(in, 1 - alpha, p, t, alpha * t * t, denom, "kd");
   }
 
   public ReffakdLoss() {

@@ -1,9 +1,7 @@
 package org.reffakd.losses;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.reffakd.spi.LossFunction;
 import org.reffakd.spi.LossInput;
@@ -30,21 +28,13 @@ public final class TfkdRegLoss extends BuiltInLoss {
                             double multiplier) {
     int n = in.n();
     int c = in.classes();
-    double[] grad = new double[n * c];
-    double ce = LossMath.crossEntropy(in.logits(), n, c, in.labels(), 1 - alpha, grad);
     double[] teacher = new double[n * c];
     Arrays.fill(teacher, (1 - correctProb) / (c - 1));
     for (int i = 0; i < n; i++) {
       teacher[i * c + in.labels()[i]] = correctProb;
     }
     double[] q = LossMath.softmax(teacher, n, c, t);
-    double denom = (double) n * c;
-    double kl = LossMath.klToSoftmax(q, in.logits(), n, c, 1.0, alpha * multiplier / denom,
-        grad);
-    Map<String, Double> terms = new LinkedHashMap<>();
-    terms.put("ce", (1 - alpha) * ce);
-    terms.put("reg", alpha * multiplier * kl / denom);
-    return new LossOutput(terms, grad);
+    return ceAndKl(in, 1 - alpha, q, 1.0, alpha * multiplier, (double) n * c, "reg");
   }
 
   public TfkdRegLoss() {
