@@ -1,9 +1,6 @@
 package org.reffakd.backend;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceLoader;
-import java.util.TreeMap;
 
 /** The backends on the class path, by name. */
 public final class Backends {
@@ -11,15 +8,14 @@ public final class Backends {
   /** The default engine: the pure-Java one, fastest on CPU for the models here. */
   public static final String DEFAULT = "java";
 
+  private static final ByName<Backend> BY_NAME = new ByName<>(Backend.class, Backend::name,
+      "engine");
+
   private Backends() {}
 
   /** Every backend found, sorted by name. */
   public static List<Backend> all() {
-    TreeMap<String, Backend> found = new TreeMap<>();
-    for (Backend b : ServiceLoader.load(Backend.class, Backends.class.getClassLoader())) {
-      found.putIfAbsent(b.name(), b);
-    }
-    return new ArrayList<>(found.values());
+    return BY_NAME.all();
   }
 
   /**
@@ -39,7 +35,7 @@ public final class Backends {
   }
 
   public static List<String> names() {
-    return all().stream().map(Backend::name).toList();
+    return BY_NAME.names();
   }
 
   /**
@@ -48,12 +44,6 @@ public final class Backends {
    * @throws IllegalArgumentException naming the known backends when there is none
    */
   public static Backend get(String name) {
-    for (Backend b : all()) {
-      if (b.name().equals(name)) {
-        return b;
-      }
-    }
-    throw new IllegalArgumentException("unknown engine '" + name + "' (available: "
-        + String.join(", ", names()) + ")");
+    return BY_NAME.get(name);
   }
 }

@@ -1,9 +1,6 @@
 package org.reffakd.backend;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceLoader;
-import java.util.TreeMap;
 
 /** The exporters on the class path, by format. */
 public final class Exporters {
@@ -11,19 +8,18 @@ public final class Exporters {
   /** The format {@code reffakd export} writes when none is named. */
   public static final String DEFAULT = "dl4j";
 
+  private static final ByName<Exporter> BY_FORMAT = new ByName<>(Exporter.class,
+      Exporter::format, "export format");
+
   private Exporters() {}
 
   /** Every exporter found, sorted by format. */
   public static List<Exporter> all() {
-    TreeMap<String, Exporter> found = new TreeMap<>();
-    for (Exporter e : ServiceLoader.load(Exporter.class, Exporters.class.getClassLoader())) {
-      found.putIfAbsent(e.format(), e);
-    }
-    return new ArrayList<>(found.values());
+    return BY_FORMAT.all();
   }
 
   public static List<String> formats() {
-    return all().stream().map(Exporter::format).toList();
+    return BY_FORMAT.names();
   }
 
   /**
@@ -32,12 +28,6 @@ public final class Exporters {
    * @throws IllegalArgumentException naming the known formats when there is none
    */
   public static Exporter get(String format) {
-    for (Exporter e : all()) {
-      if (e.format().equals(format)) {
-        return e;
-      }
-    }
-    throw new IllegalArgumentException("unknown export format '" + format + "' (available: "
-        + String.join(", ", formats()) + ")");
+    return BY_FORMAT.get(format);
   }
 }
