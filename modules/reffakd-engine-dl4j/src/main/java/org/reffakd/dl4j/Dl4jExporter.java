@@ -4,29 +4,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import org.reffakd.backend.BaseExporter;
 import org.reffakd.backend.ExportReport;
 import org.reffakd.backend.ExportSource;
-import org.reffakd.backend.Exporter;
 
 /** {@code --format dl4j}: a Deeplearning4j ModelSerializer zip ({@link Dl4jExport}). */
-public final class Dl4jExporter implements Exporter {
+public final class Dl4jExporter extends BaseExporter {
 
-  @Override
-  public String format() {
-    return "dl4j";
-  }
-
-  @Override
-  public String describe() {
-    return "a Deeplearning4j ModelSerializer zip (ComputationGraph; input \"input\": NCHW float32 "
-        + "images resized as the run did and normalised per channel with the run's mean/std; "
-        + "output: the logits, no softmax), with reffakd-model.json inside (architecture, sizes, "
-        + "normalisation; DL4J ignores it)";
-  }
-
-  @Override
-  public String extension() {
-    return ".zip";
+  public Dl4jExporter() {
+    super("dl4j", ".zip", "a Deeplearning4j ModelSerializer zip (ComputationGraph; input "
+        + "\"input\": NCHW float32 images resized as the run did and normalised per channel with "
+        + "the run's mean/std; output: the logits, no softmax), with reffakd-model.json inside "
+        + "(architecture, sizes, normalisation; DL4J ignores it)");
   }
 
   @Override

@@ -5,29 +5,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.reffakd.backend.BaseExporter;
 import org.reffakd.backend.ExportReport;
 import org.reffakd.backend.ExportSource;
-import org.reffakd.backend.Exporter;
 
 /** {@code --format onnx}: the float model (see {@link ClassifierGraph}). */
-public final class OnnxExporter implements Exporter {
+public final class OnnxExporter extends BaseExporter {
 
-  @Override
-  public String format() {
-    return "onnx";
-  }
-
-  @Override
-  public String describe() {
-    return "an ONNX model (opset " + GraphWriter.OPSET + "; input \"" + ClassifierGraph.INPUT
-        + "\": float32 [N,C,S,S] pixels in [0,1], resized as the run did, normalisation inside; "
-        + "output \"" + ClassifierGraph.OUTPUT + "\": logits [N,classes]; batch norm folded; "
-        + "class names and provenance in metadata_props)";
-  }
-
-  @Override
-  public String extension() {
-    return ".onnx";
+  public OnnxExporter() {
+    super("onnx", ".onnx", "an ONNX model (opset " + GraphWriter.OPSET + "; input \""
+        + ClassifierGraph.INPUT + "\": float32 [N,C,S,S] pixels in [0,1], resized as the run "
+        + "did, normalisation inside; output \"" + ClassifierGraph.OUTPUT + "\": logits "
+        + "[N,classes]; batch norm folded; class names and provenance in metadata_props)");
   }
 
   @Override

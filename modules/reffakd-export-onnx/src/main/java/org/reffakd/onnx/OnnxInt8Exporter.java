@@ -7,9 +7,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.reffakd.backend.BaseExporter;
 import org.reffakd.backend.ExportReport;
 import org.reffakd.backend.ExportSource;
-import org.reffakd.backend.Exporter;
 
 /**
  * {@code --format onnx-int8}: post-training static quantisation in QDQ form (see
@@ -19,26 +19,16 @@ import org.reffakd.backend.Exporter;
  * and refuses a model that is over {@value #MAX_SIZE_RATIO}x the float size or loses more than
  * {@value #MAX_ACCURACY_LOSS} of accuracy.
  */
-public final class OnnxInt8Exporter implements Exporter {
+public final class OnnxInt8Exporter extends BaseExporter {
 
   static final double MAX_SIZE_RATIO = 0.4;
   static final double MAX_ACCURACY_LOSS = 0.01;
 
-  @Override
-  public String format() {
-    return "onnx-int8";
-  }
-
-  @Override
-  public String describe() {
-    return "the ONNX model quantised to int8 (QDQ; per-channel int8 weights, uint8 activations "
-        + "calibrated on the run's validation images; same input and output as onnx); the "
-        + "float and int8 sizes and ONNX Runtime accuracies go to FILE.json";
-  }
-
-  @Override
-  public String extension() {
-    return ".onnx";
+  public OnnxInt8Exporter() {
+    super("onnx-int8", ".onnx", "the ONNX model quantised to int8 (QDQ; per-channel int8 "
+        + "weights, uint8 activations calibrated on the run's validation images; same input "
+        + "and output as onnx); the float and int8 sizes and ONNX Runtime accuracies go to "
+        + "FILE.json");
   }
 
   @Override
