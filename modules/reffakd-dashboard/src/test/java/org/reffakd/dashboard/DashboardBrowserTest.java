@@ -69,18 +69,7 @@ class DashboardBrowserTest {
     // a finished cross-entropy baseline to compare with
     TinyRun.run(TinyRun.config(data, 1, 2, "ce", 64), runs.resolve(BASELINE), Progress.NONE);
 
-    PlatformMetrics metrics = new PlatformMetrics(
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    Vertx vertx = metrics.newVertx(new VertxOptions());
-    WebDriver browser = null;
-    try {
-      int port = DashboardServerTest.await(DashboardServer.start(vertx,
-          new DashboardOptions("127.0.0.1", 0, runs, null), metrics)).actualPort();
-      String base = "http://127.0.0.1:" + port + "/";
-      browser = chromium();
-      WebDriver driver = browser;
-      JavascriptExecutor js = (JavascriptExecutor) driver;
-
+    browse(runs, (driver, js, base, vertx) -> {
       // the run is announced (as the pipeline does) and its page opened before training starts
       Path dir = runs.resolve(LIVE);
       RunConfig cfg = TinyRun.config(data, 2, 6, "reffakd", 64);
@@ -148,13 +137,7 @@ class DashboardBrowserTest {
       List<String> errors = consoleErrors(driver, js);
       assertTrue(errors.isEmpty(), "console errors: " + errors);
       copyToDocs(shot);
-    } finally {
-      if (browser != null) {
-        browser.quit();
-      }
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      metrics.close();
-    }
+    });
   }
 
   /**
@@ -168,17 +151,7 @@ class DashboardBrowserTest {
     Path runs = tmp.resolve("runs");
     Path study = runs.resolve("study-live");
     StudyReport.write(StudyDashboardTest.study(1, 4, tmp.resolve("data")), study);
-    PlatformMetrics metrics = new PlatformMetrics(
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    Vertx vertx = metrics.newVertx(new VertxOptions());
-    WebDriver browser = null;
-    try {
-      int port = DashboardServerTest.await(DashboardServer.start(vertx,
-          new DashboardOptions("127.0.0.1", 0, runs, null), metrics)).actualPort();
-      String base = "http://127.0.0.1:" + port + "/";
-      browser = chromium();
-      WebDriver driver = browser;
-      JavascriptExecutor js = (JavascriptExecutor) driver;
+    browse(runs, (driver, js, base, vertx) -> {
       driver.get(base + "#/");
       waitFor("the study listed", 10, () ->
           !driver.findElements(By.cssSelector("table.studies tr[data-study='study-live']"))
@@ -189,10 +162,7 @@ class DashboardBrowserTest {
               .anyMatch(e -> e.getText().equals("1 / 4"))
           && !driver.findElements(By.cssSelector("h1 .badge.running")).isEmpty());
       assertEquals(1, driver.findElements(By.cssSelector("table.study-routes tbody tr")).size());
-      waitFor("the plots loaded", 15, () -> ((Number) js.executeScript(
-          "const im = [...document.querySelectorAll('#study-plots img')];"
-              + "return im.length > 0 && im.every(i => i.complete && i.naturalWidth > 100)"
-              + " ? im.length : 0")).intValue() > 0);
+      waitFor("the plots loaded", 15, () -> plotsLoaded(js));
 
       StudyReport.write(StudyDashboardTest.study(4, 4, tmp.resolve("data")), study); // three more jobs finished
       waitFor("4 / 4 jobs and the finished badge", 20, () ->
@@ -203,13 +173,33 @@ class DashboardBrowserTest {
       String table = driver.findElement(By.id("study-routes")).getText();
       assertTrue(table.contains("optimistic"), table);
       assertTrue(table.contains("+4.00 pp"), table);
-      waitFor("the redrawn plots loaded", 15, () -> ((Number) js.executeScript(
-          "const im = [...document.querySelectorAll('#study-plots img')];"
-              + "return im.length > 0 && im.every(i => i.complete && i.naturalWidth > 100)"
-              + " ? im.length : 0")).intValue() > 0);
+      waitFor("the redrawn plots loaded", 15, () -> plotsLoaded(js));
       screenshot(driver, "dashboard-study.png");
       List<String> errors = consoleErrors(driver, js);
       assertTrue(errors.isEmpty(), "console errors: " + errors);
+    });
+  }
+
+  /** A visit to the dashboard: the browser on it, its address and the server's Vert.x. */
+  @FunctionalInterface
+  private interface Visit {
+    void run(WebDriver driver, JavascriptExecutor js, String base, Vertx vertx) throws Exception;
+  }
+
+  /**
+   * Serves the dashboard over {@code runs} (metrics on) and opens headless Chromium for the
+   * visit; both are closed after it.
+   */
+  private void browse(Path runs, Visit visit) throws Exception {
+    PlatformMetrics metrics = new PlatformMetrics(
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    Vertx vertx = metrics.newVertx(new VertxOptions());
+    WebDriver browser = null;
+    try {
+      int port = DashboardServerTest.await(DashboardServer.start(vertx,
+          new DashboardOptions("127.0.0.1", 0, runs, null), metrics)).actualPort();
+      browser = chromium();
+      visit.run(browser, (JavascriptExecutor) browser, "http://127.0.0.1:" + port + "/", vertx);
     } finally {
       if (browser != null) {
         browser.quit();
@@ -217,6 +207,14 @@ class DashboardBrowserTest {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       metrics.close();
     }
+  }
+
+  /** Whether the study page's plots are there and all loaded. */
+  private static boolean plotsLoaded(JavascriptExecutor js) {
+    return ((Number) js.executeScript(
+        "const im = [...document.querySelectorAll('#study-plots img')];"
+            + "return im.length > 0 && im.every(i => i.complete && i.naturalWidth > 100)"
+            + " ? im.length : 0")).intValue() > 0;
   }
 
   private WebDriver chromium() {

@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,13 +30,12 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.platform.bus.Addresses;
-import org.reffakd.platform.metrics.PlatformMetrics;
 
 /**
  * The dashboard's HTTP side over a real (tiny) run: every JSON endpoint, the event stream, the
@@ -54,8 +49,8 @@ class DashboardServerTest {
   @TempDir
   static Path tmp;
   static Path runs;
-  static Vertx vertx;
-  static PlatformMetrics metrics;
+  @RegisterExtension
+  static final DashboardVertx web = new DashboardVertx();
   static int port;
   // HTTP/1.1: the JDK client's default h2c upgrade once hung a request past its timeout
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -74,20 +69,7 @@ class DashboardServerTest {
     Files.createDirectories(runs.resolve("corrupt"));
     Files.writeString(runs.resolve("corrupt/config.json"), "{not json");
     Files.createDirectories(runs.resolve("not-a-run")); // no run files: not listed
-    metrics = new PlatformMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    vertx = metrics.newVertx(new VertxOptions());
-    port = await(DashboardServer.start(vertx, new DashboardOptions("127.0.0.1", 0, runs, null),
-        metrics)).actualPort();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (vertx != null) {
-      await(vertx.close());
-    }
-    if (metrics != null) {
-      metrics.close();
-    }
+    port = await(web.start(new DashboardOptions("127.0.0.1", 0, runs, null))).actualPort();
   }
 
   static <T> T await(Future<T> f) throws Exception {
@@ -380,8 +362,8 @@ class DashboardServerTest {
     assertTrue(open.status() == 404 || open.status() == 405, open.body());
     open.json();
 
-    int p = await(DashboardServer.start(vertx, new DashboardOptions("127.0.0.1", 0, runs,
-        "s3cret-0123456789abcdef"), metrics)).actualPort();
+    int p = await(web.start(new DashboardOptions("127.0.0.1", 0, runs,
+        "s3cret-0123456789abcdef"))).actualPort();
     assertTrue(send(p, "POST", "/api/runs").clientError(401).contains("token"));
     send(p, "DELETE", "/api/runs/" + RUN).clientError(401);
     send(p, "POST", "/api/runs", "Authorization", "Bearer wrong").clientError(401);
@@ -395,12 +377,11 @@ class DashboardServerTest {
   @Test
   void exposingTheDashboardNeedsAToken() throws Exception {
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-        () -> await(DashboardServer.start(vertx, new DashboardOptions("0.0.0.0", 0, runs, null),
-            metrics)));
+        () -> await(web.start(new DashboardOptions("0.0.0.0", 0, runs, null))));
     assertTrue(e.getCause() instanceof IllegalArgumentException);
     assertTrue(e.getCause().getMessage().contains("token"), e.getCause().getMessage());
-    int p = await(DashboardServer.start(vertx, new DashboardOptions("0.0.0.0", 0, runs, "t0k-0123456789abcdef"),
-        metrics)).actualPort();
+    int p = await(web.start(new DashboardOptions("0.0.0.0", 0, runs, "t0k-0123456789abcdef")))
+        .actualPort();
     assertEquals(200, get(p, "/health").status());
     assertTrue(new DashboardOptions(null, 8080, null, null).loopback());
     assertEquals(DashboardOptions.DEFAULT_HOST, DashboardOptions.defaults().host());
@@ -419,8 +400,8 @@ class DashboardServerTest {
     }
     // the port of this test's own server is taken: the message names it
     ExecutionException busy = org.junit.jupiter.api.Assertions.assertThrows(
-        ExecutionException.class, () -> await(DashboardServer.start(vertx,
-            new DashboardOptions("127.0.0.1", port, runs, null), metrics)));
+        ExecutionException.class, () -> await(web.start(
+            new DashboardOptions("127.0.0.1", port, runs, null))));
     assertTrue(busy.getCause().getMessage().contains("127.0.0.1:" + port)
         && busy.getCause().getMessage().contains("--port"), busy.getCause().getMessage());
     // off loopback the 401 page's hint is shown as it is: a route, not a hidden file
@@ -454,8 +435,8 @@ class DashboardServerTest {
 
   /** A dashboard configured as bound beyond loopback (0.0.0.0), listening on 127.0.0.1. */
   static int exposed(String token) throws Exception {
-    return await(DashboardServer.start(vertx, new DashboardOptions("0.0.0.0", 0, runs, token),
-        metrics, "127.0.0.1")).actualPort();
+    return await(web.start(new DashboardOptions("0.0.0.0", 0, runs, token), "127.0.0.1"))
+        .actualPort();
   }
 
   static Response get(int p, String path, String... headers) throws Exception {
@@ -522,9 +503,9 @@ class DashboardServerTest {
     String[] auth = {"Authorization", "Bearer t0k-0123456789abcdef"};
     String root = runs.toAbsolutePath().normalize().toString();
     String top = tmp.toAbsolutePath().normalize().toString();
-    vertx.eventBus().publish(Addresses.RUN_STATUS, new JsonObject().put("run", "elsewhere")
+    web.vertx().eventBus().publish(Addresses.RUN_STATUS, new JsonObject().put("run", "elsewhere")
         .put("status", "running").put("dir", tmp.resolve("outside/elsewhere").toString()));
-    vertx.eventBus().publish(Addresses.RUN_STATUS, new JsonObject().put("run", "moved")
+    web.vertx().eventBus().publish(Addresses.RUN_STATUS, new JsonObject().put("run", "moved")
         .put("status", "running").put("dir", runs.resolve("not-a-run").toString()));
     for (int i = 0; i < 100 && !get(p, "/api/runs", auth).body().contains("moved"); i++) {
       Thread.sleep(50);
@@ -582,8 +563,8 @@ class DashboardServerTest {
 
   @Test
   void failureHandlerMapsExceptionsToJson() throws Exception {
-    Router r = DashboardServer.router(vertx, new DashboardOptions("127.0.0.1", 0, runs, null),
-        metrics);
+    Router r = DashboardServer.router(web.vertx(),
+        new DashboardOptions("127.0.0.1", 0, runs, null), web.metrics());
     r.get("/boom/argument").handler(ctx -> {
       throw new IllegalArgumentException("parameter x must be positive");
     });
@@ -592,7 +573,7 @@ class DashboardServerTest {
     });
     r.get("/boom/api").handler(ctx -> ctx.fail(new ApiException(409, "not yet")));
     r.get("/boom/status").handler(ctx -> ctx.fail(503));
-    HttpServer s = await(vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1"));
+    HttpServer s = await(web.vertx().createHttpServer().requestHandler(r).listen(0, "127.0.0.1"));
     int p = s.actualPort();
     assertEquals("parameter x must be positive", get(p, "/boom/argument").clientError(400));
     Response npe = get(p, "/boom/npe");
@@ -626,9 +607,9 @@ class DashboardServerTest {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(),
         StandardCharsets.UTF_8))) {
       assertEquals("event: snapshot", next(in, "event:"));
-      vertx.eventBus().publish(Addresses.EPOCH, new JsonObject().put("run", "other")
+      web.vertx().eventBus().publish(Addresses.EPOCH, new JsonObject().put("run", "other")
           .put("stage", "student").put("epoch", 9));
-      vertx.eventBus().publish(Addresses.EPOCH, new JsonObject().put("run", RUN)
+      web.vertx().eventBus().publish(Addresses.EPOCH, new JsonObject().put("run", RUN)
           .put("stage", "student").put("epoch", 2).put("epochs", 3)
           .put("row", new JsonObject().put("loss", Double.NaN).put("test_top1", 0.5)));
       assertEquals("event: epoch", next(in, "event:"));
@@ -637,7 +618,7 @@ class DashboardServerTest {
       assertEquals(2, data.getInteger("epoch"));
       assertTrue(data.getJsonObject("row").containsKey("loss"));
       assertEquals(null, data.getJsonObject("row").getValue("loss"), "NaN becomes null");
-      vertx.eventBus().publish(Addresses.RUN_STATUS, new JsonObject().put("run", RUN)
+      web.vertx().eventBus().publish(Addresses.RUN_STATUS, new JsonObject().put("run", RUN)
           .put("status", "finished"));
       assertEquals("event: run_status", next(in, "event:"));
     }

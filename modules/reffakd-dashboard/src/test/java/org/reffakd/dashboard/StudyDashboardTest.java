@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
@@ -26,11 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.reffakd.platform.metrics.PlatformMetrics;
 import org.reffakd.nn.run.Cost;
 import org.reffakd.study.EpochPoint;
 import org.reffakd.study.JobResult;
@@ -52,36 +47,22 @@ class StudyDashboardTest {
   @TempDir
   static Path tmp;
   static Path runs;
-  static Vertx vertx;
-  static PlatformMetrics metrics;
+  @RegisterExtension
+  static final DashboardVertx web = new DashboardVertx();
   static int port;
-  // HTTP/1.1: the JDK client's default h2c upgrade once hung a request past its timeout
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient HTTP = DashboardServerTest.HTTP;
 
   @BeforeAll
   static void start() throws Exception {
     runs = tmp.resolve("runs");
     StudyReport.write(study(4, 4), runs.resolve(STUDY));
     Files.createDirectories(runs.resolve("half-a-study/plots")); // no study.json: not a study
-    metrics = new PlatformMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    vertx = metrics.newVertx(new VertxOptions());
     port = serve(runs, null, "127.0.0.1");
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    if (vertx != null) {
-      DashboardServerTest.await(vertx.close());
-    }
-    if (metrics != null) {
-      metrics.close();
-    }
-  }
-
   static int serve(Path root, String token, String host) throws Exception {
-    return DashboardServerTest.await(DashboardServer.start(vertx,
-        new DashboardOptions(host, 0, root, token), metrics, "127.0.0.1")).actualPort();
+    return DashboardServerTest.await(web.start(new DashboardOptions(host, 0, root, token),
+        "127.0.0.1")).actualPort();
   }
 
   /**
