@@ -230,12 +230,7 @@ public final class StudyReport {
     ArrayNode routes = root.putArray("routes");
     for (RouteSummary s : summaries) {
       ObjectNode r = routes.addObject();
-      r.put("route", s.route());
-      r.put("loss", s.loss());
-      r.put("variant", s.variant());
-      r.set("grid", JSON.valueToTree(s.grid()));
-      r.put("train_fraction", s.trainFraction());
-      r.put("epochs", s.epochs());
+      putRoute(r, s.route(), s.loss(), s.variant(), s.grid(), s.trainFraction(), s.epochs());
       r.put("uses_autoencoder", s.usesAutoencoder());
       r.put("uses_teacher", s.usesTeacher());
       ArrayNode seeds = r.putArray("seeds");
@@ -302,12 +297,7 @@ public final class StudyReport {
     for (JobResult j : data.jobs()) {
       ObjectNode o = jobs.addObject();
       o.put("job_id", j.jobId());
-      o.put("route", j.route());
-      o.put("loss", j.loss());
-      o.put("variant", j.variant());
-      o.set("grid", JSON.valueToTree(j.grid()));
-      o.put("train_fraction", j.trainFraction());
-      o.put("epochs", j.epochs());
+      putRoute(o, j.route(), j.loss(), j.variant(), j.grid(), j.trainFraction(), j.epochs());
       o.put("seed", j.seed());
       o.put("student_images", j.studentImages());
       o.put("autoencoder_images", j.autoencoderImages());
@@ -335,6 +325,17 @@ public final class StudyReport {
           c.cpuSeconds(), c.peakRssMb())));
     }
     return JSON.writeValueAsString(root) + "\n";
+  }
+
+  /** What names a route, in a route's entry and in each of its jobs' entries. */
+  private static void putRoute(ObjectNode o, String route, String loss, String variant,
+                               Map<String, String> grid, double trainFraction, int epochs) {
+    o.put("route", route);
+    o.put("loss", loss);
+    o.put("variant", variant);
+    o.set("grid", JSON.valueToTree(grid));
+    o.put("train_fraction", trainFraction);
+    o.put("epochs", epochs);
   }
 
   private static ObjectNode perSeed(List<Long> seeds, List<Double> values, Summary s,
