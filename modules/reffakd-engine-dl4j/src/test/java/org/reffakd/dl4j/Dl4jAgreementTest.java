@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.reffakd.backend.AutoencoderModel;
 import org.reffakd.backend.Classifier;
 import org.reffakd.backend.ImageBatch;
+import org.reffakd.backend.Trainable;
 import org.reffakd.engine.java.model.JavaBackend;
 
 /**
@@ -62,16 +63,11 @@ class Dl4jAgreementTest {
     try (Classifier java = javaBackend.classifier(arch, channels, side, classes, seed);
          Classifier moved = javaBackend.classifier(arch, channels, side, classes, seed);
          Classifier dl4j = dl4jBackend.classifier(arch, channels, side, classes, seed)) {
-      java.sgd(MU, WD);
-      moved.sgd(MU, WD);
-      dl4j.sgd(MU, WD);
-      Map<String, float[]> javaBefore = Compare.copy(java.state());
-      Map<String, float[]> dl4jBefore = Compare.copy(dl4j.state());
-      Map<String, float[]> movedBefore = Compare.perturbed(javaBefore, 5, ULPS);
-      moved.load(movedBefore, "perturbed java state");
-      assertEquals(List.copyOf(javaBefore.keySet()), List.copyOf(dl4jBefore.keySet()));
-      for (String k : javaBefore.keySet()) {
-        assertEquals(0.0, Compare.rel(dl4jBefore.get(k), javaBefore.get(k)), k);
+      Three<Classifier> three = Three.of(java, moved, dl4j);
+      assertEquals(List.copyOf(three.javaBefore().keySet()),
+          List.copyOf(three.dl4jBefore().keySet()));
+      for (String k : three.javaBefore().keySet()) {
+        assertEquals(0.0, Compare.rel(three.dl4jBefore().get(k), three.javaBefore().get(k)), k);
       }
       double worstLogits = 0;
       double spreadLogits = 0;
@@ -96,10 +92,8 @@ class Dl4jAgreementTest {
         dl4j.backward(grad);
         dl4j.step(LR);
       }
-      Map.Entry<String, Double> worst = Compare.worst(Compare.changes(dl4jBefore, dl4j.state(),
-          javaBefore, java.state()));
-      Map.Entry<String, Double> spread = Compare.worst(Compare.changes(movedBefore,
-          moved.state(), javaBefore, java.state()));
+      Map.Entry<String, Double> worst = three.worstChange();
+      Map.Entry<String, Double> spread = three.spreadChange();
       double tolLogits = Math.max(1e-4, FACTOR * spreadLogits);
       double tolChanges = Math.max(1e-3, FACTOR * spread.getValue());
       System.out.printf("AGREEMENT %s n=%d (%d-bit java): logits max rel diff %.2e (java moved"
@@ -125,13 +119,7 @@ class Dl4jAgreementTest {
     try (AutoencoderModel java = javaBackend.autoencoder(channels, 5);
          AutoencoderModel moved = javaBackend.autoencoder(channels, 5);
          AutoencoderModel dl4j = dl4jBackend.autoencoder(channels, 5)) {
-      java.sgd(MU, WD);
-      moved.sgd(MU, WD);
-      dl4j.sgd(MU, WD);
-      Map<String, float[]> javaBefore = Compare.copy(java.state());
-      Map<String, float[]> dl4jBefore = Compare.copy(dl4j.state());
-      Map<String, float[]> movedBefore = Compare.perturbed(javaBefore, 5, ULPS);
-      moved.load(movedBefore, "perturbed java state");
+      Three<AutoencoderModel> three = Three.of(java, moved, dl4j);
       double worstOut = 0;
       double spreadOut = 0;
       double worstLoss = 0;
@@ -157,10 +145,8 @@ class Dl4jAgreementTest {
         worstLoss = Math.max(worstLoss, Math.abs(dl4j.trainStep(batch, LR) - jl) / jl);
         spreadLoss = Math.max(spreadLoss, Math.abs(moved.trainStep(batch, LR) - jl) / jl);
       }
-      Map.Entry<String, Double> worst = Compare.worst(Compare.changes(dl4jBefore, dl4j.state(),
-          javaBefore, java.state()));
-      Map.Entry<String, Double> spread = Compare.worst(Compare.changes(movedBefore,
-          moved.state(), javaBefore, java.state()));
+      Map.Entry<String, Double> worst = three.worstChange();
+      Map.Entry<String, Double> spread = three.spreadChange();
       double tolChanges = Math.max(1e-3, FACTOR * spread.getValue());
       System.out.printf("AGREEMENT autoencoder (%d-bit java): reconstruction/embedding max rel"
           + " diff %.2e (java moved by %d ulp: %.2e), loss %.2e (%.2e); after 2 SGD steps worst"
@@ -172,6 +158,38 @@ class Dl4jAgreementTest {
           + worstLoss);
       assertTrue(worst.getValue() < tolChanges, "changes differ: " + worst + ", tolerance "
           + tolChanges);
+    }
+  }
+
+  /**
+   * The three models of an agreement check, set up alike: SGD (MU, WD) on each, their states
+   * before training, and {@code moved} given java's state moved by {@link #ULPS} ulp, whose
+   * spread from java is what float rounding alone makes.
+   */
+  private record Three<T extends Trainable>(T java, T moved, T dl4j,
+      Map<String, float[]> javaBefore, Map<String, float[]> dl4jBefore,
+      Map<String, float[]> movedBefore) {
+
+    static <T extends Trainable> Three<T> of(T java, T moved, T dl4j) {
+      java.sgd(MU, WD);
+      moved.sgd(MU, WD);
+      dl4j.sgd(MU, WD);
+      Map<String, float[]> javaBefore = Compare.copy(java.state());
+      Map<String, float[]> dl4jBefore = Compare.copy(dl4j.state());
+      Map<String, float[]> movedBefore = Compare.perturbed(javaBefore, 5, ULPS);
+      moved.load(movedBefore, "perturbed java state");
+      return new Three<>(java, moved, dl4j, javaBefore, dl4jBefore, movedBefore);
+    }
+
+    /** The parameter whose change in dl4j differs most from its change in java, and by how much. */
+    Map.Entry<String, Double> worstChange() {
+      return Compare.worst(Compare.changes(dl4jBefore, dl4j.state(), javaBefore, java.state()));
+    }
+
+    /** The same for the moved java model: the spread of rounding alone. */
+    Map.Entry<String, Double> spreadChange() {
+      return Compare.worst(Compare.changes(movedBefore, moved.state(), javaBefore,
+          java.state()));
     }
   }
 
