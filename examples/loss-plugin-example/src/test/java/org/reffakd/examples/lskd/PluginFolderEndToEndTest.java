@@ -11,11 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.reffakd.nn.loss.PluginJars;
 import org.reffakd.nn.run.FashionSubset;
 
 /**
@@ -32,7 +30,7 @@ class PluginFolderEndToEndTest {
   void theJarInAPluginFolderTrainsAShortRun() throws Exception {
     Path plugins = Files.createDirectories(tmp.resolve("plugins"));
     Path jar = plugins.resolve("reffakd-example-lskd.jar");
-    packClasses(Path.of("target", "classes"), jar);
+    PluginJars.pack(Path.of("target", "classes"), jar, null); // the services file is a resource
     Path data = tmp.resolve("data");
     FashionSubset.writeIdx(data, 4000, 500);
 
@@ -79,16 +77,5 @@ class PluginFolderEndToEndTest {
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "cli timed out: " + String.join(" ", args));
     assertEquals(0, p.exitValue(), "reffakd " + String.join(" ", args) + " failed:\n" + out);
     return out;
-  }
-
-  private static void packClasses(Path classes, Path jar) throws Exception {
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-         Stream<Path> walk = Files.walk(classes)) {
-      for (Path f : walk.filter(Files::isRegularFile).toList()) {
-        out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-        Files.copy(f, out);
-        out.closeEntry();
-      }
-    }
   }
 }

@@ -42,10 +42,8 @@ class LossRegistryTest {
   void aGoodJarLoadsAndBrokenJarsAreReportedAndSkipped() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("plugins"));
     Path work = Files.createDirectories(tmp.resolve("work"));
-    Files.copy(PluginJars.build(work, "good", Map.of("p.Good",
-        PluginJars.plugin("p", "Good", "square", false)), "p.Good\n"), dir.resolve("good.jar"));
-    Files.copy(PluginJars.build(work, "static-init", Map.of("q.Boom",
-        PluginJars.plugin("q", "Boom", "boom", true)), "q.Boom\n"), dir.resolve("boom.jar"));
+    PluginJars.single(work, "p", "Good", "square", false, dir.resolve("good.jar"));
+    PluginJars.single(work, "q", "Boom", "boom", true, dir.resolve("boom.jar"));
     Files.copy(PluginJars.build(work, "missing", Map.of("r.Present",
         PluginJars.plugin("r", "Present", "present", false)), "r.Present\nr.Absent\n"),
         dir.resolve("missing.jar"));
@@ -100,8 +98,7 @@ class LossRegistryTest {
   void aBrokenJarIsNamedWhenTheLossIsMissingAndReportedWhenItIsFound() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("broken"));
     Path work = Files.createDirectories(tmp.resolve("bw"));
-    Files.copy(PluginJars.build(work, "static-init", Map.of("q.Boom",
-        PluginJars.plugin("q", "Boom", "boom", true)), "q.Boom\n"), dir.resolve("boom.jar"));
+    PluginJars.single(work, "q", "Boom", "boom", true, dir.resolve("boom.jar"));
     LossRegistry r = LossRegistry.discover(List.of(dir));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ConfiguredLoss.create(r, "boom", Map.of()));
@@ -119,13 +116,10 @@ class LossRegistryTest {
   void twoStrategiesWithOneNameAreBothRefusedNamingBothOrigins() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("dup"));
     Path work = Files.createDirectories(tmp.resolve("w"));
-    Files.copy(PluginJars.build(work, "a", Map.of("a.One", PluginJars.plugin("a", "One", "twin",
-        false)), "a.One\n"), dir.resolve("a.jar"));
-    Files.copy(PluginJars.build(work, "b", Map.of("b.Two", PluginJars.plugin("b", "Two", "twin",
-        false)), "b.Two\n"), dir.resolve("b.jar"));
+    PluginJars.single(work, "a", "One", "twin", false, dir.resolve("a.jar"));
+    PluginJars.single(work, "b", "Two", "twin", false, dir.resolve("b.jar"));
     // and one that shadows a built-in name
-    Files.copy(PluginJars.build(work, "c", Map.of("c.Ce", PluginJars.plugin("c", "Ce", "ce",
-        false)), "c.Ce\n"), dir.resolve("c.jar"));
+    PluginJars.single(work, "c", "Ce", "ce", false, dir.resolve("c.jar"));
     LossRegistry r = LossRegistry.discover(List.of(dir));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> r.get("twin"));
@@ -177,12 +171,10 @@ class LossRegistryTest {
   void foundOncePerFolderContentAndAnewWhenAJarChanges(@TempDir Path tmp) throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("plugins"));
     Path work = Files.createDirectories(tmp.resolve("work"));
-    Files.copy(PluginJars.build(work, "one", Map.of("p.One",
-        PluginJars.plugin("p", "One", "first-one", false)), "p.One\n"), dir.resolve("one.jar"));
+    PluginJars.single(work, "p", "One", "first-one", false, dir.resolve("one.jar"));
     LossRegistry a = LossRegistry.discover(List.of(dir));
     assertSame(a, LossRegistry.discover(List.of(dir)));
-    Files.copy(PluginJars.build(work, "two", Map.of("p.Two",
-        PluginJars.plugin("p", "Two", "second-one", false)), "p.Two\n"), dir.resolve("two.jar"));
+    PluginJars.single(work, "p", "Two", "second-one", false, dir.resolve("two.jar"));
     LossRegistry b = LossRegistry.discover(List.of(dir));
     assertNotSame(a, b);
     assertEquals("second-one", b.get("second-one").plugin().name());

@@ -14,7 +14,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /** Builds real plugin jars at test time: compiles sources against the SPI and packs them. */
-final class PluginJars {
+public final class PluginJars {
 
   private PluginJars() {}
 
@@ -42,6 +42,15 @@ final class PluginJars {
       throw new IllegalStateException("test plugin did not compile");
     }
     Path jar = workDir.resolve(jarName + ".jar");
+    pack(classes, jar, services);
+    return jar;
+  }
+
+  /**
+   * Writes the class files under {@code classes} to {@code jar}, with the given content of the
+   * services file of {@code org.reffakd.spi.LossPlugin} (null = none).
+   */
+  public static void pack(Path classes, Path jar, String services) throws IOException {
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
          Stream<Path> walk = Files.walk(classes)) {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
@@ -55,7 +64,17 @@ final class PluginJars {
         out.closeEntry();
       }
     }
-    return jar;
+  }
+
+  /**
+   * A jar of one minimal plugin {@code pkg.cls} ({@link #plugin}, loss {@code name}) that its
+   * services file names, built in {@code workDir} and copied to {@code target}.
+   */
+  static void single(Path workDir, String pkg, String cls, String name,
+                     boolean explodeInStaticInit, Path target) throws IOException {
+    String className = pkg + "." + cls;
+    Files.copy(build(workDir, className, Map.of(className,
+        plugin(pkg, cls, name, explodeInStaticInit)), className + "\n"), target);
   }
 
   /** Source of a minimal plugin: CE-like, with one parameter, and optional bad static init. */
