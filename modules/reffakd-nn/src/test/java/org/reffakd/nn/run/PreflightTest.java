@@ -34,18 +34,23 @@ class PreflightTest {
     return c.with(more);
   }
 
+  /** The message of a run in {@code dir} refused before its autoencoder trained. */
+  private static String refusedBeforeTheAutoencoder(Path dir, Map<String, ?> more) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new DirectRun(config(more), dir, Progress.NONE, QUIET).execute());
+    assertFalse(Files.exists(dir.resolve("checkpoints/autoencoder-last.ckpt")),
+        "the autoencoder trained before the run failed: " + e.getMessage());
+    return e.getMessage();
+  }
+
   @Test
   void tooFewImagesPerClassFailsBeforeTheAutoencoderAndTheSameDirectoryRunsAfter() {
     Path dir = tmp.resolve("few");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new DirectRun(config(Map.of()), dir, Progress.NONE, QUIET).execute());
-    assertTrue(e.getMessage().startsWith("soft_per_class 40 needs 40 training images of every "
-        + "class, but class '"), e.getMessage());
-    assertTrue(e.getMessage().contains("after the validation split of 100 images"),
-        e.getMessage());
-    assertTrue(e.getMessage().contains("--soft-per-class"), e.getMessage());
-    assertFalse(Files.exists(dir.resolve("checkpoints/autoencoder-last.ckpt")),
-        "the autoencoder trained before the run failed");
+    String e = refusedBeforeTheAutoencoder(dir, Map.of());
+    assertTrue(e.startsWith("soft_per_class 40 needs 40 training images of every class, but "
+        + "class '"), e);
+    assertTrue(e.contains("after the validation split of 100 images"), e);
+    assertTrue(e.contains("--soft-per-class"), e);
     // fewer soft-label images fit: the same directory runs to the end
     new DirectRun(config(Map.of("soft_per_class", 5)), dir, Progress.NONE, QUIET).execute();
     assertTrue(Files.isRegularFile(dir.resolve("result.json")));
@@ -53,25 +58,19 @@ class PreflightTest {
 
   @Test
   void aValidationSplitThatStarvesAClassFailsBeforeTheAutoencoder() {
-    Path dir = tmp.resolve("val");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new DirectRun(config(Map.of("soft_per_class", 5, "val_size", 280)), dir,
-            Progress.NONE, QUIET).execute());
-    assertTrue(e.getMessage().startsWith("soft_per_class 5 needs 5"), e.getMessage());
-    assertTrue(e.getMessage().contains("or a smaller --val-size"), e.getMessage());
-    assertFalse(Files.exists(dir.resolve("checkpoints/autoencoder-last.ckpt")));
+    String e = refusedBeforeTheAutoencoder(tmp.resolve("val"),
+        Map.of("soft_per_class", 5, "val_size", 280));
+    assertTrue(e.startsWith("soft_per_class 5 needs 5"), e);
+    assertTrue(e.contains("or a smaller --val-size"), e);
   }
 
   @Test
   void aFractionThatLeavesTheDrawTooFewLabelledImagesFailsNamingBoth() {
-    Path dir = tmp.resolve("frac");
     // 200 pool images, half of them about 10 a class: 15 cannot be drawn from them
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new DirectRun(config(Map.of("soft_per_class", 15, "train_fraction", 0.5)), dir,
-            Progress.NONE, QUIET).execute());
-    assertTrue(e.getMessage().startsWith("train_fraction 0.5 leaves class '"), e.getMessage());
-    assertTrue(e.getMessage().contains("fewer than soft_per_class 15"), e.getMessage());
-    assertFalse(Files.exists(dir.resolve("checkpoints/autoencoder-last.ckpt")));
+    String e = refusedBeforeTheAutoencoder(tmp.resolve("frac"),
+        Map.of("soft_per_class", 15, "train_fraction", 0.5));
+    assertTrue(e.startsWith("train_fraction 0.5 leaves class '"), e);
+    assertTrue(e.contains("fewer than soft_per_class 15"), e);
   }
 
   @Test
