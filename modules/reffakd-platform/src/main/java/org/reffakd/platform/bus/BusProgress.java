@@ -10,34 +10,27 @@ import org.reffakd.nn.train.Progress;
  * {@link Addresses#EPOCH}), and passed on to another {@link Progress} (the console).
  * Called on the training (worker) thread; publishing on the bus is thread-safe.
  */
-public final class BusProgress implements Progress {
-
-  private final EventBus bus;
-  private final String run;
-  private final Progress next;
-
-  public BusProgress(EventBus bus, String run, Progress next) {
-    this.bus = bus;
-    this.run = run;
-    this.next = next;
-  }
+public record BusProgress(EventBus bus, String run, Progress next) implements Progress {
 
   @Override
   public void batch(String stage, int epoch, int epochs, int done, int total, double loss,
                     double imagesPerS) {
-    bus.publish(Addresses.PROGRESS, new JsonObject()
-        .put("run", run).put("stage", stage).put("epoch", epoch).put("epochs", epochs)
-        .put("done", done).put("total", total).put("loss", loss)
-        .put("images_per_s", imagesPerS));
+    bus.publish(Addresses.PROGRESS, event(stage, epoch, epochs).put("done", done)
+        .put("total", total).put("loss", loss).put("images_per_s", imagesPerS));
     next.batch(stage, epoch, epochs, done, total, loss, imagesPerS);
   }
 
   @Override
   public void epoch(String stage, int epoch, int epochs, String summary,
                     Progress.Row row) {
-    bus.publish(Addresses.EPOCH, new JsonObject()
-        .put("run", run).put("stage", stage).put("epoch", epoch).put("epochs", epochs)
-        .put("summary", summary).put("row", new JsonObject(Map.copyOf(row.columns()))));
+    bus.publish(Addresses.EPOCH, event(stage, epoch, epochs).put("summary", summary)
+        .put("row", new JsonObject(Map.copyOf(row.columns()))));
     next.epoch(stage, epoch, epochs, summary, row);
+  }
+
+  /** What every event of this run starts with: the run, the stage and where it is. */
+  private JsonObject event(String stage, int epoch, int epochs) {
+    return new JsonObject().put("run", run).put("stage", stage).put("epoch", epoch)
+        .put("epochs", epochs);
   }
 }

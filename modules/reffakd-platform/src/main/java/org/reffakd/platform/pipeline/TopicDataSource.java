@@ -19,19 +19,10 @@ import org.reffakd.platform.metrics.PlatformMetrics;
  * read from the beginning by a consumer group of its own; malformed records go to the
  * dead-letter topic and are counted, the rest of the data still loads.
  */
-public final class TopicDataSource implements DataSource {
+public record TopicDataSource(ClientConfig kafka, Duration timeout, PlatformMetrics metrics)
+    implements DataSource {
 
   private static final System.Logger LOG = Logs.of(TopicDataSource.class);
-
-  private final ClientConfig kafka;
-  private final Duration timeout;
-  private final PlatformMetrics metrics;
-
-  public TopicDataSource(ClientConfig kafka, Duration timeout, PlatformMetrics metrics) {
-    this.kafka = kafka;
-    this.timeout = timeout;
-    this.metrics = metrics;
-  }
 
   @Override
   public RunData load(RunConfig cfg) {
