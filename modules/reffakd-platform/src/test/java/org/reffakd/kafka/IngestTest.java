@@ -27,6 +27,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.nn.data.ImageDataset;
 
@@ -39,14 +40,14 @@ class IngestTest {
 
   @TempDir
   static Path tmp;
-  static EmbeddedKafka kafka;
+  @RegisterExtension
+  static final EmbeddedBroker broker = new EmbeddedBroker(() -> tmp);
   static ClientConfig config;
   static Admin admin;
 
   @BeforeAll
-  static void broker() {
-    kafka = EmbeddedKafka.start(tmp);
-    config = ClientConfig.of(kafka.bootstrapServers());
+  static void clients() {
+    config = broker.config();
     admin = config.createAdmin();
   }
 
@@ -55,8 +56,14 @@ class IngestTest {
     if (admin != null) {
       admin.close();
     }
-    if (kafka != null) {
-      kafka.close();
+  }
+
+  /** The failure of consuming {@code splits} of {@code topic} in a group of its own. */
+  static IllegalStateException consumeFails(String group, String topic, Set<String> splits,
+                                            Duration timeout) {
+    try (DatasetConsumer consumer = new DatasetConsumer(config, group)) {
+      return assertThrows(IllegalStateException.class,
+          () -> consumer.consume(topic, splits, timeout));
     }
   }
 
@@ -97,7 +104,7 @@ class IngestTest {
 
     // every record on the topic, as stored
     List<ConsumerRecord<byte[], byte[]>> records =
-        KafkaFixtures.readAll(kafka.bootstrapServers(), topic);
+        KafkaFixtures.readAll(broker.kafka().bootstrapServers(), topic);
     assertEquals(7, records.size());
     Map<String, Integer> imagesPerSplit = new HashMap<>();
     List<String> keys = new ArrayList<>();
@@ -209,7 +216,7 @@ class IngestTest {
     }
 
     List<ConsumerRecord<byte[], byte[]>> dead =
-        KafkaFixtures.readAll(kafka.bootstrapServers(), Topics.DEADLETTER).stream()
+        KafkaFixtures.readAll(broker.kafka().bootstrapServers(), Topics.DEADLETTER).stream()
             .filter(r -> topic.equals(header(r, DatasetConsumer.H_SOURCE_TOPIC)))
             .toList();
     assertEquals(poison.size(), dead.size());
@@ -270,11 +277,8 @@ class IngestTest {
       p.send(SampleRecords.batchRecord(topic, train, 0, 100));
       p.send(SampleRecords.batchRecord(topic, train, 2, 100));
     }
-    IllegalStateException e;
-    try (DatasetConsumer consumer = new DatasetConsumer(config, "partial-test")) {
-      e = assertThrows(IllegalStateException.class,
-          () -> consumer.consume(topic, Set.of("train", "test"), Duration.ofSeconds(1)));
-    }
+    IllegalStateException e = consumeFails("partial-test", topic, Set.of("train", "test"),
+        Duration.ofSeconds(1));
     assertTrue(e.getMessage().contains("test: no manifest"), e.getMessage());
     assertTrue(e.getMessage().contains("train: 200/300 images, 2/3 batches (missing [1])"),
         e.getMessage());
@@ -284,15 +288,12 @@ class IngestTest {
   void aMissingTopicFailsWithinSecondsNamingTheCommandThatFillsIt() {
     String topic = Topics.samples("never-ingested");
     long t0 = System.nanoTime();
-    IllegalStateException e;
-    try (DatasetConsumer consumer = new DatasetConsumer(config, "missing-test")) {
-      e = assertThrows(IllegalStateException.class,
-          () -> consumer.consume(topic, Set.of("train", "test"), Duration.ofMinutes(10)));
-    }
+    IllegalStateException e = consumeFails("missing-test", topic, Set.of("train", "test"),
+        Duration.ofMinutes(10));
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertTrue(seconds < 15, "failed after " + seconds + " s");
     assertTrue(e.getMessage().contains("topic " + topic + " does not exist at "
-        + kafka.bootstrapServers()), e.getMessage());
+        + broker.kafka().bootstrapServers()), e.getMessage());
     assertTrue(e.getMessage().contains("reffakd ingest --dataset never-ingested"),
         e.getMessage());
 
@@ -319,14 +320,11 @@ class IngestTest {
       p.send(SampleRecords.batchRecord(topic, train, 1, 100));
     }
     long t0 = System.nanoTime();
-    IllegalStateException e;
-    try (DatasetConsumer consumer = new DatasetConsumer(config, "nomanifest-test")) {
-      e = assertThrows(IllegalStateException.class,
-          () -> consumer.consume(topic, Set.of("train", "test"), Duration.ofMinutes(10)));
-    }
+    IllegalStateException e = consumeFails("nomanifest-test", topic, Set.of("train", "test"),
+        Duration.ofMinutes(10));
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertTrue(seconds < 15, "failed after " + seconds + " s");
-    assertTrue(e.getMessage().contains(topic + " at " + kafka.bootstrapServers()
+    assertTrue(e.getMessage().contains(topic + " at " + broker.kafka().bootstrapServers()
         + " has no manifest for [test]"), e.getMessage());
     assertTrue(e.getMessage().contains("reffakd ingest --dataset fashion-mnist-nomanifest"),
         e.getMessage());
@@ -391,11 +389,8 @@ class IngestTest {
       p.send(SampleRecords.batchRecord(topic, train, 0, 100));
       p.send(SampleRecords.batchRecord(topic, train, 1, 100));
     }
-    IllegalStateException e;
-    try (DatasetConsumer consumer = new DatasetConsumer(config, "badsum-test")) {
-      e = assertThrows(IllegalStateException.class,
-          () -> consumer.consume(topic, Set.of("train"), Duration.ofSeconds(30)));
-    }
+    IllegalStateException e = consumeFails("badsum-test", topic, Set.of("train"),
+        Duration.ofSeconds(30));
     assertTrue(e.getMessage().contains("the manifest record fashion-mnist-badsum/train/manifest"
         + " at partition@offset 0@0 is at fault"), e.getMessage());
     assertTrue(e.getMessage().contains("reffakd ingest --dataset fashion-mnist-badsum"),
@@ -423,10 +418,8 @@ class IngestTest {
       p.send(SampleRecords.batchRecord(oldTopic, old, 0, 100));
       p.send(new ProducerRecord<>(oldTopic, null, b1.key(), altered, legacyHeaders));
     }
-    try (DatasetConsumer consumer = new DatasetConsumer(config, "oldsum-test")) {
-      e = assertThrows(IllegalStateException.class,
-          () -> consumer.consume(oldTopic, Set.of("train"), Duration.ofSeconds(30)));
-    }
+    e = consumeFails("oldsum-test", oldTopic, Set.of("train"),
+        Duration.ofSeconds(30));
     assertTrue(e.getMessage().contains("lists no batch checksums")
         && e.getMessage().contains("batch=partition@offset: 0=0@1, 1=0@2"), e.getMessage());
   }

@@ -15,9 +15,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.reffakd.kafka.ClientConfig;
-import org.reffakd.kafka.EmbeddedKafka;
+import org.reffakd.kafka.EmbeddedBroker;
 import org.reffakd.kafka.Topics;
 import org.reffakd.nn.run.ArtifactStore;
 import org.reffakd.platform.metrics.PlatformMetrics;
@@ -31,26 +31,22 @@ class ArtifactTopicTest {
 
   @TempDir
   static Path tmp;
-  static EmbeddedKafka kafka;
+  @RegisterExtension
+  static final EmbeddedBroker broker = new EmbeddedBroker(() -> tmp.resolve("kafka"));
   static ArtifactTopic topic;
 
   @BeforeAll
-  static void broker() {
-    kafka = EmbeddedKafka.start(tmp.resolve("kafka"));
-    ClientConfig config = ClientConfig.of(kafka.bootstrapServers());
-    try (Admin admin = config.createAdmin()) {
+  static void topic() {
+    try (Admin admin = broker.config().createAdmin()) {
       Topics.ensure(admin, Topics.ARTIFACTS);
     }
-    topic = new ArtifactTopic(config, new PlatformMetrics());
+    topic = new ArtifactTopic(broker.config(), new PlatformMetrics());
   }
 
   @AfterAll
   static void stop() {
     if (topic != null) {
       topic.close();
-    }
-    if (kafka != null) {
-      kafka.close();
     }
   }
 
@@ -111,8 +107,7 @@ class ArtifactTopicTest {
   void aDamagedChunkOnTheTopicIsOneErrorNamingTheArtifactAndTheChunk() throws Exception {
     Path src = file("c", ArtifactTopic.CHUNK_BYTES * 2 + 5, 3); // three chunks
     String sha = store("c1").put(src);
-    ClientConfig config = ClientConfig.of(kafka.bootstrapServers());
-    try (KafkaProducer<byte[], byte[]> p = config.createProducer()) {
+    try (KafkaProducer<byte[], byte[]> p = broker.config().createProducer()) {
       // a later record under the second chunk's key: what compaction would keep
       p.send(new ProducerRecord<>(Topics.ARTIFACTS,
           ArtifactTopic.partition(sha, Topics.ARTIFACTS_PARTITIONS),

@@ -14,11 +14,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.reffakd.nn.data.Datasets;
 import org.reffakd.nn.data.ImageDataset;
 import org.reffakd.nn.run.FashionSubset;
 import org.reffakd.kafka.ClientConfig;
+import org.reffakd.kafka.EmbeddedBroker;
 import org.reffakd.kafka.EmbeddedKafka;
 import org.reffakd.kafka.SampleRecords;
 import org.reffakd.kafka.Topics;
@@ -32,20 +34,13 @@ class IngestReuseTest {
 
   @TempDir
   static Path tmp;
-  static EmbeddedKafka kafka;
+  @RegisterExtension
+  static final EmbeddedBroker broker = new EmbeddedBroker(() -> tmp.resolve("kafka"));
   static ClientConfig config;
 
   @BeforeAll
-  static void broker() {
-    kafka = EmbeddedKafka.start(tmp.resolve("kafka"));
-    config = ClientConfig.of(kafka.bootstrapServers());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void client() {
+    config = broker.config();
   }
 
   static long endOffset(String topic) {
