@@ -74,14 +74,18 @@ class StudyRunnerTest {
         "lenet5bn", 1);
   }
 
+  /** The study run in {@code dir} while one worker takes its jobs. */
+  static StudyRunner.Outcome runWithAWorker(StudySpec spec, Path dir) throws Exception {
+    try (JobWorker w = new JobWorker(platform.kafka(), platform.pipeline(), dir.resolve("jobs"),
+        Progress.NONE, "t").start()) {
+      return new StudyRunner(platform, spec, dir, true, System.out).run();
+    }
+  }
+
   @Test
   void aTinyStudyRunsAndARestartRedoesNothing() throws Exception {
     Path dir = tmp.resolve("study");
-    StudyRunner.Outcome first;
-    try (JobWorker w = new JobWorker(platform.kafka(), platform.pipeline(), dir.resolve("jobs"),
-        Progress.NONE, "t").start()) {
-      first = new StudyRunner(platform, spec(), dir, true, System.out).run();
-    }
+    StudyRunner.Outcome first = runWithAWorker(spec(), dir);
     // ce and kd once per seed, reffakd once per variant and seed
     assertEquals(8, first.jobs());
     assertEquals(8, first.submitted());
@@ -143,11 +147,7 @@ class StudyRunnerTest {
           failedId.getBytes(StandardCharsets.UTF_8), failure.getBytes(StandardCharsets.UTF_8)))
           .get();
     }
-    StudyRunner.Outcome third;
-    try (JobWorker w = new JobWorker(platform.kafka(), platform.pipeline(), dir.resolve("jobs"),
-        Progress.NONE, "t").start()) {
-      third = new StudyRunner(platform, spec(), dir, true, System.out).run();
-    }
+    StudyRunner.Outcome third = runWithAWorker(spec(), dir);
     assertEquals(1, third.submitted());
     assertEquals(7, third.reused());
     assertTrue(third.failed().isEmpty(), third.failed().toString());
@@ -161,9 +161,9 @@ class StudyRunnerTest {
    * 4-a-class clean draw (the subset's 0.05 has about 5 images a class).
    */
   static StudySpec lowData(List<Long> seeds, int softPerClass) {
-    RunConfig base = RunConfig.defaults("fashion-mnist").with(Map.of(
-        "data", data.dir().toString(), "ae_epochs", 1, "epochs", 1, "batch_size", 32, "lr", 0.05, "threads", 1,
-        "val_size", 200));
+    RunConfig base = RunConfig.defaults("fashion-mnist").with(Map.of("data",
+        data.dir().toString(), "ae_epochs", 1, "epochs", 1, "batch_size", 32, "lr", 0.05,
+        "threads", 1, "val_size", 200));
     // the variant sets the draw's size: clean+n4 draws 4 a class
     return new StudySpec(base, List.of("ce", "reffakd"), List.of("clean+n" + softPerClass),
         seeds, Map.of(),
