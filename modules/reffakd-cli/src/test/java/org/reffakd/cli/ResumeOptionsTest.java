@@ -26,7 +26,7 @@ class ResumeOptionsTest {
   static Path tmp;
   /** About 30 images a class: soft_per_class 40 fails. */
   @RegisterExtension
-  static final FashionIdx data = new FashionIdx(300, 100);
+  static final FashionIdx data = new FashionIdx(() -> tmp, 300, 100);
 
   private static Cli fresh(Path dir, String... more) {
     List<String> a = new ArrayList<>(List.of("run", "--direct", "--data", data.dir().toString(),

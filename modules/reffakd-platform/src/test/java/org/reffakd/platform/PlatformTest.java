@@ -43,7 +43,7 @@ class PlatformTest {
   @TempDir
   static Path tmp;
   @RegisterExtension
-  static final FashionIdx data = new FashionIdx(1500, 300);
+  static final FashionIdx data = new FashionIdx(() -> tmp, 1500, 300);
   static Platform platform;
 
   @BeforeAll

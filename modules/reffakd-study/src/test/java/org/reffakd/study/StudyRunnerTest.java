@@ -49,7 +49,7 @@ class StudyRunnerTest {
   @TempDir
   static Path tmp;
   @RegisterExtension
-  static final FashionIdx data = new FashionIdx(1200, 300);
+  static final FashionIdx data = new FashionIdx(() -> tmp, 1200, 300);
   static Platform platform;
 
   @BeforeAll

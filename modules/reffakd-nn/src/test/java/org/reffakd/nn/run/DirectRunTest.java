@@ -23,7 +23,7 @@ class DirectRunTest {
   @TempDir
   static Path tmp;
   @RegisterExtension
-  static final FashionIdx data = new FashionIdx(4000, 1000);
+  static final FashionIdx data = new FashionIdx(() -> tmp, 4000, 1000);
 
   private static RunConfig config(int epochs) {
     return data.tinyConfig(epochs, 500).withSeed(7).with("schedule", "constant");

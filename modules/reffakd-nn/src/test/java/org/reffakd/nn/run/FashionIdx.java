@@ -1,53 +1,39 @@
 package org.reffakd.nn.run;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.extension.AfterAllCallback;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A test class's Fashion-MNIST subset as raw IDX files ({@link FashionSubset#writeIdx}): written
- * once before the class's tests (and its {@code @BeforeAll} methods) into a temporary folder
- * {@code .../fmnist}, deleted after them. Declared as
- * {@code @RegisterExtension static final FashionIdx data = new FashionIdx(2000, 500);}.
+ * A test class's Fashion-MNIST subset as raw IDX files ({@link FashionSubset#writeIdx}), written
+ * once before the class's tests (and its {@code @BeforeAll} methods) into {@code fmnist} under
+ * the folder {@code parent} gives. Declared as
+ * {@code @RegisterExtension static final FashionIdx data = new FashionIdx(() -> tmp, 2000, 500);}
+ * with {@code tmp} the class's static {@code @TempDir}, set before extensions start.
  */
-public final class FashionIdx implements BeforeAllCallback, AfterAllCallback {
+public final class FashionIdx implements BeforeAllCallback {
 
+  private final Supplier<Path> parent;
   private final int nTrain;
   private final int nTest;
-  private Path root;
 
   /** The first {@code nTrain} training and {@code nTest} test images. */
-  public FashionIdx(int nTrain, int nTest) {
+  public FashionIdx(Supplier<Path> parent, int nTrain, int nTest) {
+    this.parent = parent;
     this.nTrain = nTrain;
     this.nTest = nTest;
   }
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
-    root = Files.createTempDirectory("reffakd-test");
     FashionSubset.writeIdx(dir(), nTrain, nTest);
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) throws IOException {
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   /** The folder of the IDX files. */
   public Path dir() {
-    if (root == null) {
-      throw new IllegalStateException("the subset is written before the class's tests");
-    }
-    return root.resolve("fmnist");
+    return parent.get().resolve("fmnist");
   }
 
   /** {@link FashionSubset#tinyConfig} on this subset. */

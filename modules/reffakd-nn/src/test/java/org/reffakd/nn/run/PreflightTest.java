@@ -24,7 +24,7 @@ class PreflightTest {
   @TempDir
   static Path tmp;
   @RegisterExtension
-  static final FashionIdx data = new FashionIdx(300, 100); // about 30 images a class
+  static final FashionIdx data = new FashionIdx(() -> tmp, 300, 100); // about 30 images a class
   static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
   private static RunConfig config(Map<String, ?> more) {

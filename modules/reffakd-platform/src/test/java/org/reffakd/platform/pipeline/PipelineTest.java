@@ -38,7 +38,7 @@ class PipelineTest {
   @TempDir
   static Path tmp;
   @RegisterExtension
-  static final FashionIdx data = new FashionIdx(2000, 500);
+  static final FashionIdx data = new FashionIdx(() -> tmp, 2000, 500);
 
   static RunConfig config() {
     return data.tinyConfig(2, 200).withSeed(11);
