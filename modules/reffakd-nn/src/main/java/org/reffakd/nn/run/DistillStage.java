@@ -120,18 +120,10 @@ public final class DistillStage {
           classes, data.norm().mean(), data.norm().std()),
           teacherNet == null ? null : teacher.descriptor().withoutHistory());
       Segments segments = Segments.record(runDir, upstream.timingsS());
-      Augmentation aug = cfg.student().augment() ? Augmentation.reference(cfg.dataset())
-          : Augmentation.NONE;
       Classifier student = backend.classifier(cfg.student().arch(), channels, cfg.input().imageSize(), classes,
           cfg.seed());
-      SoftLabels sl = soft == null ? null : soft.toSoftLabels();
-      StudentTrainer.Result sr = StudentTrainer.train(student, loss, sl, teacherNet,
-          new BatchAssembler(parts.student(), data.norm(), aug),
-          parts.validation() == null ? null
-              : new BatchAssembler(parts.validation(), data.norm(), Augmentation.NONE),
-          new BatchAssembler(data.testImages(), data.norm(), Augmentation.NONE),
-          new StudentTrainer.Settings(cfg.student().epochs(), cfg.student().batchSize(), cfg.student().lr(), cfg.student().momentum(),
-              cfg.student().weightDecay(), cfg.student().schedule(), cfg.seed()), runDir, provenance, progress);
+      StudentTrainer.Result sr = train(student, loss, soft == null ? null : soft.toSoftLabels(),
+          teacherNet, cfg, data, runDir, provenance, progress);
       long macs = student.macsPerImage(channels, cfg.input().imageSize());
       long seen = (long) parts.student().count() * cfg.student().epochs();
       double flops = Costs.trainingFlops(macs, seen) + 2.0 * teacherMacs * seen;
@@ -189,6 +181,27 @@ public final class DistillStage {
       result.write(runDir.resolve("result.json"));
       return result;
     }
+  }
+
+  /**
+   * Trains a classifier on the route's labelled images as the config says (augmented as the
+   * student is, its validation split selecting, the test split reported): the student of a
+   * distillation, and a teacher (with ce).
+   */
+  static StudentTrainer.Result train(Classifier net, ConfiguredLoss loss, SoftLabels soft,
+                                     Classifier teacher, RunConfig cfg, RunData data, Path dir,
+                                     Record provenance, Progress progress) {
+    RunData.Parts parts = data.parts(cfg);
+    Augmentation aug = cfg.student().augment() ? Augmentation.reference(cfg.dataset())
+        : Augmentation.NONE;
+    return StudentTrainer.train(net, loss, soft, teacher,
+        new BatchAssembler(parts.student(), data.norm(), aug),
+        parts.validation() == null ? null
+            : new BatchAssembler(parts.validation(), data.norm(), Augmentation.NONE),
+        new BatchAssembler(data.testImages(), data.norm(), Augmentation.NONE),
+        new StudentTrainer.Settings(cfg.student().epochs(), cfg.student().batchSize(),
+            cfg.student().lr(), cfg.student().momentum(), cfg.student().weightDecay(),
+            cfg.student().schedule(), cfg.seed()), dir, provenance, progress);
   }
 
   /** A count the soft-label record states (a record written before it did: the config's). */

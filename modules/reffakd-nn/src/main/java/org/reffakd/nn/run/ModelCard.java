@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -54,17 +53,12 @@ public final class ModelCard {
       formats = formats == null ? new LinkedHashMap<>() : new LinkedHashMap<>(formats);
     }
 
-    /** Reads a card; its formats in the file's order (see {@link RunResult#read}). */
+    /** Reads a card; its formats in the file's order ({@link OrderedJson}). */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static Card read(ObjectNode json) throws java.io.IOException {
-      Map<String, Entry> formats = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonNode> e : json.properties()) {
-        if (!e.getKey().equals("parameters") && !e.getKey().equals("macs_per_image")) {
-          formats.put(e.getKey(), RunConfig.JSON.treeToValue(e.getValue(), Entry.class));
-        }
-      }
       return new Card(json.path("parameters").asLong(-1), json.path("macs_per_image").asLong(-1),
-          formats);
+          OrderedJson.others(json, java.util.Set.of("parameters", "macs_per_image"),
+              Entry.class));
     }
 
     /** This card with the entry of {@code format} replaced (the latest export counts). */
@@ -97,17 +91,12 @@ public final class ModelCard {
     /** Reads an entry; the figures in the file's order. */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static Entry read(ObjectNode json) throws java.io.IOException {
-      Map<String, Object> figures = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonNode> e : json.properties()) {
-        if (!NAMED.contains(e.getKey())) {
-          figures.put(e.getKey(), RunConfig.JSON.treeToValue(e.getValue(), Object.class));
-        }
-      }
       return new Entry(json.hasNonNull("model") ? json.get("model").asText() : null,
           json.hasNonNull("epoch") ? json.get("epoch").asInt() : null,
           json.hasNonNull("run_test_accuracy_last")
               ? json.get("run_test_accuracy_last").asDouble() : null,
-          json.hasNonNull("refused") ? json.get("refused").asText() : null, figures);
+          json.hasNonNull("refused") ? json.get("refused").asText() : null,
+          OrderedJson.others(json, NAMED, Object.class));
     }
   }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -55,18 +54,12 @@ public record RunResult(String dataset, List<String> classes, String loss, long 
 
   /**
    * Reads result.json (a value on reffakd.runs): the typed keys through {@code Typed}, every
-   * other key into the details in the file's order (Jackson's any-setter on a record gives an
-   * unordered map, and a rewritten result.json would shuffle).
+   * other key into the details in the file's order ({@link OrderedJson}).
    */
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   static RunResult read(ObjectNode json) throws IOException {
     Typed t = RunConfig.JSON.treeToValue(json, Typed.class);
-    Map<String, Object> details = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> e : json.properties()) {
-      if (!TYPED.contains(e.getKey())) {
-        details.put(e.getKey(), RunConfig.JSON.treeToValue(e.getValue(), Object.class));
-      }
-    }
+    Map<String, Object> details = OrderedJson.others(json, TYPED, Object.class);
     return new RunResult(t.dataset(), t.classes(), t.loss(), t.seed(), t.arch(), t.epochs(),
         t.softLabelVariant(), t.softLabelKey(), t.accuracy(), t.history(), t.timings(),
         t.cost(), details);

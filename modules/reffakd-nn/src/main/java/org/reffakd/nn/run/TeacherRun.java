@@ -11,8 +11,6 @@ import org.reffakd.nn.loss.ConfiguredLoss;
 import org.reffakd.nn.loss.LossRegistry;
 import org.reffakd.backend.Backend;
 import org.reffakd.backend.Classifier;
-import org.reffakd.nn.prep.Augmentation;
-import org.reffakd.nn.prep.BatchAssembler;
 import org.reffakd.nn.train.Progress;
 import org.reffakd.nn.train.StudentTrainer;
 
@@ -56,15 +54,8 @@ public final class TeacherRun {
     RunData.Parts parts = data.parts(cfg);
     Classifier net = backend.classifier(cfg.student().arch(), data.trainImages().channels(), cfg.input().imageSize(),
         data.trainImages().classes(), cfg.seed());
-    Augmentation aug = cfg.student().augment() ? Augmentation.reference(cfg.dataset()) : Augmentation.NONE;
     Provenance provenance = data.provenance(cfg);
-    StudentTrainer.Result r = StudentTrainer.train(net, ce, null, null,
-        new BatchAssembler(parts.student(), data.norm(), aug),
-        parts.validation() == null ? null
-            : new BatchAssembler(parts.validation(), data.norm(), Augmentation.NONE),
-        new BatchAssembler(data.testImages(), data.norm(), Augmentation.NONE),
-        new StudentTrainer.Settings(cfg.student().epochs(), cfg.student().batchSize(), cfg.student().lr(), cfg.student().momentum(),
-            cfg.student().weightDecay(), cfg.student().schedule(), cfg.seed()), dir, provenance,
+    StudentTrainer.Result r = DistillStage.train(net, ce, null, null, cfg, data, dir, provenance,
         progress.as("teacher"));
     try {
       Files.copy(dir.resolve("checkpoints").resolve(StudentTrainer.LAST),
