@@ -18,8 +18,18 @@ public final class Messages {
 
   private Messages() {}
 
+  /** What every stage request carries: its run, the config, where the data come from. */
+  public interface StageRequest {
+    String run();
+
+    RunConfig config();
+
+    boolean fromTopic();
+  }
+
   /** {@link Addresses#AUTOENCODER_TRAIN}: train (or resume in {@code dir}) an autoencoder. */
-  public record AutoencoderRequest(String run, RunConfig config, String dir, boolean fromTopic) {}
+  public record AutoencoderRequest(String run, RunConfig config, String dir, boolean fromTopic)
+      implements StageRequest {}
 
   /**
    * The reply of {@link Addresses#AUTOENCODER_TRAIN}, also published on {@link
@@ -30,7 +40,7 @@ public final class Messages {
 
   /** {@link Addresses#SIMILARITY_COMPUTE}: the soft-label record of an encoder. */
   public record SimilarityRequest(String run, RunConfig config, String encoderSha256,
-                                  boolean fromTopic) {}
+                                  boolean fromTopic) implements StageRequest {}
 
   /**
    * The reply of {@link Addresses#SIMILARITY_COMPUTE}, also published on {@link
@@ -47,7 +57,8 @@ public final class Messages {
    * (or none); {@code upstream} is what the earlier stages report into its result.json.
    */
   public record DistillRequest(String run, RunConfig config, String dir, String softLabelKey,
-                               boolean fromTopic, TeacherArtifact teacher, Upstream upstream) {}
+                               boolean fromTopic, TeacherArtifact teacher, Upstream upstream)
+      implements StageRequest {}
 
   /**
    * A record on {@code reffakd.jobs}, keyed by its run id: a whole run ({@code kind} "run") or a

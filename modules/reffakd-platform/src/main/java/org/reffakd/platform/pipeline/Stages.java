@@ -16,26 +16,23 @@ import org.reffakd.platform.bus.Messages;
 
 /**
  * The three stage verticles. Requests carry a config, references and paths only, as the
- * records of {@link Messages} (see {@link Addresses}); each stage loads its data itself (files or the samples topic), takes
- * artefacts from the store by SHA-256 and soft labels from the soft-label topic by key.
+ * records of {@link Messages} (see {@link Addresses}); {@link StageVerticle} reads each, checks
+ * its config and loads its data (files or the samples topic); a stage takes artefacts from the
+ * store by SHA-256 and soft labels from the soft-label topic by key.
  */
 public final class Stages {
 
   private Stages() {}
 
   /** {@link Addresses#AUTOENCODER_TRAIN}: the encoder artefact of a config and its data. */
-  public static final class Autoencoder extends StageVerticle {
+  public static final class Autoencoder extends StageVerticle<Messages.AutoencoderRequest> {
     public Autoencoder(StageServices services) {
-      super(Addresses.AUTOENCODER_TRAIN, services);
+      super(Addresses.AUTOENCODER_TRAIN, Messages.AutoencoderRequest.class, services);
     }
 
     @Override
-    protected Object run(JsonObject message, Progress progress) {
-      Messages.AutoencoderRequest req = Messages.read(message, Messages.AutoencoderRequest.class);
-      RunConfig cfg = validConfig(req.config());
-      long t = System.nanoTime();
-      RunData data = services.data(cfg, req.fromTopic());
-      double dataSecs = (System.nanoTime() - t) / 1e9;
+    protected Object run(Messages.AutoencoderRequest req, RunConfig cfg, RunData data,
+                         double dataSecs, Progress progress) {
       AutoencoderStage.Output out = AutoencoderStage.run(cfg, data, Path.of(req.dir()),
           services.artifacts(), progress);
       return new Messages.AutoencoderReply(req.run(), out, dataSecs);
@@ -51,21 +48,20 @@ public final class Stages {
    * {@link Addresses#SIMILARITY_COMPUTE}: the soft-label record of an encoder, published to
    * the soft-label store; the reply carries the record.
    */
-  public static final class Similarity extends StageVerticle {
+  public static final class Similarity extends StageVerticle<Messages.SimilarityRequest> {
     public Similarity(StageServices services) {
-      super(Addresses.SIMILARITY_COMPUTE, services);
+      super(Addresses.SIMILARITY_COMPUTE, Messages.SimilarityRequest.class, services);
     }
 
     @Override
-    protected Object run(JsonObject message, Progress progress) {
-      Messages.SimilarityRequest req = Messages.read(message, Messages.SimilarityRequest.class);
-      RunConfig cfg = validConfig(req.config());
+    protected Object run(Messages.SimilarityRequest req, RunConfig cfg, RunData data,
+                         double dataSecs, Progress progress) {
       long t = System.nanoTime();
-      RunData data = services.data(cfg, req.fromTopic());
       SoftLabelRecord r = SoftLabelStage.run(cfg, data, req.encoderSha256(),
           services.artifacts());
       services.softLabels().publish(r);
-      return new Messages.SimilarityReply(req.run(), r, (System.nanoTime() - t) / 1e9);
+      return new Messages.SimilarityReply(req.run(), r,
+          dataSecs + (System.nanoTime() - t) / 1e9);
     }
 
     @Override
@@ -78,16 +74,14 @@ public final class Stages {
    * {@link Addresses#DISTILL}: trains a student from a soft-label key and an optional teacher
    * artefact; the reply is the result (also sent to {@code reffakd.runs} under the run id).
    */
-  public static final class Distillation extends StageVerticle {
+  public static final class Distillation extends StageVerticle<Messages.DistillRequest> {
     public Distillation(StageServices services) {
-      super(Addresses.DISTILL, services);
+      super(Addresses.DISTILL, Messages.DistillRequest.class, services);
     }
 
     @Override
-    protected Object run(JsonObject message, Progress progress) {
-      Messages.DistillRequest req = Messages.read(message, Messages.DistillRequest.class);
-      RunConfig cfg = validConfig(req.config());
-      RunData data = services.data(cfg, req.fromTopic());
+    protected Object run(Messages.DistillRequest req, RunConfig cfg, RunData data,
+                         double dataSecs, Progress progress) {
       SoftLabelRecord soft = req.softLabelKey() == null ? null
           : services.softLabels().fetch(req.softLabelKey());
       Messages.TeacherArtifact t = req.teacher();
@@ -99,13 +93,5 @@ public final class Stages {
       services.results().result(req.run(), out);
       return out;
     }
-  }
-
-  /** A request's config, validated; one line when it has none or a bad one. */
-  static RunConfig validConfig(RunConfig cfg) {
-    if (cfg == null) {
-      throw new IllegalArgumentException("request without a config");
-    }
-    return cfg.validate();
   }
 }
