@@ -37,19 +37,20 @@ public record Upstream(Long autoencoderParameters, Integer autoencoderEpochs,
         ae.history(), ae.cost(), timings);
   }
 
-  /** The autoencoder's entries of result.json, in its order (none without an autoencoder). */
+  /**
+   * The autoencoder's entries of result.json: this record's JSON but the timings (which go to
+   * {@code timings_s}), in its order; none without an autoencoder.
+   */
+  @SuppressWarnings("unchecked")
   public Map<String, Object> details() {
-    Map<String, Object> d = new LinkedHashMap<>();
     if (autoencoderParameters == null) {
-      return d;
+      return new LinkedHashMap<>();
     }
-    d.put("autoencoder_parameters", autoencoderParameters);
-    d.put("autoencoder_epochs", autoencoderEpochs);
-    d.put("autoencoder_val_mse", autoencoderValMse);
-    d.put("autoencoder_best_epoch", autoencoderBestEpoch);
-    d.put("autoencoder_selection", autoencoderSelection);
-    d.put("autoencoder_history", autoencoderHistory);
-    d.put("autoencoder_cost", autoencoderCost == null ? Cost.UNKNOWN : autoencoderCost);
+    Upstream u = autoencoderCost != null ? this : new Upstream(autoencoderParameters,
+        autoencoderEpochs, autoencoderValMse, autoencoderBestEpoch, autoencoderSelection,
+        autoencoderHistory, Cost.UNKNOWN, timingsS);
+    Map<String, Object> d = RunConfig.JSON.convertValue(u, LinkedHashMap.class);
+    d.remove("timings_s");
     return d;
   }
 }
