@@ -153,6 +153,42 @@ public final class StudentTrainer {
     return new Result(history, EpochRow.Selection.of(history), seconds);
   }
 
+  /**
+   * A JIT warm-up outside any epoch's clock: {@code steps} forward/backward/SGD steps of a
+   * throwaway model (the caller builds it: same architecture, its own seed) on one synthetic
+   * batch of {@code batchSize} Gaussian images with random labels, softmax cross-entropy. It
+   * touches nothing of the model that is trained (weights, optimizer, RNG streams, data
+   * order): it only lets the JIT compile the engine's kernels at the shapes of the epoch, so
+   * the first timed epoch of a fresh JVM is not the JIT's. {@code bench} runs it before its
+   * first student epoch and reports its time as {@code student_warmup_s}.
+   *
+   * @return the seconds the warm-up took
+   */
+  public static double warmUp(Classifier throwaway, int channels, int side, int batchSize,
+                              int steps) {
+    long t0 = System.nanoTime();
+    int classes = throwaway.classes();
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(0x5eed);
+    float[] x = new float[batchSize * channels * side * side];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rng.nextGaussian();
+    }
+    int[] y = new int[batchSize];
+    for (int i = 0; i < batchSize; i++) {
+      y[i] = rng.nextInt(classes);
+    }
+    org.reffakd.backend.ImageBatch b = new org.reffakd.backend.ImageBatch(x,
+        org.reffakd.backend.ImageBatch.Layout.CNHW, batchSize, channels, side, side);
+    throwaway.sgd(0.9, 5e-4);
+    for (int k = 0; k < steps; k++) {
+      float[] z = throwaway.forward(b, true);
+      throwaway.backward(Classifier.crossEntropyGradient(z, y, batchSize, classes));
+      throwaway.step(0.01);
+    }
+    throwaway.forward(b, false); // the evaluation path too
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
   /** Loads student weights (parameters and batch-norm statistics) from a checkpoint. */
   public static void load(Classifier net, Path checkpoint) {
     Checkpoint.read(checkpoint).restore(net, "student " + checkpoint);
