@@ -53,7 +53,7 @@ class StudentWarmUpTest {
         Map.of());
     StudentTrainer.Result res = StudentTrainer.train(net, loss, null, null, train, null, test,
         new StudentTrainer.Settings(2, 64, 0.1, 0.9, 5e-4, "constant", 3), dir.resolve(name),
-        Map.of(), Progress.NONE);
+        null, Progress.NONE);
     return new Trained(res.history(), net.state());
   }
 
