@@ -1,7 +1,6 @@
 package org.reffakd.engine.java;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -81,14 +80,16 @@ public final class MaxPool2d implements Layer {
    * Groups of G planes (G * outputs-per-plane a multiple of L) in whole vectors: L windows at a
    * time, their four values gathered through a table of window offsets and compared in the
    * scalar loop's order with the same strict comparison (so NaN and signed zeros resolve the
-   * same way); the argmax is carried as a float (exact below 2^24) and converted at the end.
+   * same way); the argmax is carried as the float 2^23 + index (exact while the index is below
+   * 2^23), whose bits are 0x4B000000 + index: reinterpreted as ints rather than converted (the
+   * float-to-int conversion has no intrinsic on JDK 17 and fell back to a per-lane loop).
    * Returns the first plane left to the scalar loop.
    */
   private int forward2x2Vector(float[] xs, int p0, int p1, int h, int w) {
     int ohow = (h / 2) * (w / 2);
     int g = L / gcd(ohow, L);
     int span = g * ohow;
-    if (L < 4 || p1 - p0 < g || (long) g * h * w >= (1 << 24)) {
+    if (L < 4 || p1 - p0 < g || (long) g * h * w >= (1 << 23)) {
       return p0;
     }
     int[] idx;
@@ -101,7 +102,7 @@ public final class MaxPool2d implements Layer {
         for (int j = 0; j < span; j++) {
           int q = j % ohow;
           ti[j] = (j / ohow) * h * w + (q / ow) * 2 * w + 2 * (q % ow);
-          tf[j] = ti[j];
+          tf[j] = ti[j] + MAGIC; // exact: ti[j] < 2^23
         }
         winIdx = ti;
         winIdxF = tf;
@@ -135,11 +136,15 @@ public final class MaxPool2d implements Layer {
         bv = bv.blend(v, t);
         bi = bi.blend(f0.add(fw1), t);
         bv.intoArray(out, ob + j);
-        ((IntVector) bi.convert(VectorOperators.F2I, 0)).add(base).intoArray(argmax, ob + j);
+        bi.reinterpretAsInts().add(base - MAGIC_BITS).intoArray(argmax, ob + j);
       }
     }
     return p;
   }
+
+  /** 2^23 and its bits: 2^23 + i for an integer 0 <= i < 2^23 has the bits MAGIC_BITS + i. */
+  private static final float MAGIC = 8388608f;
+  private static final int MAGIC_BITS = 0x4B000000;
 
   private static int gcd(int a, int b) {
     return b == 0 ? a : gcd(b, a % b);
