@@ -103,13 +103,18 @@ public final class Conv2d implements Layer {
       }
     }
     if (bias != null) {
-      for (int o = 0; o < outC; o++) {
-        float b = bias.value[o];
-        int off = o * np;
-        for (int i = 0; i < np; i++) {
-          out[off + i] += b;
+      // per output channel, split over the compute threads (the same single addition each)
+      float[] o = out;
+      float[] bv = bias.value;
+      Parallel.forRange(outC, 4L * np, (o0, o1) -> {
+        for (int oc = o0; oc < o1; oc++) {
+          float b = bv[oc];
+          int off = oc * np;
+          for (int i = 0; i < np; i++) {
+            o[off + i] += b;
+          }
         }
-      }
+      });
     }
     return new Tensor(out, outC, n, oh, ow);
   }
@@ -127,9 +132,12 @@ public final class Conv2d implements Layer {
       Parallel.gemmNT(outC, ckk, np, g, 0, np, col, 0, np, weight.grad, 0, ckk, true);
     }
     if (bias != null) {
-      for (int o = 0; o < outC; o++) {
-        bias.grad[o] += (float) Kernels.sum(g, o * np, np);
-      }
+      float[] bg = bias.grad;
+      Parallel.forRange(outC, 4L * np, (o0, o1) -> {
+        for (int o = o0; o < o1; o++) {
+          bg[o] += (float) Kernels.sum(g, o * np, np);
+        }
+      });
     }
     if (col != null && !inputGrad) {
       return null;

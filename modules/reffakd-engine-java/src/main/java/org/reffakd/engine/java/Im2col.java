@@ -39,49 +39,53 @@ final class Im2col {
   static void im2col(float[] x, int c, int n, int n0, int nb, int h, int w, int k, int stride,
                      int pad, float[] col) {
     int np = nb * outSize(h, k, stride, pad) * outSize(w, k, stride, pad);
-    Parallel.forRange(c, (long) k * k * np,
-        (c0, c1) -> im2col(x, c0, c1, n, n0, nb, h, w, k, stride, pad, col));
-  }
-
-  private static void im2col(float[] x, int c0, int c1, int nAll, int n0, int n, int h, int w,
-                             int k, int stride, int pad, float[] col) {
     if (k == 4 && stride == 2) {
-      im2col4s2(x, c0, c1, nAll, n0, n, h, w, pad, col);
+      Parallel.forRange(c, (long) k * k * np,
+          (c0, c1) -> im2col4s2(x, c0, c1, n, n0, nb, h, w, pad, col));
       return;
     }
+    // split over (channel, ky) pairs, each writing its own k rows of col: a single-channel
+    // input (a first convolution) splits too
+    Parallel.forRange(c * k, (long) k * np,
+        (r0, r1) -> im2col(x, r0, r1, n, n0, nb, h, w, k, stride, pad, col));
+  }
+
+  /** The rows of the (channel, ky) pairs [r0, r1), pair r = ci * k + ky. */
+  private static void im2col(float[] x, int r0, int r1, int nAll, int n0, int n, int h, int w,
+                             int k, int stride, int pad, float[] col) {
     int oh = outSize(h, k, stride, pad);
     int ow = outSize(w, k, stride, pad);
     int np = n * oh * ow;
-    for (int ci = c0; ci < c1; ci++) {
-      for (int ky = 0; ky < k; ky++) {
-        for (int kx = 0; kx < k; kx++) {
-          int row = ((ci * k + ky) * k + kx) * np;
-          // valid ox range: 0 <= ox*stride - pad + kx < w
-          int oxLo = Math.max(0, ceilDiv(pad - kx, stride));
-          int oxHi = Math.min(ow, ceilDiv(w + pad - kx, stride));
-          int len = oxHi - oxLo;
-          for (int ni = 0; ni < n; ni++) {
-            int src = (ci * nAll + n0 + ni) * h * w;
-            int dst = row + ni * oh * ow;
-            for (int oy = 0; oy < oh; oy++, dst += ow) {
-              int iy = oy * stride - pad + ky;
-              if (iy < 0 || iy >= h || len <= 0) {
-                Arrays.fill(col, dst, dst + ow, 0f);
-                continue;
-              }
-              if (oxLo > 0) {
-                Arrays.fill(col, dst, dst + oxLo, 0f);
-              }
-              if (oxHi < ow) {
-                Arrays.fill(col, dst + oxHi, dst + ow, 0f);
-              }
-              int s = src + iy * w + oxLo * stride - pad + kx;
-              if (stride == 1) {
-                System.arraycopy(x, s, col, dst + oxLo, len);
-              } else {
-                for (int ox = oxLo; ox < oxHi; ox++, s += stride) {
-                  col[dst + ox] = x[s];
-                }
+    for (int r = r0; r < r1; r++) {
+      int ci = r / k;
+      int ky = r % k;
+      for (int kx = 0; kx < k; kx++) {
+        int row = ((ci * k + ky) * k + kx) * np;
+        // valid ox range: 0 <= ox*stride - pad + kx < w
+        int oxLo = Math.max(0, ceilDiv(pad - kx, stride));
+        int oxHi = Math.min(ow, ceilDiv(w + pad - kx, stride));
+        int len = oxHi - oxLo;
+        for (int ni = 0; ni < n; ni++) {
+          int src = (ci * nAll + n0 + ni) * h * w;
+          int dst = row + ni * oh * ow;
+          for (int oy = 0; oy < oh; oy++, dst += ow) {
+            int iy = oy * stride - pad + ky;
+            if (iy < 0 || iy >= h || len <= 0) {
+              Arrays.fill(col, dst, dst + ow, 0f);
+              continue;
+            }
+            if (oxLo > 0) {
+              Arrays.fill(col, dst, dst + oxLo, 0f);
+            }
+            if (oxHi < ow) {
+              Arrays.fill(col, dst + oxHi, dst + ow, 0f);
+            }
+            int s = src + iy * w + oxLo * stride - pad + kx;
+            if (stride == 1) {
+              System.arraycopy(x, s, col, dst + oxLo, len);
+            } else {
+              for (int ox = oxLo; ox < oxHi; ox++, s += stride) {
+                col[dst + ox] = x[s];
               }
             }
           }

@@ -31,6 +31,8 @@ class Im2colTest {
       {3, 2, 6, 7, 4, 2, 2}, {1, 3, 5, 11, 4, 2, 3}, {24, 7, 8, 8, 4, 2, 1}, {1, 2, 2, 2, 4, 2, 1},
       // large enough for Parallel to split the channels over two threads
       {6, 128, 14, 14, 5, 1, 0}, {12, 128, 16, 16, 4, 2, 1}, {5, 128, 13, 13, 4, 2, 1},
+      // one channel (a first convolution): the unfold splits over the kernel rows
+      {1, 128, 28, 28, 5, 1, 0}, {1, 128, 29, 27, 5, 1, 2}, {2, 64, 33, 31, 3, 1, 1},
     };
     Random r = new Random(9);
     for (int[] cs : cases) {
