@@ -56,6 +56,9 @@ final class Im2col {
     int oh = outSize(h, k, stride, pad);
     int ow = outSize(w, k, stride, pad);
     int np = n * oh * ow;
+    // this range's rows of col end here: a vector copy may spill past its row only below it
+    // (into positions this loop writes later, in order)
+    int colEnd = r1 * k * np;
     for (int r = r0; r < r1; r++) {
       int ci = r / k;
       int ky = r % k;
@@ -74,19 +77,20 @@ final class Im2col {
               Arrays.fill(col, dst, dst + ow, 0f);
               continue;
             }
+            int s = src + iy * w + oxLo * stride - pad + kx;
+            if (stride == 1) {
+              copyRow(x, s, col, dst + oxLo, len, colEnd);
+            } else {
+              for (int ox = oxLo; ox < oxHi; ox++, s += stride) {
+                col[dst + ox] = x[s];
+              }
+            }
+            // after the copy, whose vectors may have filled these
             if (oxLo > 0) {
               Arrays.fill(col, dst, dst + oxLo, 0f);
             }
             if (oxHi < ow) {
               Arrays.fill(col, dst + oxHi, dst + ow, 0f);
-            }
-            int s = src + iy * w + oxLo * stride - pad + kx;
-            if (stride == 1) {
-              System.arraycopy(x, s, col, dst + oxLo, len);
-            } else {
-              for (int ox = oxLo; ox < oxHi; ox++, s += stride) {
-                col[dst + ox] = x[s];
-              }
             }
           }
         }
@@ -147,6 +151,22 @@ final class Im2col {
           }
         }
       }
+    }
+  }
+
+  /**
+   * col[d .. d+len) = x[s .. s+len), in whole vectors when they stay below colEnd (the rows past
+   * this one that the vectors also fill are written again afterwards, by the same thread, with
+   * their own values); short rows (LeNet's 8 to 28) cost a call to arraycopy each otherwise.
+   */
+  private static void copyRow(float[] x, int s, float[] col, int d, int len, int colEnd) {
+    int vecLen = (len + L - 1) / L * L;
+    if (d + vecLen > colEnd || s + vecLen > x.length) {
+      System.arraycopy(x, s, col, d, len);
+      return;
+    }
+    for (int t = 0; t < len; t += L) {
+      FloatVector.fromArray(S, x, s + t).intoArray(col, d + t);
     }
   }
 
