@@ -11,11 +11,10 @@ public final class Activation implements Layer {
 
   private final Kind kind;
   private float[] out;
-  private float[] dx;
+  private float[] dx; // this backward's input gradient (an array of gradients')
   private int[] shape;
   private boolean overwriteInput;
-  private boolean overwriteGrad;
-  private SharedArray gradInto;
+  private final InputGradient gradients = new InputGradient();
 
   private Activation(Kind kind) {
     this.kind = kind;
@@ -38,7 +37,7 @@ public final class Activation implements Layer {
    */
   public Activation overwriting(boolean input, boolean grad) {
     overwriteInput = input;
-    overwriteGrad = grad;
+    gradients.overwrite(grad);
     return this;
   }
 
@@ -47,7 +46,7 @@ public final class Activation implements Layer {
    * backward runs at other times) instead of an array of its own.
    */
   Activation gradientInto(SharedArray into) {
-    gradInto = into;
+    gradients.share(into);
     return this;
   }
 
@@ -79,14 +78,12 @@ public final class Activation implements Layer {
   public Tensor backward(Tensor gradOut) {
     int size = gradOut.size();
     float[] g = gradOut.data;
-    dx = overwriteGrad ? g : gradInto != null ? gradInto.atLeast(size) : Tensor.reuse(dx, size);
+    dx = gradients.array(g, size);
     int blocks = (size + BLOCK - 1) / BLOCK;
     Parallel.forRange(blocks, 2L * BLOCK, (b0, b1) -> backward(g, b0 * BLOCK,
         Math.min(size, b1 * BLOCK)));
     Tensor t = new Tensor(dx, shape);
-    if (gradInto != null || overwriteGrad) {
-      dx = null; // not this layer's array (one that may grow): keep no older one alive
-    }
+    dx = null;
     return t;
   }
 

@@ -20,12 +20,11 @@ public final class BatchNorm2d implements Layer {
 
   private float[] xhat;
   private float[] out;
-  private float[] dx;
+  private float[] dx; // this backward's input gradient (an array of gradients')
   private final float[] invStd;
   private int[] shape;
   private boolean overwriteInput;
-  private boolean overwriteGrad;
-  private SharedArray gradInto;
+  private final InputGradient gradients = new InputGradient();
 
   public BatchNorm2d(int channels) {
     this.channels = channels;
@@ -47,7 +46,7 @@ public final class BatchNorm2d implements Layer {
    */
   public BatchNorm2d overwriting(boolean input, boolean grad) {
     overwriteInput = input;
-    overwriteGrad = grad;
+    gradients.overwrite(grad);
     return this;
   }
 
@@ -56,7 +55,7 @@ public final class BatchNorm2d implements Layer {
    * backward runs at other times) instead of an array of its own.
    */
   BatchNorm2d gradientInto(SharedArray into) {
-    gradInto = into;
+    gradients.share(into);
     return this;
   }
 
@@ -119,12 +118,10 @@ public final class BatchNorm2d implements Layer {
     int m = size / channels;
     float[] dy = gradOut.data;
     // in place: per channel, both sums are taken before the channel's dx is written
-    dx = overwriteGrad ? dy : gradInto != null ? gradInto.atLeast(size) : Tensor.reuse(dx, size);
+    dx = gradients.array(dy, size);
     Parallel.forRange(channels, 4L * m, (c0, c1) -> backward(dy, m, c0, c1));
     Tensor t = new Tensor(dx, shape);
-    if (gradInto != null || overwriteGrad) {
-      dx = null; // not this layer's array (one that may grow): keep no older one alive
-    }
+    dx = null;
     return t;
   }
 

@@ -47,7 +47,7 @@ public final class Conv2d implements Layer {
   private boolean inputGrad = true;
   private long keepColumnsBytes = KEEP_COLUMNS_BYTES;
   private long groupBytes = GROUP_BYTES;
-  private SharedArray gradInto;
+  private final InputGradient gradients = new InputGradient();
 
   private int n;
   private int h;
@@ -55,7 +55,6 @@ public final class Conv2d implements Layer {
   private float[] col;       // kept columns, or null when they are unfolded again
   private float[] input;     // the input, when the columns are not kept
   private float[] out;
-  private float[] dx;
 
   public Conv2d(int inC, int outC, int k, int stride, int pad, boolean withBias, Random rng) {
     this.inC = inC;
@@ -142,9 +141,10 @@ public final class Conv2d implements Layer {
     if (col != null && !inputGrad) {
       return null;
     }
+    float[] dx = null;
     if (inputGrad) {
       int size = inC * n * h * w;
-      dx = gradInto != null ? gradInto.atLeast(size) : Tensor.reuse(dx, size);
+      dx = gradients.array(null, size);
       java.util.Arrays.fill(dx, 0, size, 0f);
     }
     int group = groupImages(n, ohow, ckk, groupBytes);
@@ -167,11 +167,7 @@ public final class Conv2d implements Layer {
     if (!inputGrad) {
       return null;
     }
-    Tensor t = new Tensor(dx, inC, n, h, w);
-    if (gradInto != null) {
-      dx = null; // not this layer's array (one that may grow): keep no older one alive
-    }
-    return t;
+    return new Tensor(dx, inC, n, h, w);
   }
 
   /**
@@ -197,7 +193,7 @@ public final class Conv2d implements Layer {
    * backward runs at other times) instead of an array of its own.
    */
   Conv2d gradientInto(SharedArray into) {
-    gradInto = into;
+    gradients.share(into);
     return this;
   }
 
