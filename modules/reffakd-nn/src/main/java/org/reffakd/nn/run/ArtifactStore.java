@@ -184,9 +184,13 @@ public final class ArtifactStore {
 
   /** SHA-256 of a string (UTF-8), lower-case hex. */
   public static String sha256(String s) {
+    return sha256(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** SHA-256 of bytes, lower-case hex. */
+  public static String sha256(byte[] b) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -82,7 +82,7 @@ public final class ArtifactTopic implements ArtifactStore.Remote, AutoCloseable 
           break;
         }
         size += chunk.length;
-        chunkSha.add(sha256(chunk));
+        chunkSha.add(ArtifactStore.sha256(chunk));
         sent.add(producer.send(new ProducerRecord<>(Topics.ARTIFACTS, part,
             key(sha256 + "/" + i), chunk)));
         if (chunk.length < CHUNK_BYTES) {
@@ -165,7 +165,7 @@ public final class ArtifactTopic implements ArtifactStore.Remote, AutoCloseable 
             throw new IllegalStateException("artifact " + sha256 + " on " + describe()
                 + ": chunk " + (i + 1) + " of " + m.chunks() + " is missing");
           }
-          String actual = sha256(chunk);
+          String actual = ArtifactStore.sha256(chunk);
           if (!actual.equals(m.chunkSha256().get(i))) {
             throw new IllegalStateException("artifact " + sha256 + " on " + describe()
                 + ": chunk " + (i + 1) + " of " + m.chunks() + " is corrupt (SHA-256 " + actual
@@ -244,15 +244,6 @@ public final class ArtifactTopic implements ArtifactStore.Remote, AutoCloseable 
 
   private static byte[] key(String k) {
     return k.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String sha256(byte[] b) {
-    try {
-      return java.util.HexFormat.of().formatHex(
-          java.security.MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override
