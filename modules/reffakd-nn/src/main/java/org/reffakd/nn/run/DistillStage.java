@@ -123,7 +123,7 @@ public final class DistillStage {
       Classifier student = backend.classifier(cfg.student().arch(), channels, cfg.input().imageSize(), classes,
           cfg.seed());
       StudentTrainer.Result sr = train(student, loss, soft == null ? null : soft.toSoftLabels(),
-          teacherNet, cfg, data, runDir, provenance, progress);
+          teacherNet, cfg, data, parts, runDir, provenance, progress);
       long macs = student.macsPerImage(channels, cfg.input().imageSize());
       long seen = (long) parts.student().count() * cfg.student().epochs();
       double flops = Costs.trainingFlops(macs, seen) + 2.0 * teacherMacs * seen;
@@ -189,9 +189,9 @@ public final class DistillStage {
    * distillation, and a teacher (with ce).
    */
   static StudentTrainer.Result train(Classifier net, ConfiguredLoss loss, SoftLabels soft,
-                                     Classifier teacher, RunConfig cfg, RunData data, Path dir,
-                                     Record provenance, Progress progress) {
-    RunData.Parts parts = data.parts(cfg);
+                                     Classifier teacher, RunConfig cfg, RunData data,
+                                     RunData.Parts parts, Path dir, Record provenance,
+                                     Progress progress) {
     Augmentation aug = cfg.student().augment() ? Augmentation.reference(cfg.dataset())
         : Augmentation.NONE;
     return StudentTrainer.train(net, loss, soft, teacher,

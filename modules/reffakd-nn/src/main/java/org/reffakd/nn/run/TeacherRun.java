@@ -55,8 +55,8 @@ public final class TeacherRun {
     Classifier net = backend.classifier(cfg.student().arch(), data.trainImages().channels(), cfg.input().imageSize(),
         data.trainImages().classes(), cfg.seed());
     Provenance provenance = data.provenance(cfg);
-    StudentTrainer.Result r = DistillStage.train(net, ce, null, null, cfg, data, dir, provenance,
-        progress.as("teacher"));
+    StudentTrainer.Result r = DistillStage.train(net, ce, null, null, cfg, data, parts, dir,
+        provenance, progress.as("teacher"));
     try {
       Files.copy(dir.resolve("checkpoints").resolve(StudentTrainer.LAST),
           dir.resolve(Teachers.WEIGHTS), StandardCopyOption.REPLACE_EXISTING);

@@ -56,7 +56,11 @@ public final class AutoencoderTrainer {
   /** What a resumed training reads back of {@link Header}. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record Resume(int epoch, double bestValMse, int bestEpoch, double seconds,
-                List<AutoencoderEpoch> history) {}
+                List<AutoencoderEpoch> history) {
+    Resume {
+      history = history == null ? List.of() : history;
+    }
+  }
 
   private AutoencoderTrainer() {}
 
@@ -79,7 +83,7 @@ public final class AutoencoderTrainer {
       best = was.bestValMse();
       bestEpoch = was.bestEpoch();
       seconds = was.seconds();
-      history.addAll(was.history() == null ? List.of() : was.history());
+      history.addAll(was.history());
     }
     int n = train.images().count();
     for (int epoch = start; epoch < s.epochs(); epoch++) {

@@ -46,7 +46,11 @@ public final class StudentTrainer {
 
   /** What a resumed training reads back of {@link Header}. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record Resume(int epoch, double seconds, List<EpochRow> history) {}
+  record Resume(int epoch, double seconds, List<EpochRow> history) {
+    Resume {
+      history = history == null ? List.of() : history;
+    }
+  }
 
   private StudentTrainer() {}
 
@@ -79,7 +83,7 @@ public final class StudentTrainer {
       Resume was = ck.header(Resume.class);
       start = was.epoch();
       seconds = was.seconds();
-      history.addAll(was.history() == null ? List.of() : was.history());
+      history.addAll(was.history());
     }
     int n = train.images().count();
     int classes = train.images().classes();
